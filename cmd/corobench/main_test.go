@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/scenarios"
+	"github.com/corobench/corobench/targets/conformance"
+)
+
+// binary is corobench built once for the tests that run it as a process, as
+// the harness does.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "corobench-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "corobench")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build corobench: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startModel runs `corobench serve -model NAME` and stops it when the test ends.
+func startModel(t *testing.T, name string) *scenarios.Target {
+	t.Helper()
+	tgt, err := scenarios.Start(context.Background(), []string{binary, "serve", "-model", name, "-cpu-rate", "500"}, 10*time.Second)
+	require.NoError(t, err)
+	t.Cleanup(func() { tgt.Kill() })
+	return tgt
+}
+
+// Every model passes the conformance suite as the process the harness runs.
+func TestEveryModelConforms(t *testing.T) {
+	names := sortedModels()
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tgt := startModel(t, name)
+			assert.Equal(t, name, tgt.Ready.Model)
+			conformance.Run(t, tgt.Ready.Addr, name)
+			assert.NoError(t, tgt.Stop(5*time.Second), "clean exit on SIGTERM")
+		})
+	}
+}
+
+func TestGOMAXPROCSOfModels(t *testing.T) {
+	for name, m := range models() {
+		if m.gomaxprocs == 0 {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tgt := startModel(t, name)
+			assert.Equal(t, m.gomaxprocs, tgt.Ready.GOMAXPROCS)
+		})
+	}
+}
+
+// SIGTERM lets a request in flight finish before the target exits.
+func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"goroutine", "loop"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tgt := startModel(t, name)
+			got := make(chan int, 1)
+			go func() {
+				resp, err := http.Get("http://" + tgt.Ready.Addr + "/io?ms=300")
+				if err != nil {
+					got <- 0
+					return
+				}
+				resp.Body.Close()
+				got <- resp.StatusCode
+			}()
+			time.Sleep(100 * time.Millisecond)
+			require.NoError(t, tgt.Stop(5*time.Second))
+			assert.Equal(t, 200, <-got)
+		})
+	}
+}
+
+func TestRunWritesResultsAndReport(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "tiny.yaml")
+	require.NoError(t, os.WriteFile(scenario, []byte(`
+name: tiny
+description: a short smoke run
+targets: [goroutine, loop]
+load: {connections: 4, duration: 300ms, warmup: 100ms}
+requests:
+  - path: /cpu?us=50
+`), 0o644))
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(binary, "run", "-o", dir, "-cpu-rate", "500", scenario)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
+
+	f, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	require.Len(t, f.Scenarios, 1)
+	runs := f.Scenarios[0].Runs
+	require.Len(t, runs, 2)
+	for _, r := range runs {
+		assert.Empty(t, r.Error, r.Target)
+		require.NotNil(t, r.Load, r.Target)
+		assert.Positive(t, r.Load.Requests, r.Target)
+		assert.Empty(t, r.Load.Errors, r.Target)
+	}
+	report, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "## tiny")
+	assert.Contains(t, string(report), "| goroutine |")
+	assert.Contains(t, string(report), "| loop |")
+}
+
+func TestRunRejectsBadScenario(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("name: x\ntargets: [goroutine]\nrequests:\n  - path: health\n"), 0o644))
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"run", "-o", dir, bad}, nil, &stdout, &stderr)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), bad+":4: requests.0.path")
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	tests := [][]string{
+		{},
+		{"nope"},
+		{"serve", "-model", "nope"},
+		{"load"},
+		{"load", "ftp://x"},
+		{"run"},
+	}
+	for _, args := range tests {
+		err := run(context.Background(), args, nil, &stdout, &stderr)
+		assert.Equal(t, exitUsage, exitCode(err, &stderr), "%q: %v", args, err)
+	}
+}
+
+func sortedModels() []string {
+	var names []string
+	for n := range models() {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/goroutine"
+	"github.com/corobench/corobench/targets/loop"
+)
+
+// model is one entry of the list of models.
+type model struct {
+	new func(targets.Config) targets.Server
+	// gomaxprocs, when not zero, is the GOMAXPROCS the model runs under.
+	gomaxprocs int
+}
+
+// models is the list of models, built here, where it is used.
+func models() map[string]model {
+	return map[string]model{
+		"loop":        {new: func(c targets.Config) targets.Server { return loop.New(c) }},
+		"goroutine":   {new: func(c targets.Config) targets.Server { return goroutine.New(c) }},
+		"goroutine-1": {new: func(c targets.Config) targets.Server { return goroutine.New(c) }, gomaxprocs: 1},
+	}
+}
+
+// modelNames lists the models' names, sorted.
+func modelNames() string {
+	var names []string
+	for n := range models() {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+
+	"github.com/corobench/corobench/internal/affinity"
+	"github.com/corobench/corobench/scenarios"
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/work"
+)
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	name := fs.String("model", "goroutine", "the concurrency model: "+modelNames())
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	rate := fs.Float64("cpu-rate", 0, "work units per µs for /cpu?us=N (0: calibrate at start)")
+	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
+	workers := fs.Int("workers", 0, "workers made at start (prefork, threadpool, reactors); 0: the model's default")
+	maxConns := fs.Int("max-conns", 0, "cap on live connection threads or processes; 0: the model's default")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	m, ok := models()[*name]
+	if !ok {
+		return fmt.Errorf("%w: unknown model %q; the models are %s", errUsage, *name, modelNames())
+	}
+	pin, err := affinity.Parse(*cpus)
+	if err != nil {
+		return fmt.Errorf("%w: -cpus: %v", errUsage, err)
+	}
+	if err := affinity.PinSelf(pin); err != nil {
+		return err
+	}
+	if m.gomaxprocs > 0 {
+		runtime.GOMAXPROCS(m.gomaxprocs)
+	}
+	if *rate <= 0 {
+		*rate = float64(work.Calibrate(work.DefaultCalibration))
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		fmt.Fprintf(stderr, "corobench: warning: %s listens on %s, which is reachable from other machines\n", *name, tcp)
+	}
+	srv := m.new(targets.Config{
+		App:      targets.NewApp(*name, work.Rate(*rate)),
+		Workers:  *workers,
+		MaxConns: *maxConns,
+	})
+	ready, _ := json.Marshal(scenarios.Ready{
+		Model: *name, Addr: ln.Addr().String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+	})
+	fmt.Fprintf(stdout, "%s\n", ready)
+	return srv.Serve(ctx, ln)
+}

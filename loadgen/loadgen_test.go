@@ -1,0 +1,170 @@
+package loadgen_test
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/goroutine"
+)
+
+func serveGoroutine(t *testing.T) string {
+	return conformance.Serve(t, goroutine.New(targets.Config{App: conformance.App("goroutine")}))
+}
+
+func TestRunCountsAnswers(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	load, err := loadgen.Run(context.Background(), addr,
+		loadgen.WithConns(4), loadgen.WithDuration(300*time.Millisecond), loadgen.WithWarmup(100*time.Millisecond),
+		loadgen.WithRequests(
+			loadgen.Request{Method: "GET", Path: "/cpu?us=50", Weight: 1},
+			loadgen.Request{Method: "POST", Path: "/echo", Body: []byte("abc"), Weight: 1},
+		))
+	require.NoError(t, err)
+	assert.Positive(t, load.Requests)
+	assert.Empty(t, load.Errors)
+	assert.Equal(t, load.Requests, load.Latency.TotalCount(), "every answer is in the histogram")
+	var perSecond int64
+	for _, s := range load.Series {
+		perSecond += s.Requests
+	}
+	assert.Equal(t, load.Requests, perSecond, "the series adds up to the total")
+	assert.InDelta(t, 0.3, load.Elapsed, 0.05)
+}
+
+func TestRunCountsErrorsByKind(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	tests := []struct {
+		name string
+		addr string
+		path string
+		kind string
+	}{
+		{name: "bad status", addr: addr, path: "/nope", kind: "status 404"},
+		{name: "refused", addr: closedPort(t), path: "/health", kind: loadgen.ErrRefused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			load, err := loadgen.Run(context.Background(), tt.addr,
+				loadgen.WithConns(2), loadgen.WithDuration(200*time.Millisecond),
+				loadgen.WithRequests(loadgen.Request{Method: "GET", Path: tt.path}))
+			require.NoError(t, err)
+			assert.Zero(t, load.Requests)
+			assert.Positive(t, load.Errors[tt.kind], "errors: %v", load.Errors)
+		})
+	}
+}
+
+// A target that does not do the work it claims is caught by the checksum.
+func TestRunCatchesWrongChecksum(t *testing.T) {
+	t.Parallel()
+	addr := fakeServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 29\r\n\r\nunits=1000 checksum=00000000\n")
+	load, err := loadgen.Run(context.Background(), addr,
+		loadgen.WithConns(1), loadgen.WithDuration(200*time.Millisecond),
+		loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/cpu?n=1000"}))
+	require.NoError(t, err)
+	assert.Positive(t, load.Errors[loadgen.ErrChecksum], "errors: %v", load.Errors)
+}
+
+// A target that never answers cannot stretch the run beyond its bound.
+func TestRunEndsOnTimeWhenTargetHangs(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() }) // accept, never answer
+		}
+	}()
+	start := time.Now()
+	load, err := loadgen.Run(context.Background(), ln.Addr().String(),
+		loadgen.WithConns(3), loadgen.WithDuration(300*time.Millisecond), loadgen.WithTimeout(time.Minute))
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 5*time.Second, "the run is bounded by its duration, not the timeout")
+	assert.Zero(t, load.Requests)
+}
+
+func TestRunRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	_, err := loadgen.Run(context.Background(), "127.0.0.1:1", loadgen.WithConns(0))
+	assert.ErrorContains(t, err, "connections")
+	_, err = loadgen.Run(context.Background(), "no-port")
+	assert.ErrorContains(t, err, "address")
+}
+
+func TestParseRequest(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want loadgen.Request
+		err  bool
+	}{
+		{in: "/health", want: loadgen.Request{Method: "GET", Path: "/health", Weight: 1}},
+		{in: "post /echo", want: loadgen.Request{Method: "POST", Path: "/echo", Weight: 1}},
+		{in: "3 GET /io?ms=1", want: loadgen.Request{Method: "GET", Path: "/io?ms=1", Weight: 3}},
+		{in: "0 /health", err: true},
+		{in: "GET health", err: true},
+		{in: "", err: true},
+	}
+	for _, tt := range tests {
+		got, err := loadgen.ParseRequest(tt.in)
+		if tt.err {
+			assert.Error(t, err, "%q", tt.in)
+			continue
+		}
+		require.NoError(t, err, "%q", tt.in)
+		assert.Equal(t, tt.want, got)
+	}
+}
+
+// closedPort is an address where nothing listens.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// fakeServer answers every request on every connection with answer.
+func fakeServer(t *testing.T, answer string) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					if _, err := c.Write([]byte(answer)); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}

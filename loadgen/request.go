@@ -1,0 +1,90 @@
+package loadgen
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+)
+
+// Request is one kind of request in a run's mix.
+type Request struct {
+	Method string
+	Path   string // with its query: /cpu?us=100
+	Body   []byte
+	// Weight is the request's share of the mix, relative to the others.
+	Weight int
+}
+
+// ParseRequest reads a request from its short form "[WEIGHT] [METHOD] PATH",
+// as the -r flag takes it: "/health", "GET /cpu?us=100", "3 GET /io?ms=10".
+func ParseRequest(s string) (Request, error) {
+	f := strings.Fields(s)
+	r := Request{Method: "GET", Weight: 1}
+	if len(f) > 0 {
+		if w, err := strconv.Atoi(f[0]); err == nil {
+			if w <= 0 {
+				return r, fmt.Errorf("loadgen: request %q: weight must be positive", s)
+			}
+			r.Weight, f = w, f[1:]
+		}
+	}
+	if len(f) == 2 {
+		r.Method, f = strings.ToUpper(f[0]), f[1:]
+	}
+	if len(f) != 1 || !strings.HasPrefix(f[0], "/") {
+		return r, fmt.Errorf("loadgen: request %q: want [WEIGHT] [METHOD] /PATH", s)
+	}
+	r.Path = f[0]
+	return r, nil
+}
+
+// encode returns the request's bytes, encoded once for the whole run.
+func (r Request) encode(host string) []byte {
+	b := fmt.Appendf(nil, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Path, host)
+	if len(r.Body) > 0 || r.Method == "POST" {
+		b = fmt.Appendf(b, "Content-Length: %d\r\n", len(r.Body))
+	}
+	b = append(b, "\r\n"...)
+	return append(b, r.Body...)
+}
+
+// encoded is a request ready to send, and what its answer must carry.
+type encoded struct {
+	bytes []byte
+	// proof says the answer's body must prove CPU work (/cpu, /mix).
+	proof bool
+}
+
+// mix draws encoded requests by weight from a seeded generator.
+type mix struct {
+	encoded []encoded
+	cum     []int // cumulative weights
+	rng     *rand.Rand
+}
+
+func newMix(rs []Request, host string, seed uint64) *mix {
+	m := &mix{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	total := 0
+	for _, r := range rs {
+		total += max(r.Weight, 1)
+		proof := strings.HasPrefix(r.Path, "/cpu") || strings.HasPrefix(r.Path, "/mix")
+		m.encoded = append(m.encoded, encoded{bytes: r.encode(host), proof: proof})
+		m.cum = append(m.cum, total)
+	}
+	return m
+}
+
+// next returns the next request to send.
+func (m *mix) next() *encoded {
+	if len(m.encoded) == 1 {
+		return &m.encoded[0]
+	}
+	x := m.rng.IntN(m.cum[len(m.cum)-1])
+	for i, c := range m.cum {
+		if x < c {
+			return &m.encoded[i]
+		}
+	}
+	return &m.encoded[len(m.encoded)-1]
+}

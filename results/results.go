@@ -1,0 +1,200 @@
+// Package results is corobench's results type and its file format: one JSON
+// document per run of a suite, holding the environment, every scenario, every
+// repetition of every target, and each repetition's latency as an HDR
+// histogram in the standard compressed encoding. Reports read it; nothing in
+// it is computed twice.
+package results
+
+import "time"
+
+// Version is the version of the results format this package writes.
+const Version = 1
+
+// File is one results file.
+type File struct {
+	Version   int        `json:"version"`
+	Env       Env        `json:"env"`
+	Started   time.Time  `json:"started"`
+	Finished  time.Time  `json:"finished"`
+	Scenarios []Scenario `json:"scenarios"`
+	Warnings  []string   `json:"warnings,omitempty"`
+}
+
+// Env says where the numbers were measured.
+type Env struct {
+	GoVersion  string `json:"go_version"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	CPU        string `json:"cpu"`
+	Cores      int    `json:"cores"`
+	Kernel     string `json:"kernel"`
+	Commit     string `json:"commit,omitempty"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	// CPURate is the calibrated work rate (units per µs) every target got.
+	CPURate float64 `json:"cpu_rate"`
+}
+
+// Scenario is one scenario file's results.
+type Scenario struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	File        string `json:"file,omitempty"`
+	// Kind is what the scenario measures: "throughput" (closed or open
+	// load over time), "batch" (makespan of jobs fired at once, the
+	// efficiency test) or "idle" (memory per idle connection, C10K).
+	Kind string `json:"kind,omitempty"`
+	// PinTarget and PinClient are the CPU lists the target and the load
+	// generator ran on; empty is not pinned.
+	PinTarget string `json:"pin_target,omitempty"`
+	PinClient string `json:"pin_client,omitempty"`
+	Runs      []Run  `json:"runs"`
+}
+
+// Run is one repetition of one target under one scenario's load.
+type Run struct {
+	Target string `json:"target"`
+	Rep    int    `json:"rep"`
+	// Load is what the load generator measured; nil when the run failed
+	// before any load was sent.
+	Load *Load `json:"load,omitempty"`
+	// Resources is what the target's process tree used, sampled from /proc.
+	Resources *Resources `json:"resources,omitempty"`
+	// Bound is the most that physics allows this model under this load.
+	Bound *Bound `json:"bound,omitempty"`
+	// Idle is the memory measurement of an idle-connection (C10K) run.
+	Idle *Idle `json:"idle,omitempty"`
+	// GOMAXPROCS is the target's, from its ready line.
+	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
+	// Error says why the run failed (target did not start, crashed).
+	Error    string   `json:"error,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Load modes.
+const (
+	ModeClosed = "closed" // C connections, each sends, waits, sends again
+	ModeOpen   = "open"   // requests sent on a schedule, whatever the target does
+	ModeBatch  = "batch"  // B requests fired at once, timed until the last answer
+)
+
+// Load is what one load generator run measured.
+type Load struct {
+	Mode     string  `json:"mode"`
+	Conns    int     `json:"conns"`
+	Elapsed  float64 `json:"elapsed_s"` // measured time, warm-up excluded
+	Requests int64   `json:"requests"`  // answered with the expected status and body
+	// Rate is the asked arrival rate of an open-loop run (req/s).
+	Rate float64 `json:"rate,omitempty"`
+	// Dropped counts open-loop sends that found no free connection when
+	// they were due; they are not sent late.
+	Dropped int64 `json:"dropped,omitempty"`
+	// Unfinished counts requests still unanswered when the run ended.
+	Unfinished int64 `json:"unfinished,omitempty"`
+	// Makespan is a batch's time from the first send to the last answer.
+	Makespan float64 `json:"makespan_s,omitempty"`
+	// Errors counts failed requests by kind (see loadgen's Err* kinds).
+	Errors map[string]int64 `json:"errors,omitempty"`
+	// Latency holds the latency, in µs, of every answered request. In an
+	// open-loop run it is timed from the intended send time (corrected for
+	// coordinated omission); LatencyUncorrected from the actual send.
+	Latency            *Histogram `json:"latency"`
+	LatencyUncorrected *Histogram `json:"latency_uncorrected,omitempty"`
+	// Series is throughput and latency second by second.
+	Series []Second `json:"series,omitempty"`
+	// ClientUser and ClientSys are the load generator's CPU seconds.
+	ClientUser float64  `json:"client_user_s"`
+	ClientSys  float64  `json:"client_sys_s"`
+	Warnings   []string `json:"warnings,omitempty"`
+}
+
+// Second is one second of a run.
+type Second struct {
+	Requests int64 `json:"requests"`
+	Errors   int64 `json:"errors"`
+	P50      int64 `json:"p50_us"`
+	P99      int64 `json:"p99_us"`
+}
+
+// Throughput is answered requests per second.
+func (l *Load) Throughput() float64 {
+	if l.Elapsed <= 0 {
+		return 0
+	}
+	return float64(l.Requests) / l.Elapsed
+}
+
+// ErrorCount is the number of failed requests of every kind.
+func (l *Load) ErrorCount() int64 {
+	var n int64
+	for _, c := range l.Errors {
+		n += c
+	}
+	return n
+}
+
+// Resources is what a target's whole process tree used during the measured
+// part of a run, sampled from /proc.
+type Resources struct {
+	// User and Sys are CPU seconds, reaped children included.
+	User float64 `json:"user_s"`
+	Sys  float64 `json:"sys_s"`
+	// PeakRSS and PeakPSS are bytes. PSS divides shared pages among the
+	// processes sharing them, so forked children are not counted many times.
+	PeakRSS int64 `json:"peak_rss"`
+	PeakPSS int64 `json:"peak_pss"`
+	// MaxThreads and MaxProcesses are the most seen at once.
+	MaxThreads   int `json:"max_threads"`
+	MaxProcesses int `json:"max_processes"`
+	MaxFDs       int `json:"max_fds"`
+	// Voluntary and Involuntary are context switches.
+	Voluntary   int64 `json:"ctxsw_voluntary"`
+	Involuntary int64 `json:"ctxsw_involuntary"`
+	Samples     int   `json:"samples"`
+}
+
+// CPUPerRequest is the target's CPU time per answered request, in µs.
+func (r *Resources) CPUPerRequest(requests int64) float64 {
+	if r == nil || requests == 0 {
+		return 0
+	}
+	return (r.User + r.Sys) * 1e6 / float64(requests)
+}
+
+// Bound is the throughput physics allows a model under a load: with C
+// connections, service time S of CPU and W of waiting, on K cores, a model of
+// parallelism P can do at most min(C, P, K)/S requests per second of CPU work
+// and min(C, P)/W of waiting (Little's law).
+type Bound struct {
+	Throughput float64 `json:"throughput"` // req/s
+	// Makespan is the least time a batch can take, in seconds.
+	Makespan float64 `json:"makespan_s,omitempty"`
+	// Limit says what sets the bound: "cpu", "wait" or "connections".
+	Limit string `json:"limit"`
+	// Parallelism is the P the bound assumed for the model.
+	Parallelism int `json:"parallelism"`
+}
+
+// Idle is the memory of a target holding idle connections (C10K).
+type Idle struct {
+	// Conns is how many connections were open and idle when measured.
+	Conns int `json:"conns"`
+	// Asked is how many were asked for; Conns may be fewer.
+	Asked int `json:"asked"`
+	// BaseRSS and BasePSS are bytes before any connection; RSS and PSS
+	// with Conns open.
+	BaseRSS int64 `json:"base_rss"`
+	BasePSS int64 `json:"base_pss"`
+	RSS     int64 `json:"rss"`
+	PSS     int64 `json:"pss"`
+}
+
+// PerConn is the memory of one idle connection, in bytes, by PSS when known.
+func (i *Idle) PerConn() float64 {
+	if i == nil || i.Conns == 0 {
+		return 0
+	}
+	if i.PSS > 0 {
+		return float64(i.PSS-i.BasePSS) / float64(i.Conns)
+	}
+	return float64(i.RSS-i.BaseRSS) / float64(i.Conns)
+}

@@ -1,0 +1,57 @@
+package targets
+
+import (
+	"context"
+	"net"
+	"time"
+)
+
+// Backoff after a failed accept (out of file descriptors, say): it doubles
+// from the first to the last, so an overloaded server neither spins nor stays
+// deaf long once descriptors free up.
+const (
+	acceptBackoffFirst = 5 * time.Millisecond
+	acceptBackoffMax   = time.Second
+)
+
+// Accept waits for the next connection on ln. A failure that can pass (EMFILE,
+// ENFILE, ECONNABORTED) is retried after a growing pause; once ctx ends it
+// returns ctx's error. The caller closes ln when ctx ends, so that a blocked
+// Accept returns: see CloseOnDone.
+func Accept(ctx context.Context, ln net.Listener) (net.Conn, error) {
+	pause := acceptBackoffFirst
+	for {
+		c, err := ln.Accept()
+		if err == nil {
+			return c, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !retryable(err) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, acceptBackoffMax)
+	}
+}
+
+// CloseOnDone closes ln when ctx ends; call the returned stop when Serve
+// returns first.
+func CloseOnDone(ctx context.Context, ln net.Listener) (stop func() bool) {
+	return context.AfterFunc(ctx, func() { ln.Close() })
+}
+
+// ServeNetConn serves a net.Conn with ServeConn, waiting by parking the
+// goroutine, and closes it. When ctx ends, a Read blocked on an idle
+// connection returns at once, so shutdown does not wait for idle clients.
+func (a *App) ServeNetConn(ctx context.Context, c net.Conn) error {
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.SetReadDeadline(time.Now()) })
+	defer stop()
+	return a.ServeConn(ctx, c, time.Sleep)
+}

@@ -1,0 +1,62 @@
+package targets
+
+import (
+	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/targets/work"
+)
+
+// App answers requests the same way for every model.
+type App struct {
+	// Model is the name /health answers with.
+	Model string
+	// Rate turns /cpu?us=N into units of work; every target of one run gets
+	// the same rate, so they all do the same work.
+	Rate work.Rate
+}
+
+// NewApp returns an App for the named model doing work at rate.
+func NewApp(model string, rate work.Rate) *App {
+	return &App{Model: model, Rate: rate}
+}
+
+// filler is what GET /echo?size=N answers with.
+var filler = func() []byte {
+	b := make([]byte, 4096)
+	for i := range b {
+		b[i] = 'a' + byte(i%26)
+	}
+	return b
+}()
+
+// Respond does the request's CPU work, if any, and appends its response to
+// dst. The model must already have waited req.Wait(), in its own way.
+func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
+	switch req.Endpoint {
+	case protocol.EndpointHealth:
+		dst = protocol.AppendHeader(dst, 200, len(a.Model)+1, req.Close)
+		dst = append(dst, a.Model...)
+		return append(dst, '\n')
+	case protocol.EndpointCPU, protocol.EndpointMix:
+		units := uint64(req.CPUUnits)
+		if units == 0 {
+			units = a.Rate.Units(req.CPUMicros)
+		}
+		var scratch [48]byte
+		body := protocol.AppendCPUBody(scratch[:0], units, work.Spin(units))
+		return protocol.AppendResponse(dst, 200, req.Close, body)
+	case protocol.EndpointIO:
+		return protocol.AppendResponse(dst, 200, req.Close, []byte("ok\n"))
+	case protocol.EndpointEcho:
+		if req.Method == protocol.MethodPost {
+			return protocol.AppendResponse(dst, 200, req.Close, req.Body)
+		}
+		dst = protocol.AppendHeader(dst, 200, req.Size, req.Close)
+		for n := req.Size; n > 0; {
+			chunk := filler[:min(n, len(filler))]
+			dst = append(dst, chunk...)
+			n -= len(chunk)
+		}
+		return dst
+	}
+	return protocol.AppendError(dst, &protocol.Error{Status: 500, Reason: "unknown endpoint"})
+}

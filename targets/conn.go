@@ -1,0 +1,117 @@
+package targets
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// Buffer sizes of a connection: reads start in a small pooled buffer that
+// grows only for a large request.
+const (
+	initialBuffer = 4 << 10
+	maxBuffer     = protocol.MaxHeaderBytes + protocol.MaxBodyBytes
+)
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, initialBuffer); return &b }}
+
+func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) != initialBuffer {
+		return // grown for one large request: let it go
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
+
+// ServeConn serves one connection sequentially, as every blocking model does:
+// read what arrived, answer each whole request in order (pipelined requests
+// included), waiting with wait where a request asks it, until the client
+// closes, asks to close or sends a bad request, or ctx ends between requests.
+// The caller closes c. To stop a connection blocked in Read when ctx ends,
+// the model makes that Read return (a deadline, a shutdown).
+func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Duration)) error {
+	inp, outp := getBuffer(), getBuffer()
+	defer func() { putBuffer(inp); putBuffer(outp) }()
+	in, out := *inp, *outp
+	for {
+		var req protocol.Request
+		n, err := protocol.ParseRequest(in, &req)
+		if err != nil {
+			out = protocol.AppendError(out, err)
+			_, werr := c.Write(out)
+			return werr // a refused request ends the connection, not the server
+		}
+		if n > 0 {
+			if d := req.Wait(); d > 0 {
+				if out, err = flush(c, out); err != nil {
+					return err
+				}
+				wait(d)
+			}
+			out = a.Respond(out, &req)
+			in = in[n:]
+			if req.Close {
+				_, err := flush(c, out)
+				return err
+			}
+			continue
+		}
+		// Every whole request is answered: send, then read more.
+		if out, err = flush(c, out); err != nil {
+			return err
+		}
+		if len(in) == 0 && ctx.Err() != nil {
+			return nil
+		}
+		if in, err = compact(in, inp); err != nil {
+			return err
+		}
+		m, err := c.Read(in[len(in):cap(in)])
+		in = in[:len(in)+m]
+		if err != nil {
+			if errors.Is(err, io.EOF) || ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// compact makes room after the unread bytes for the next Read: it reuses
+// the buffer from its start when it is empty, moves a small remainder to the
+// front, and grows the buffer (up to one whole request) when it is full.
+func compact(in []byte, home *[]byte) ([]byte, error) {
+	buf := (*home)[:cap(*home)]
+	switch {
+	case len(in) == 0:
+		return buf[:0], nil
+	case len(in) < cap(in):
+		return in, nil
+	case len(in) <= cap(buf)/2:
+		return buf[:copy(buf, in)], nil
+	case cap(buf) >= maxBuffer:
+		return nil, errBufferFull
+	}
+	grown := make([]byte, len(in), min(2*cap(buf), maxBuffer))
+	copy(grown, in)
+	*home = grown[:0]
+	return grown, nil
+}
+
+// errBufferFull cannot happen while the parser's bounds fit maxBuffer; it
+// guards the read loop against spinning on a zero-length read.
+var errBufferFull = errors.New("targets: request buffer full")
+
+func flush(w io.Writer, out []byte) ([]byte, error) {
+	if len(out) == 0 {
+		return out, nil
+	}
+	_, err := w.Write(out)
+	return out[:0], err
+}

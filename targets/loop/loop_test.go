@@ -1,0 +1,42 @@
+package loop_test
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/loop"
+)
+
+func TestConformance(t *testing.T) {
+	srv := loop.New(targets.Config{App: conformance.App("loop")})
+	conformance.Run(t, conformance.Serve(t, srv), "loop")
+}
+
+// Two clients that each wait 200 ms are served one after the other: the loop
+// server does one thing at a time.
+func TestServesOneConnectionAtATime(t *testing.T) {
+	srv := loop.New(targets.Config{App: conformance.App("loop")})
+	addr := conformance.Serve(t, srv)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			req, err := http.NewRequest("GET", "http://"+addr+"/io?ms=200", nil)
+			require.NoError(t, err)
+			req.Close = true // a kept-alive connection would hold the loop
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, 200, resp.StatusCode)
+		})
+	}
+	wg.Wait()
+	assert.GreaterOrEqual(t, time.Since(start), 400*time.Millisecond)
+}

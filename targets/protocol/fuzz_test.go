@@ -1,0 +1,79 @@
+package protocol
+
+import (
+	"bytes"
+	"testing"
+)
+
+func FuzzParseRequest(f *testing.F) {
+	for _, s := range []string{
+		"GET /health HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET /cpu?us=100 HTTP/1.1\r\nHost: a\r\n\r\nGET /io?ms=1 HTTP/1.1\r\nHost: a\r\n\r\n",
+		"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
+		"GET /mix?us=1&ms=2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+		"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+		"GET http://h/echo?size=10 HTTP/1.1\r\nHost: a\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var req Request
+		n, err := ParseRequest(in, &req)
+		if err != nil {
+			var pe *Error
+			if !asError(err, &pe) || pe.Status < 400 || pe.Status > 599 {
+				t.Fatalf("error %v is not a 4xx/5xx *Error", err)
+			}
+			return
+		}
+		if n < 0 || n > len(in) {
+			t.Fatalf("used %d of %d bytes", n, len(in))
+		}
+		if n == 0 {
+			return
+		}
+		if n > MaxHeaderBytes+MaxBodyBytes {
+			t.Fatalf("request of %d bytes exceeds the bounds", n)
+		}
+		if !bytes.HasSuffix(in[:n], req.Body) {
+			t.Fatalf("body is not the end of the request")
+		}
+		if req.CPUMicros > MaxCPUMicros || req.WaitMillis > MaxWaitMillis || req.Size > MaxBodyBytes {
+			t.Fatalf("parameter beyond its bound: %+v", req)
+		}
+		// Parsing is a function of the bytes: more bytes after a whole
+		// request do not change it.
+		var again Request
+		m, err := ParseRequest(append(bytes.Clone(in[:n]), "GET /"...), &again)
+		if err != nil || m != n {
+			t.Fatalf("reparse with trailing bytes: n=%d err=%v, want n=%d", m, err, n)
+		}
+	})
+}
+
+func FuzzParseResponse(f *testing.F) {
+	f.Add(AppendResponse(nil, 200, false, []byte("hello")))
+	f.Add(AppendError(nil, errf(404, "no")))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabcHTTP/1.1"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var resp Response
+		n, err := ParseResponse(in, &resp)
+		if err != nil {
+			return
+		}
+		if n < 0 || n > len(in) {
+			t.Fatalf("used %d of %d bytes", n, len(in))
+		}
+		if n > 0 && (resp.Status < 100 || resp.Status > 599 || len(resp.Body) > MaxResponseBody) {
+			t.Fatalf("bad response accepted: %+v", resp)
+		}
+	})
+}
+
+func asError(err error, target **Error) bool {
+	pe, ok := err.(*Error)
+	if ok {
+		*target = pe
+	}
+	return ok
+}

@@ -1,0 +1,93 @@
+package protocol
+
+import "bytes"
+
+// param is one query parameter an endpoint takes.
+type param struct {
+	name     string
+	max      int64
+	required bool
+	set      func(*Request, int64)
+}
+
+var (
+	paramUs   = param{name: "us", max: MaxCPUMicros, set: func(r *Request, v int64) { r.CPUMicros = v }}
+	paramN    = param{name: "n", max: MaxCPUUnits, set: func(r *Request, v int64) { r.CPUUnits = v }}
+	paramMs   = param{name: "ms", max: MaxWaitMillis, set: func(r *Request, v int64) { r.WaitMillis = v }}
+	paramSize = param{name: "size", max: MaxBodyBytes, set: func(r *Request, v int64) { r.Size = int(v) }}
+)
+
+// params lists what each endpoint takes; any other parameter is an error, so
+// that a typo (?usec=) is not silently read as "no work".
+var params = [...][]param{
+	EndpointHealth: nil,
+	EndpointCPU:    {paramUs, paramN},
+	EndpointIO:     {withRequired(paramMs)},
+	EndpointEcho:   {paramSize},
+	EndpointMix:    {withRequired(paramUs), withRequired(paramMs)},
+}
+
+func withRequired(p param) param {
+	p.required = true
+	return p
+}
+
+func parseQuery(q []byte, req *Request) error {
+	allowed := params[req.Endpoint]
+	var seen uint8 // bit i: allowed[i] was given
+	for kv := range bytes.SplitSeq(q, []byte{'&'}) {
+		if len(kv) == 0 {
+			continue
+		}
+		key, val, _ := bytes.Cut(kv, []byte{'='})
+		i := indexParam(allowed, key)
+		if i < 0 {
+			return errf(400, "unknown parameter %q", key)
+		}
+		if seen&(1<<i) != 0 {
+			return errf(400, "parameter %q given twice", key)
+		}
+		seen |= 1 << i
+		v, ok := parseUint(val, allowed[i].max)
+		if !ok {
+			return errf(400, "parameter %s must be a whole number from 0 to %d", allowed[i].name, allowed[i].max)
+		}
+		allowed[i].set(req, v)
+	}
+	for i, p := range allowed {
+		if p.required && seen&(1<<i) == 0 {
+			return errf(400, "parameter %s is required", p.name)
+		}
+	}
+	if req.Endpoint == EndpointCPU && seen == 0 {
+		return errf(400, "parameter us or n is required")
+	}
+	return nil
+}
+
+func indexParam(ps []param, key []byte) int {
+	for i, p := range ps {
+		if string(key) == p.name {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseUint parses decimal digits no larger than max.
+func parseUint(b []byte, max int64) (int64, bool) {
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+		if v > max {
+			return 0, false
+		}
+	}
+	return v, true
+}

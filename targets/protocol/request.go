@@ -1,0 +1,134 @@
+// Package protocol is corobench's HTTP/1.1 subset, written once and shared by
+// every target and by the load generator.
+//
+// The request parser is incremental and stateless: ParseRequest looks at
+// whatever bytes have arrived so far and either returns one whole request and
+// how many bytes it used, or says it needs more. Half a request, one request or
+// several pipelined requests in one read all work the same way, so blocking
+// models and event loops share it unchanged. Nothing it returns allocates: the
+// request's body aliases the caller's buffer.
+package protocol
+
+import (
+	"bytes"
+	"time"
+)
+
+// Bounds on what a request may ask. Every one is explicit and small, so that a
+// hostile client cannot make a target hang, crash or grow without limit.
+const (
+	MaxHeaderBytes = 8 << 10   // request line and headers, with the blank line
+	MaxBodyBytes   = 1 << 20   // request body, and the size of /echo?size=N
+	MaxCPUMicros   = 1_000_000 // /cpu?us=N and /mix?us=N
+	MaxCPUUnits    = 1 << 32   // /cpu?n=UNITS
+	MaxWaitMillis  = 60_000    // /io?ms=N and /mix?ms=N
+)
+
+// Method is a request method the protocol knows.
+type Method uint8
+
+// The methods corobench answers; any other is MethodOther (405).
+const (
+	MethodOther Method = iota
+	MethodGet
+	MethodPost
+)
+
+// Endpoint names what a request asks for.
+type Endpoint uint8
+
+// The endpoints of the protocol.
+const (
+	EndpointHealth Endpoint = iota + 1 // GET /health: the model's name
+	EndpointCPU                        // GET /cpu?us=N or ?n=UNITS: CPU work
+	EndpointIO                         // GET /io?ms=N: a simulated external wait
+	EndpointEcho                       // POST /echo, GET /echo?size=N
+	EndpointMix                        // GET /mix?us=N&ms=M: wait, then CPU work
+)
+
+// Request is one parsed request. Body aliases the buffer given to
+// ParseRequest and is valid only until that buffer is reused.
+type Request struct {
+	Method   Method
+	Endpoint Endpoint
+	// CPUMicros is the CPU work asked for in µs; CPUUnits in work units
+	// (set only by /cpu?n=UNITS, which takes precedence).
+	CPUMicros int64
+	CPUUnits  int64
+	// WaitMillis is how long the model must wait before it answers.
+	WaitMillis int64
+	// Size is the body size asked of GET /echo?size=N.
+	Size int
+	// Body is the request body (POST /echo).
+	Body []byte
+	// Close says the connection must close after this response.
+	Close bool
+}
+
+// Wait is how long the model must wait, in its natural way, before it
+// performs the CPU work and answers.
+func (r *Request) Wait() time.Duration {
+	return time.Duration(r.WaitMillis) * time.Millisecond
+}
+
+var crlfcrlf = []byte("\r\n\r\n")
+
+// ParseRequest parses the first request in buf. It returns the number of bytes
+// the request used, 0 with a nil error when buf does not yet hold a whole
+// request, or an *Error carrying the status to answer with. After an error the
+// connection must be answered with that error and closed.
+func ParseRequest(buf []byte, req *Request) (int, error) {
+	head := buf
+	if len(head) > MaxHeaderBytes {
+		head = head[:MaxHeaderBytes]
+	}
+	end := bytes.Index(head, crlfcrlf)
+	if end < 0 {
+		if bytes.IndexByte(head, '\n') >= 0 && !validLineEnds(head) {
+			return 0, errf(400, "line not ended by CRLF")
+		}
+		if len(buf) >= MaxHeaderBytes {
+			return 0, errf(431, "request line and headers exceed %d bytes", MaxHeaderBytes)
+		}
+		return 0, nil
+	}
+	*req = Request{}
+	headerLen := end + len(crlfcrlf)
+	lines := head[:end+2] // each line keeps its CRLF
+	line, rest := cutLine(lines)
+	h, err := parseRequestLine(line, req)
+	if err != nil {
+		return 0, err
+	}
+	if err := parseHeaders(rest, &h); err != nil {
+		return 0, err
+	}
+	if err := h.finish(req); err != nil {
+		return 0, err
+	}
+	total := headerLen + h.contentLength
+	if len(buf) < total {
+		return 0, nil
+	}
+	req.Body = buf[headerLen:total:total]
+	return total, nil
+}
+
+// validLineEnds reports whether every LF in b is preceded by CR.
+func validLineEnds(b []byte) bool {
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') {
+			return false
+		}
+	}
+	return true
+}
+
+// cutLine splits off the first CRLF-ended line, without its CRLF.
+func cutLine(b []byte) (line, rest []byte) {
+	i := bytes.Index(b, []byte("\r\n"))
+	if i < 0 {
+		return b, nil
+	}
+	return b[:i], b[i+2:]
+}

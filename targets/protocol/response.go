@@ -1,0 +1,105 @@
+package protocol
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+)
+
+// StatusText is the reason phrase of the statuses corobench sends.
+func StatusText(code int) string {
+	switch code {
+	case 200:
+		return "OK"
+	case 400:
+		return "Bad Request"
+	case 404:
+		return "Not Found"
+	case 405:
+		return "Method Not Allowed"
+	case 408:
+		return "Request Timeout"
+	case 413:
+		return "Content Too Large"
+	case 431:
+		return "Request Header Fields Too Large"
+	case 500:
+		return "Internal Server Error"
+	case 501:
+		return "Not Implemented"
+	case 503:
+		return "Service Unavailable"
+	case 505:
+		return "HTTP Version Not Supported"
+	}
+	return "Unknown"
+}
+
+// AppendHeader appends a response's status line and headers for a body of
+// contentLength bytes; the caller appends the body itself.
+func AppendHeader(dst []byte, status, contentLength int, close bool) []byte {
+	dst = append(dst, "HTTP/1.1 "...)
+	dst = strconv.AppendInt(dst, int64(status), 10)
+	dst = append(dst, ' ')
+	dst = append(dst, StatusText(status)...)
+	dst = append(dst, "\r\nContent-Type: text/plain\r\nContent-Length: "...)
+	dst = strconv.AppendInt(dst, int64(contentLength), 10)
+	if close {
+		dst = append(dst, "\r\nConnection: close"...)
+	}
+	return append(dst, "\r\n\r\n"...)
+}
+
+// AppendResponse appends a whole response with the given body.
+func AppendResponse(dst []byte, status int, close bool, body []byte) []byte {
+	dst = AppendHeader(dst, status, len(body), close)
+	return append(dst, body...)
+}
+
+// AppendError appends the answer to a refused request: its status, the reason
+// as the body, and Connection: close, since after a bad request the stream
+// cannot be trusted. An error that is not an *Error answers 400.
+func AppendError(dst []byte, err error) []byte {
+	var pe *Error
+	if !errors.As(err, &pe) {
+		pe = &Error{Status: 400, Reason: err.Error()}
+	}
+	dst = AppendHeader(dst, pe.Status, len(pe.Reason)+1, true)
+	dst = append(dst, pe.Reason...)
+	return append(dst, '\n')
+}
+
+// AppendCPUBody appends the body of a /cpu answer: the units of work done and
+// the checksum that proves it.
+func AppendCPUBody(dst []byte, units uint64, checksum uint32) []byte {
+	dst = append(dst, "units="...)
+	dst = strconv.AppendUint(dst, units, 10)
+	dst = append(dst, " checksum="...)
+	hex := strconv.AppendUint(make([]byte, 0, 8), uint64(checksum), 16)
+	for range 8 - len(hex) {
+		dst = append(dst, '0')
+	}
+	dst = append(dst, hex...)
+	return append(dst, '\n')
+}
+
+// ParseCPUBody reads a body written by AppendCPUBody.
+func ParseCPUBody(body []byte) (units uint64, checksum uint32, ok bool) {
+	body, ok = bytes.CutPrefix(body, []byte("units="))
+	if !ok {
+		return 0, 0, false
+	}
+	u, rest, ok := bytes.Cut(body, []byte(" checksum="))
+	if !ok || len(rest) != 9 || rest[8] != '\n' {
+		return 0, 0, false
+	}
+	units, err := strconv.ParseUint(string(u), 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	sum, err := strconv.ParseUint(string(rest[:8]), 16, 32)
+	if err != nil {
+		return 0, 0, false
+	}
+	return units, uint32(sum), true
+}
