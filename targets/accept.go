@@ -2,8 +2,11 @@ package targets
 
 import (
 	"context"
+	"errors"
 	"net"
 	"time"
+
+	"github.com/corobench/corobench/targets/protocol"
 )
 
 // Backoff after a failed accept (out of file descriptors, say): it doubles
@@ -53,5 +56,36 @@ func (a *App) ServeNetConn(ctx context.Context, c net.Conn) error {
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.SetReadDeadline(time.Now()) })
 	defer stop()
-	return a.ServeConn(ctx, c, time.Sleep)
+	err := a.ServeConn(ctx, c, time.Sleep)
+	var refused *protocol.Error
+	if errors.As(err, &refused) {
+		Linger(c)
+	}
+	return err
+}
+
+// Bounds on a lingering close.
+const (
+	lingerTime  = time.Second
+	lingerBytes = 256 << 10
+)
+
+// Linger closes the sending side of c and reads what the client still sends,
+// for a short while, before the caller closes c. Closing a socket that has
+// unread input makes the kernel send a reset, which can destroy the error
+// answer before the client reads it; lingering lets the answer arrive.
+func Linger(c net.Conn) {
+	cw, ok := c.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	c.SetReadDeadline(time.Now().Add(lingerTime))
+	buf := make([]byte, 4096)
+	for n := 0; n < lingerBytes; {
+		m, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		n += m
+	}
 }

@@ -33,7 +33,8 @@ func putBuffer(b *[]byte) {
 // read what arrived, answer each whole request in order (pipelined requests
 // included), waiting with wait where a request asks it, until the client
 // closes, asks to close or sends a bad request, or ctx ends between requests.
-// The caller closes c. To stop a connection blocked in Read when ctx ends,
+// After a bad request it returns the *protocol.Error it answered, so that the
+// caller can close gently (see Linger). The caller closes c. To stop a connection blocked in Read when ctx ends,
 // the model makes that Read return (a deadline, a shutdown).
 func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Duration)) error {
 	inp, outp := getBuffer(), getBuffer()
@@ -44,8 +45,10 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 		n, err := protocol.ParseRequest(in, &req)
 		if err != nil {
 			out = protocol.AppendError(out, err)
-			_, werr := c.Write(out)
-			return werr // a refused request ends the connection, not the server
+			if _, werr := c.Write(out); werr != nil {
+				return werr
+			}
+			return err // a refused request ends the connection, not the server
 		}
 		if n > 0 {
 			if d := req.Wait(); d > 0 {
