@@ -1,8 +1,21 @@
 package targets
 
 import (
+	"time"
+
 	"github.com/corobench/corobench/targets/protocol"
 	"github.com/corobench/corobench/targets/work"
+)
+
+// Default bounds on a connection's time, which every model enforces.
+const (
+	// DefaultIdleTimeout is how long a connection may wait between
+	// requests before the server closes it.
+	DefaultIdleTimeout = 60 * time.Second
+	// DefaultRequestTimeout is how long a request may take to arrive,
+	// from its first byte to its last: a client sending a byte a second
+	// (slowloris) is cut off, answered 408.
+	DefaultRequestTimeout = 10 * time.Second
 )
 
 // App answers requests the same way for every model.
@@ -12,11 +25,26 @@ type App struct {
 	// Rate turns /cpu?us=N into units of work; every target of one run gets
 	// the same rate, so they all do the same work.
 	Rate work.Rate
+	// IdleTimeout and RequestTimeout bound a connection's time; see the
+	// defaults.
+	IdleTimeout    time.Duration
+	RequestTimeout time.Duration
 }
 
-// NewApp returns an App for the named model doing work at rate.
+// NewApp returns an App for the named model doing work at rate, with the
+// default timeouts.
 func NewApp(model string, rate work.Rate) *App {
-	return &App{Model: model, Rate: rate}
+	return &App{Model: model, Rate: rate, IdleTimeout: DefaultIdleTimeout, RequestTimeout: DefaultRequestTimeout}
+}
+
+// ReadDeadline is when the next read must have arrived: the idle timeout
+// from now when nothing of a request is buffered, else the request timeout
+// from when its first byte arrived.
+func (a *App) ReadDeadline(now, requestStart time.Time, buffered bool) time.Time {
+	if !buffered {
+		return now.Add(a.IdleTimeout)
+	}
+	return requestStart.Add(a.RequestTimeout)
 }
 
 // filler is what GET /echo?size=N answers with.

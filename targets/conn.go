@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -29,6 +30,15 @@ func putBuffer(b *[]byte) {
 	bufPool.Put(b)
 }
 
+// Deadliner is a connection whose reads can be bounded in time. net.Conn is
+// one; a model with its own connection type (a raw blocking socket, a
+// coroutine's socket) implements it so that ServeConn can enforce the idle and
+// request timeouts. A read past the deadline returns an error that satisfies
+// errors.Is(err, os.ErrDeadlineExceeded).
+type Deadliner interface {
+	SetReadDeadline(t time.Time) error
+}
+
 // ServeConn serves one connection sequentially, as every blocking model does:
 // read what arrived, answer each whole request in order (pipelined requests
 // included), waiting with wait where a request asks it, until the client
@@ -40,6 +50,8 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 	inp, outp := getBuffer(), getBuffer()
 	defer func() { putBuffer(inp); putBuffer(outp) }()
 	in, out := *inp, *outp
+	dl, _ := c.(Deadliner)
+	var requestStart time.Time // when the first byte of the buffered request arrived
 	for {
 		var req protocol.Request
 		n, err := protocol.ParseRequest(in, &req)
@@ -59,6 +71,7 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 			}
 			out = a.Respond(out, &req)
 			in = in[n:]
+			requestStart = time.Now()
 			if req.Close {
 				_, err := flush(c, out)
 				return err
@@ -75,11 +88,28 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 		if in, err = compact(in, inp); err != nil {
 			return err
 		}
+		if dl != nil {
+			dl.SetReadDeadline(a.ReadDeadline(time.Now(), requestStart, len(in) > 0))
+			if ctx.Err() != nil { // the model may have set "now" just before
+				dl.SetReadDeadline(time.Now())
+			}
+		}
 		m, err := c.Read(in[len(in):cap(in)])
+		if len(in) == 0 && m > 0 {
+			requestStart = time.Now()
+		}
 		in = in[:len(in)+m]
 		if err != nil {
-			if errors.Is(err, io.EOF) || ctx.Err() != nil {
+			switch {
+			case errors.Is(err, io.EOF) || ctx.Err() != nil:
 				return nil
+			case errors.Is(err, os.ErrDeadlineExceeded) && len(in) > 0:
+				// A request that takes too long to arrive is answered.
+				out = protocol.AppendError(out[:0], errRequestTimeout)
+				c.Write(out)
+				return errRequestTimeout
+			case errors.Is(err, os.ErrDeadlineExceeded):
+				return nil // idle too long: close quietly
 			}
 			return err
 		}
@@ -106,6 +136,9 @@ func compact(in []byte, home *[]byte) ([]byte, error) {
 	*home = grown[:0]
 	return grown, nil
 }
+
+// errRequestTimeout answers a request that did not arrive in time.
+var errRequestTimeout = &protocol.Error{Status: 408, Reason: "request not received in time"}
 
 // errBufferFull cannot happen while the parser's bounds fit maxBuffer; it
 // guards the read loop against spinning on a zero-length read.

@@ -37,6 +37,9 @@ type Case struct {
 	Want []Want
 	// Closed says the target must close the connection after the last one.
 	Closed bool
+	// SlowRead reads the answers a few KiB at a time with pauses, so the
+	// target's writes are partial and it must keep what it could not send.
+	SlowRead bool
 }
 
 // Want is one expected response.
@@ -83,6 +86,8 @@ func Cases(model string) []Case {
 		{Name: "echo body", Send: []string{post("/echo", "hello, corobench")}, Want: []Want{{Status: 200, Body: "hello, corobench"}}},
 		{Name: "echo size", Send: []string{get("/echo?size=100000")}, Want: []Want{{Status: 200, BodyLen: 100000}}},
 		{Name: "echo 1 MiB", Send: []string{post("/echo", big)}, Want: []Want{{Status: 200, BodyLen: len(big)}}},
+		{Name: "echo 1 MiB to a slow reader", Send: []string{post("/echo", big) + get("/health")},
+			Want: []Want{{Status: 200, BodyLen: len(big)}, {Status: 200, Body: model + "\n"}}, SlowRead: true},
 		{Name: "keep-alive", Send: []string{get("/health"), get("/cpu?n=10"), get("/io?ms=1")},
 			Want: []Want{{Status: 200}, {Status: 200, Check: checksumOf(10)}, {Status: 200}}},
 		{Name: "pipelined in one write", Send: []string{get("/io?ms=20") + get("/cpu?n=7") + post("/echo", "third")},
@@ -135,6 +140,9 @@ func RunCase(t *testing.T, addr string, c Case) {
 	}
 	var buf []byte
 	tmp := make([]byte, 64<<10)
+	if c.SlowRead {
+		tmp = make([]byte, 8<<10)
+	}
 	for i, want := range c.Want {
 		var resp protocol.Response
 		for {
@@ -144,6 +152,9 @@ func RunCase(t *testing.T, addr string, c Case) {
 				check(t, i, want, &resp, time.Since(start))
 				buf = buf[n:]
 				break
+			}
+			if c.SlowRead {
+				time.Sleep(time.Millisecond)
 			}
 			m, err := conn.Read(tmp)
 			buf = append(buf, tmp[:m]...)
