@@ -40,6 +40,10 @@ type Case struct {
 	// SlowRead reads the answers a few KiB at a time with pauses, so the
 	// target's writes are partial and it must keep what it could not send.
 	SlowRead bool
+	// HalfClose shuts down the client's sending side after Send.
+	HalfClose bool
+	// Custom, when set, replaces the conversation with its own.
+	Custom func(t *testing.T, addr string)
 }
 
 // Want is one expected response.
@@ -124,6 +128,10 @@ func Run(t *testing.T, addr, model string) {
 
 // RunCase runs one case on a fresh connection.
 func RunCase(t *testing.T, addr string, c Case) {
+	if c.Custom != nil {
+		c.Custom(t, addr)
+		return
+	}
 	conn, err := net.DialTimeout("tcp", addr, Timeout)
 	require.NoError(t, err)
 	defer conn.Close()
@@ -137,6 +145,9 @@ func RunCase(t *testing.T, addr string, c Case) {
 			// A target may refuse early and close before all is sent.
 			break
 		}
+	}
+	if c.HalfClose {
+		require.NoError(t, conn.(*net.TCPConn).CloseWrite())
 	}
 	var buf []byte
 	tmp := make([]byte, 64<<10)

@@ -12,3 +12,8 @@ func TestConformance(t *testing.T) {
 	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
 	conformance.Run(t, conformance.Serve(t, srv), "goroutine")
 }
+
+func TestHostileInput(t *testing.T) {
+	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
+	conformance.RunHostile(t, conformance.Serve(t, srv), "goroutine")
+}

@@ -40,3 +40,8 @@ func TestServesOneConnectionAtATime(t *testing.T) {
 	wg.Wait()
 	assert.GreaterOrEqual(t, time.Since(start), 400*time.Millisecond)
 }
+
+func TestHostileInput(t *testing.T) {
+	srv := loop.New(targets.Config{App: conformance.App("loop")})
+	conformance.RunHostile(t, conformance.Serve(t, srv), "loop")
+}
