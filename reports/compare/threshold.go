@@ -78,7 +78,7 @@ func parseThreshold(spec string, t Threshold) (Threshold, error) {
 			t.Limit = 0
 		case strings.HasSuffix(w, "%"):
 			pct, err := strconv.ParseFloat(strings.TrimSuffix(w, "%"), 64)
-			if err != nil || pct < 0 || pct > 1000 {
+			if err != nil || !(pct >= 0 && pct <= 1000) {
 				return t, fmt.Errorf("threshold %q: %q is not a percentage from 0%% to 1000%%", spec, w)
 			}
 			t.Limit = pct / 100

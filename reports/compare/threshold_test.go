@@ -27,6 +27,7 @@ func TestParseThreshold(t *testing.T) {
 		{spec: "10", wantErr: `"10" is not a percentage`},
 		{spec: "-5%", wantErr: "from 0% to 1000%"},
 		{spec: "x%", wantErr: "from 0% to 1000%"},
+		{spec: "NaN%", wantErr: "from 0% to 1000%"},
 	}
 	for _, tt := range tests {
 		got, err := ParseThreshold(tt.spec, start)
@@ -80,4 +81,22 @@ func TestLoadThresholds(t *testing.T) {
 	empty := filepath.Join(dir, "empty.yaml")
 	require.NoError(t, os.WriteFile(empty, nil, 0o644))
 	assert.NoError(t, LoadThresholds(empty, DefaultThresholds()))
+}
+
+// ParseThreshold never panics, and what it accepts prints back to a spec
+// that parses to the same threshold.
+func FuzzParseThreshold(f *testing.F) {
+	for _, s := range []string{"10%", "25% warn", "off", "any fail", "2.5%,warn", "", "x%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		th, err := ParseThreshold(spec, Threshold{Limit: 0.1})
+		if err != nil || th.Off {
+			return
+		}
+		back, err := ParseThreshold(th.String(), Threshold{})
+		require.NoError(t, err, "%q printed as %q", spec, th.String())
+		assert.InDelta(t, th.Limit, back.Limit, 1e-12)
+		assert.Equal(t, th.Warn, back.Warn)
+	})
 }
