@@ -78,7 +78,8 @@ type PairSet struct {
 //     is better than the threshold;
 //   - PASS: the interval rules out a change as bad as the threshold;
 //   - WARN, unclear: anything else — the interval straddles the threshold,
-//     or the pairs are too few for an interval at all.
+//     or the pairs are too few for an interval at all. A warn-only metric
+//     is PASS here unless its pairs are too few.
 //
 // Count metrics fail on any rise of their mean per run, as in Files.
 func Paired(sets []PairSet, opts ...Option) *Report {
@@ -157,7 +158,9 @@ func pairedRow(row *Row, m results.Metric, th Threshold, av, bv []float64, c *co
 		}
 	case glo > 0 && g > th.Limit:
 		row.Verdict = Improved
-	case glo > -th.Limit:
+	case glo > -th.Limit || th.Warn:
+		// A warn-only metric warns only when it is clearly worse: its
+		// unclear rows would be noise in every report.
 		row.Verdict = Pass
 	default:
 		row.Verdict = Warn
