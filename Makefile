@@ -38,3 +38,8 @@ fuzz:
 .PHONY: clean
 clean:
 	rm -rf bin $(OUT)
+
+## bench-check: A/B the merge-base (BASE=) against the working tree on scenarios/check; fails on a regression
+.PHONY: bench-check
+bench-check:
+	@scripts/bench-check.sh

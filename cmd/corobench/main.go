@@ -6,6 +6,9 @@
 //	corobench run [-o DIR] SCENARIO.yaml...             run scenarios, write results and report
 //	corobench report [-o DIR] RESULTS.json              render a report
 //	corobench calibrate                                 measure this machine's work rate
+//	corobench compare [-md] BASE.json HEAD.json          regression verdicts between two results files
+//	corobench ab -a OLD -b NEW SCENARIO.yaml...          A/B two builds, interleaved pairs
+//	corobench benchfmt RESULTS.json                     results in the Go benchmark format
 package main
 
 import (
@@ -19,15 +22,20 @@ import (
 	"syscall"
 )
 
-// Exit codes.
+// Exit codes, as diff and grep have them: 1 is an answer, not a failure.
 const (
-	exitOK     = 0
-	exitFailed = 1 // the command failed
-	exitUsage  = 2 // the command line is wrong
+	exitOK         = 0
+	exitRegression = 1 // compare or ab found a regression
+	exitFailed     = 2 // the command failed
+	exitUsage      = 2 // the command line is wrong
 )
 
 // errUsage marks an error in the command line.
 var errUsage = errors.New("usage")
+
+// errRegression is what compare and ab return when a row fails: the tool
+// worked, and the answer is no.
+var errRegression = errors.New("regression found")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -43,6 +51,9 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(stderr, "corobench:", err)
 		return exitUsage
+	case errors.Is(err, errRegression):
+		fmt.Fprintln(stderr, "corobench:", err)
+		return exitRegression
 	}
 	fmt.Fprintln(stderr, "corobench:", err)
 	return exitFailed
@@ -56,6 +67,12 @@ commands:
   run        run scenario files against the models; write results.json and REPORT.md
   report     render REPORT.md from a results file
   calibrate  measure this machine's CPU work rate (units per µs)
+  compare    compare two results files: verdicts per scenario, model and metric
+  ab         run two builds interleaved (A B B A …) and judge B against A
+  benchfmt   write a results file in the Go benchmark format (for benchstat)
+
+Exit codes: 0 success (compare and ab: no regression), 1 regression found,
+2 the command failed or its command line is wrong.
 
 Run 'corobench COMMAND -h' for a command's flags.
 `
@@ -78,6 +95,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return reportCmd(rest, stdout, stderr)
 	case "calibrate":
 		return calibrateCmd(rest, stdout, stderr)
+	case "compare":
+		return compareCmd(rest, stdout, stderr)
+	case "ab":
+		return abCmd(ctx, rest, stdout, stderr)
+	case "benchfmt":
+		return benchfmtCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
