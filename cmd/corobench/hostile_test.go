@@ -30,7 +30,11 @@ func TestEveryModelSurvivesHostileInput(t *testing.T) {
 			before := settle(pid, nil)
 			conformance.RunHostile(t, tgt.Ready.Addr, name)
 			after := settle(pid, &before)
-			assert.Equal(t, before, after, "fds, threads and children after a second round")
+			assert.Equal(t, before.fds, after.fds, "open fds after a second round")
+			assert.Equal(t, before.children, after.children, "child processes after a second round")
+			// The Go runtime may add an idle thread or two when a syscall
+			// blocks; a leaked connection thread would add one per case.
+			assert.LessOrEqual(t, after.threads, before.threads+2, "threads after a second round")
 			assert.Zero(t, after.zombies, "zombie children")
 			assert.NoError(t, tgt.Stop(5*time.Second))
 		})
@@ -49,7 +53,8 @@ func settle(pid int, want *procCounts) procCounts {
 	var c procCounts
 	for {
 		c = countProc(pid)
-		if (want != nil && c == *want) || time.Now().After(deadline) {
+		if (want != nil && c.fds == want.fds && c.children == want.children && c.threads <= want.threads) ||
+			time.Now().After(deadline) {
 			return c
 		}
 		if want == nil {
