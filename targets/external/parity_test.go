@@ -232,4 +232,3 @@ func firstStatus(t *testing.T, addr, in string) int {
 		require.NoError(t, err, "reading the answer to %q; got %q", in, buf)
 	}
 }
-
