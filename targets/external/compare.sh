@@ -87,7 +87,9 @@ for rep in $(seq "$reps"); do
 				continue
 			fi
 			sum=$($bin load -cpus "$ccpus" -c "$conns" -d "$dur" -warmup 1s "http://$addr$path")
-			kill -TERM $pid; wait $pid || echo "compare: $t exited $? on SIGTERM" >&2
+			# Signal the pid the target reports: $! may be a wrapping shell.
+			tpid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$tmp/ready")
+			kill -TERM "${tpid:-$pid}"; wait $pid || echo "compare: $t exited $? on SIGTERM" >&2
 			pid=
 			rps=$(sed -n 's/.*requests .*(\([0-9]*\) req\/s).*/\1/p' <<<"$sum")
 			p99=$(sed -n "s/.* p99 \(.*\)  p99\.9.*/\1/p" <<<"$sum" | tr -d " ")
