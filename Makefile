@@ -43,3 +43,16 @@ clean:
 .PHONY: bench-check
 bench-check:
 	@scripts/bench-check.sh
+
+## peers: install the other languages' servers' needs (Debian packages) and check each peer
+.PHONY: peers
+peers:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-gevent; \
+	else \
+		echo "peers: not root or no apt-get; install python3-gevent (and nodejs) yourself"; \
+	fi
+	@command -v /usr/bin/node >/dev/null || echo "peers: /usr/bin/node missing; the node peer will be skipped (apt-get install nodejs)"
+	@$(GO) test -count=1 -v -run 'TestPeersConform|TestPeersAnswerLikeGo|TestWorkMatchesGo|TestCalibratedRates' \
+		./targets/external >/tmp/corobench-peers.log 2>&1; rc=$$?; \
+		grep -E '^(--- |    --- |ok|FAIL)|skip |units/µs' /tmp/corobench-peers.log | grep -v '^        '; exit $$rc
