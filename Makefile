@@ -38,3 +38,13 @@ fuzz:
 .PHONY: clean
 clean:
 	rm -rf bin $(OUT)
+
+## truth: the load generator's fidelity tests, tight bounds included (run on a quiet machine)
+.PHONY: truth
+truth:
+	COROBENCH_TRUTH=1 $(GO) test -count=1 -run 'Truth' -v ./loadgen
+
+## bench-loadgen: corobench load vs wrk vs bombardier on one target, pinned apart, interleaved (DURATION, CONNS, REPS)
+.PHONY: bench-loadgen
+bench-loadgen:
+	bash scripts/bench-loadgen.sh

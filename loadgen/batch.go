@@ -51,7 +51,7 @@ func runBatch(ctx context.Context, rs *runState, host string) (first, last time.
 				return
 			}
 			answered[i] = end
-			rs.rec.success(shard, end, end.Sub(sent[i]), end.Sub(sent[i]))
+			rs.rec.success(shard, end, end, end.Sub(sent[i]), end.Sub(sent[i]))
 		})
 	}
 	ready.Wait()

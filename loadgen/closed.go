@@ -74,7 +74,7 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 			w.c.close()
 			return
 		}
-		rs.rec.success(w.shard, end, end.Sub(sent), end.Sub(sent))
+		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent))
 		w.c.consume(n)
 		if resp.Close {
 			if i+1 < len(w.reqs) {

@@ -50,12 +50,16 @@ func TestRunOpenLoop(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, results.ModeOpen, load.Mode)
 	assert.InDelta(t, 500, load.Rate, 1e-9)
-	// 250 due in the window, each answered, dropped, failed or unfinished;
-	// a few at its edges may be answered outside it.
-	assert.InDelta(t, 250, load.Requests+load.Dropped+load.Unfinished+load.ErrorCount(), 10)
+	// 250 are due in the window, each answered, dropped, failed or
+	// unfinished; the unfinished may include some due in the warm-up.
+	accounted := load.Requests + load.Dropped + load.ErrorCount()
+	assert.LessOrEqual(t, accounted, int64(251))
+	assert.GreaterOrEqual(t, accounted+load.Unfinished, int64(249))
 	require.NotNil(t, load.LatencyUncorrected)
 	assert.Equal(t, load.Requests, load.LatencyUncorrected.TotalCount())
-	assert.GreaterOrEqual(t, load.Latency.Quantile(0.5), 2*time.Millisecond)
+	if load.Requests > 0 { // a starved test machine may answer none in time
+		assert.GreaterOrEqual(t, load.Latency.Quantile(0.5), 2*time.Millisecond)
+	}
 	assert.GreaterOrEqual(t, load.Conns, 2, "the pool grows past its first connections for 2 ms waits")
 }
 

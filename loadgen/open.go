@@ -99,6 +99,13 @@ func (p *pool) work(ctx context.Context, w *openWorker) {
 	for {
 		select {
 		case <-ctx.Done():
+			select {
+			case j, ok := <-w.jobs: // given but not begun: unfinished
+				if ok {
+					p.rs.rec.unfinished(w.shard, 1, earliest(time.Now(), p.rs.rec.end).Sub(j.due))
+				}
+			default:
+			}
 			return
 		case j, ok := <-w.jobs:
 			if !ok {
@@ -121,7 +128,7 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 			if rs.ending(ctx, now) {
 				rs.rec.unfinished(w.shard, 1, earliest(now, rs.rec.end).Sub(j.due))
 			} else {
-				rs.rec.failure(w.shard, now, kindOf(err, true))
+				rs.rec.failure(w.shard, j.due, kindOf(err, true))
 			}
 			return
 		}
@@ -129,22 +136,22 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 	sent := time.Now()
 	deadline := earliest(sent.Add(cfg.timeout), rs.rec.end)
 	if err := w.c.write(j.req.bytes, deadline); err != nil {
-		rs.lost(ctx, w.shard, &w.c, err, 1, j.due)
+		rs.lostAt(ctx, w.shard, &w.c, err, 1, j.due, j.due)
 		return
 	}
 	var resp protocol.Response
 	n, err := w.c.read(&resp)
 	if err != nil {
-		rs.lost(ctx, w.shard, &w.c, err, 1, j.due)
+		rs.lostAt(ctx, w.shard, &w.c, err, 1, j.due, j.due)
 		return
 	}
 	end := time.Now()
 	if kind := check(rs.sums, j.req, &resp); kind != "" {
-		rs.rec.failure(w.shard, end, kind)
+		rs.rec.failure(w.shard, j.due, kind)
 		w.c.close()
 		return
 	}
-	rs.rec.success(w.shard, end, end.Sub(j.due), end.Sub(sent))
+	rs.rec.success(w.shard, j.due, end, end.Sub(j.due), end.Sub(sent))
 	w.c.consume(n)
 	if resp.Close || cfg.connPerReq {
 		w.c.close()

@@ -65,9 +65,17 @@ func (r *recorder) shard(i int) *shard { return &r.shards[i%len(r.shards)] }
 func (r *recorder) counts(t time.Time) bool { return !t.Before(r.from) && t.Before(r.end) }
 
 // success records an answered request that finished at t: latency is from
-// when it was due, sent from when it left (the same in a closed loop).
-func (r *recorder) success(s *shard, t time.Time, latency, sent time.Duration) {
-	if !r.counts(t) {
+// when it was due, sent from when it left (the same in a closed loop). key
+// is when the request counts: when it was due in an open loop (so that what
+// is due in the window adds up), when it finished in a closed loop. An
+// answer that came after the end is counted unfinished, as the run's result
+// could not wait for it.
+func (r *recorder) success(s *shard, key, t time.Time, latency, sent time.Duration) {
+	if key.Before(r.from) {
+		return
+	}
+	if !t.Before(r.end) {
+		r.unfinished(s, 1, latency-t.Sub(r.end))
 		return
 	}
 	s.mu.Lock()
@@ -81,9 +89,9 @@ func (r *recorder) success(s *shard, t time.Time, latency, sent time.Duration) {
 	s.mu.Unlock()
 }
 
-// failure records a failed request that ended at t.
-func (r *recorder) failure(s *shard, t time.Time, kind string) {
-	if !r.counts(t) {
+// failure records a failed request that counts at key (see success).
+func (r *recorder) failure(s *shard, key time.Time, kind string) {
+	if !r.counts(key) {
 		return
 	}
 	s.mu.Lock()

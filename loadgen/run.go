@@ -32,15 +32,24 @@ func (rs *runState) dialFailed(ctx context.Context, s *shard, err error) {
 // lost closes c after err cut n requests short, sent (or due) at since:
 // they are unfinished if the run is ending, else failures of err's kind.
 func (rs *runState) lost(ctx context.Context, s *shard, c *conn, err error, n int, since time.Time) {
+	rs.lostAt(ctx, s, c, err, n, since, time.Time{})
+}
+
+// lostAt is lost with the failures counted at key (zero: now); see
+// recorder.success.
+func (rs *runState) lostAt(ctx context.Context, s *shard, c *conn, err error, n int, since, key time.Time) {
 	c.close()
 	now := time.Now()
 	if rs.ending(ctx, now) {
 		rs.rec.unfinished(s, n, earliest(now, rs.rec.end).Sub(since))
 		return
 	}
+	if key.IsZero() {
+		key = now
+	}
 	kind := kindOf(err, false)
 	for range n {
-		rs.rec.failure(s, now, kind)
+		rs.rec.failure(s, key, kind)
 	}
 }
 
