@@ -33,7 +33,6 @@ type config struct {
 	think      time.Duration
 	series     bool
 	hlog       io.Writer
-	threads    int // epoll loops; 0 picks the goroutine client
 	progress   func(Progress)
 }
 
