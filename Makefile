@@ -56,3 +56,13 @@ peers:
 	@$(GO) test -count=1 -v -run 'TestPeersConform|TestPeersAnswerLikeGo|TestWorkMatchesGo|TestCalibratedRates' \
 		./targets/external >/tmp/corobench-peers.log 2>&1; rc=$$?; \
 		grep -E '^(--- |    --- |ok|FAIL)|skip |units/µs' /tmp/corobench-peers.log | grep -v '^        '; exit $$rc
+
+## truth: the load generator's fidelity tests, tight bounds included (run on a quiet machine)
+.PHONY: truth
+truth:
+	COROBENCH_TRUTH=1 $(GO) test -count=1 -run 'Truth' -v ./loadgen
+
+## bench-loadgen: corobench load vs wrk vs bombardier on one target, pinned apart, interleaved (DURATION, CONNS, REPS)
+.PHONY: bench-loadgen
+bench-loadgen:
+	bash scripts/bench-loadgen.sh

@@ -3,6 +3,7 @@ package loadgen_test
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func TestRunCountsAnswers(t *testing.T) {
 			loadgen.Request{Method: "POST", Path: "/echo", Body: []byte("abc"), Weight: 1},
 		))
 	require.NoError(t, err)
-	assert.Positive(t, load.Requests)
+	assert.Positive(t, load.Requests+load.Unfinished)
 	assert.Empty(t, load.Errors)
 	assert.Equal(t, load.Requests, load.Latency.TotalCount(), "every answer is in the histogram")
 	var perSecond int64
@@ -93,10 +94,15 @@ func TestRunEndsOnTimeWhenTargetHangs(t *testing.T) {
 	}()
 	start := time.Now()
 	load, err := loadgen.Run(context.Background(), ln.Addr().String(),
-		loadgen.WithConns(3), loadgen.WithDuration(300*time.Millisecond), loadgen.WithTimeout(time.Minute))
+		loadgen.WithConns(3), loadgen.WithWarmup(200*time.Millisecond), loadgen.WithDuration(300*time.Millisecond),
+		loadgen.WithTimeout(time.Minute))
 	require.NoError(t, err)
 	assert.Less(t, time.Since(start), 5*time.Second, "the run is bounded by its duration, not the timeout")
 	assert.Zero(t, load.Requests)
+	assert.Equal(t, int64(3), load.Unfinished, "each connection's request is reported unanswered")
+	assert.Greater(t, load.UnfinishedOldest, 0.1, "sent early, never answered")
+	assert.LessOrEqual(t, load.UnfinishedOldest, 0.5)
+	assert.Contains(t, strings.Join(load.Warnings, "\n"), "unfinished: 3 requests")
 }
 
 func TestRunRejectsBadOptions(t *testing.T) {
@@ -132,13 +138,16 @@ func TestParseRequest(t *testing.T) {
 	}
 }
 
-// closedPort is an address where nothing listens.
+// closedPort is an address where nothing listens: port 1 (tcpmux), which
+// no test machine serves, rather than a freed port that a parallel test
+// may take again.
 func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	c, err := net.Dial("tcp", "127.0.0.1:1")
+	if err == nil {
+		c.Close()
+		t.Skip("something listens on 127.0.0.1:1")
+	}
+	return "127.0.0.1:1"
 }
 
 // fakeServer answers every request on every connection with answer.

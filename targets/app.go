@@ -1,6 +1,8 @@
 package targets
 
 import (
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/corobench/corobench/targets/protocol"
@@ -29,6 +31,10 @@ type App struct {
 	// defaults.
 	IdleTimeout    time.Duration
 	RequestTimeout time.Duration
+
+	// answered counts the requests this process answered (but /stats), so
+	// a load generator's count can be checked against the target's own.
+	answered atomic.Int64
 }
 
 // NewApp returns an App for the named model doing work at rate, with the
@@ -58,7 +64,18 @@ var filler = func() []byte {
 
 // Respond does the request's CPU work, if any, and appends its response to
 // dst. The model must already have waited req.Wait(), in its own way.
+//
+// GET /stats answers "requests N", N being the requests this process has
+// answered before, /stats excluded. A multi-process model answers for the
+// process that got the request; such a model sums its processes' counts by
+// its own means (a shared counter, or asking each).
 func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
+	if req.Endpoint == protocol.EndpointStats {
+		var scratch [32]byte
+		body := strconv.AppendInt(append(scratch[:0], "requests "...), a.answered.Load(), 10)
+		return protocol.AppendResponse(dst, 200, req.Close, append(body, '\n'))
+	}
+	a.answered.Add(1)
 	switch req.Endpoint {
 	case protocol.EndpointHealth:
 		dst = protocol.AppendHeader(dst, 200, len(a.Model)+1, req.Close)

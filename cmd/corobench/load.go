@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/corobench/corobench/internal/affinity"
 	"github.com/corobench/corobench/loadgen"
@@ -29,16 +31,105 @@ func (r *requestFlags) Set(s string) error {
 	return nil
 }
 
+// loadFlags are the flags of `corobench load`, named as wrk's where wrk has one.
+type loadFlags struct {
+	conns, maxConns, pipeline, batch int
+	duration, warmup, timeout, think time.Duration
+	rate, rampTo                     float64
+	ramp                             time.Duration
+	steps, trace                     string
+	connPerReq, bench, quiet         bool
+	seed                             uint64
+	cpus, jsonOut, hlog              string
+	reqs                             requestFlags
+}
+
+func (f *loadFlags) define(fs *flag.FlagSet) {
+	fs.IntVar(&f.conns, "c", loadgen.DefaultConns, "connections (closed loop); connections opened before the start (open loop)")
+	fs.DurationVar(&f.duration, "d", loadgen.DefaultDuration, "how long to measure, after the warm-up")
+	fs.DurationVar(&f.warmup, "warmup", 0, "load sent before measuring starts, not counted")
+	fs.DurationVar(&f.timeout, "timeout", loadgen.DefaultTimeout, "bound on connecting and on each request")
+	fs.Float64Var(&f.rate, "R", 0, "open loop: send this many requests a second, whatever the target does (as wrk2)")
+	fs.Float64Var(&f.rampTo, "ramp-to", 0, "open loop: ramp linearly from -R to this rate over -ramp, then hold it")
+	fs.DurationVar(&f.ramp, "ramp", 0, "open loop: the time of the -ramp-to ramp")
+	fs.StringVar(&f.steps, "steps", "", "open loop: rate steps, 'RATE:DURATION,...' e.g. 1000:5s,2000:5s")
+	fs.StringVar(&f.trace, "trace", "", "open loop: replay this trace file (lines 'OFFSET METHOD /PATH'), each request at its offset")
+	fs.IntVar(&f.maxConns, "max-conns", loadgen.DefaultMaxConns, "open loop: most connections in the pool; a request finding none free is dropped")
+	fs.IntVar(&f.batch, "batch", 0, "batch: send this many requests at once on as many connections; report the makespan")
+	fs.IntVar(&f.pipeline, "pipeline", loadgen.DefaultPipeline, "closed loop: HTTP/1.1 pipelining depth per connection")
+	fs.BoolVar(&f.connPerReq, "conn-per-request", false, "a new connection for every request (Connection: close)")
+	fs.DurationVar(&f.think, "think", 0, "closed loop: each connection waits this long between an answer and its next request")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the request mix, so every target sees the same sequence")
+	fs.StringVar(&f.cpus, "cpus", "", "pin the load generator to these CPUs, e.g. 1")
+	fs.StringVar(&f.jsonOut, "json", "", "also write the full results (versioned, with HDR histograms) to this file")
+	fs.StringVar(&f.hlog, "hlog", "", "also write an HdrHistogram interval log (one interval a second) to this file")
+	fs.BoolVar(&f.bench, "bench", false, "print a Go benchmark format line (for benchstat) instead of the summary")
+	fs.BoolVar(&f.quiet, "q", false, "no progress line on stderr")
+	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
+}
+
+// options turns the flags into the run's options.
+func (f *loadFlags) options() ([]loadgen.Option, error) {
+	opts := []loadgen.Option{
+		loadgen.WithConns(f.conns), loadgen.WithDuration(f.duration), loadgen.WithWarmup(f.warmup),
+		loadgen.WithTimeout(f.timeout), loadgen.WithRequests(f.reqs...), loadgen.WithSeed(f.seed),
+		loadgen.WithMaxConns(f.maxConns), loadgen.WithPipeline(f.pipeline), loadgen.WithThinkTime(f.think),
+	}
+	if f.connPerReq {
+		opts = append(opts, loadgen.WithConnPerRequest())
+	}
+	if f.batch > 0 {
+		opts = append(opts, loadgen.WithBatch(f.batch))
+	}
+	switch {
+	case f.steps != "":
+		steps, err := parseSteps(f.steps)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, loadgen.WithRate(loadgen.Steps(steps...)))
+	case f.ramp > 0:
+		opts = append(opts, loadgen.WithRate(loadgen.LinearRamp(f.rate, f.rampTo, f.ramp)))
+	case f.rate > 0:
+		opts = append(opts, loadgen.WithRate(loadgen.ConstantRate(f.rate)))
+	}
+	if f.trace != "" {
+		file, err := os.Open(f.trace)
+		if err != nil {
+			return nil, err
+		}
+		defer file.Close()
+		entries, err := loadgen.ParseTrace(file)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.trace, err)
+		}
+		opts = append(opts, loadgen.WithTrace(entries))
+	}
+	return opts, nil
+}
+
+// parseSteps reads 'RATE:DURATION,...'.
+func parseSteps(s string) ([]loadgen.Step, error) {
+	var steps []loadgen.Step
+	for part := range strings.SplitSeq(s, ",") {
+		r, d, ok := strings.Cut(strings.TrimSpace(part), ":")
+		var st loadgen.Step
+		_, err := fmt.Sscan(r, &st.Rate)
+		if err == nil {
+			st.For, err = time.ParseDuration(d)
+		}
+		if !ok || err != nil || st.Rate < 0 || st.For <= 0 {
+			return nil, fmt.Errorf("-steps: want RATE:DURATION,... such as 1000:5s, not %q", part)
+		}
+		steps = append(steps, st)
+	}
+	return steps, nil
+}
+
 func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	conns := fs.Int("c", loadgen.DefaultConns, "connections, each with one request in flight")
-	duration := fs.Duration("d", loadgen.DefaultDuration, "how long to measure, after the warm-up")
-	warmup := fs.Duration("warmup", 0, "load sent before measuring starts, not counted")
-	timeout := fs.Duration("timeout", loadgen.DefaultTimeout, "bound on connecting and on each request")
-	cpus := fs.String("cpus", "", "pin the load generator to these CPUs, e.g. 1")
-	jsonOut := fs.String("json", "", "also write the full results (with HDR histograms) to this file")
-	var reqs requestFlags
-	fs.Var(&reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
+	var f loadFlags
+	f.define(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: corobench load [flags] URL")
 		fs.PrintDefaults()
@@ -53,28 +144,73 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if len(reqs) == 0 {
-		reqs = requestFlags{{Method: "GET", Path: path, Weight: 1}}
+	if len(f.reqs) == 0 {
+		f.reqs = requestFlags{{Method: "GET", Path: path, Weight: 1}}
 	}
-	pin, err := affinity.Parse(*cpus)
+	opts, err := f.options()
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	pin, err := affinity.Parse(f.cpus)
 	if err != nil {
 		return fmt.Errorf("%w: -cpus: %v", errUsage, err)
 	}
 	if err := affinity.PinSelf(pin); err != nil {
 		return err
 	}
-	load, err := loadgen.Run(ctx, addr,
-		loadgen.WithConns(*conns), loadgen.WithDuration(*duration), loadgen.WithWarmup(*warmup),
-		loadgen.WithTimeout(*timeout), loadgen.WithRequests(reqs...))
+	if f.hlog != "" {
+		hf, err := os.Create(f.hlog)
+		if err != nil {
+			return err
+		}
+		defer hf.Close()
+		opts = append(opts, loadgen.WithHlog(hf))
+	}
+	if !f.quiet && isTerminal(stderr) {
+		p := &progressLine{w: stderr}
+		opts = append(opts, loadgen.WithProgress(p.show))
+		defer p.clear()
+	}
+	load, err := loadgen.Run(ctx, addr, opts...)
 	if err != nil {
 		return err
 	}
-	if *jsonOut != "" {
-		if err := results.WriteFile(*jsonOut, load); err != nil {
+	if f.jsonOut != "" {
+		if err := results.WriteFile(f.jsonOut, loadFile(addr, f.reqs, load)); err != nil {
 			return err
 		}
 	}
+	if f.bench {
+		return loadgen.WriteBench(stdout, benchName(load, f.reqs), load)
+	}
 	return reports.LoadSummary(stdout, addr, load)
+}
+
+// benchName names a run for the benchmark format: mode, load and mix.
+func benchName(l *results.Load, reqs requestFlags) string {
+	name := l.Mode
+	switch l.Mode {
+	case results.ModeOpen:
+		name += fmt.Sprintf("/R=%.0f", l.Rate)
+	case results.ModeBatch:
+		name += fmt.Sprintf("/B=%d", l.Conns)
+	default:
+		name += fmt.Sprintf("/c=%d", l.Conns)
+	}
+	for _, r := range reqs {
+		name += "/" + r.Method + r.Path
+	}
+	return name
+}
+
+// loadFile wraps one load run in a versioned results file.
+func loadFile(addr string, reqs requestFlags, l *results.Load) *results.File {
+	return &results.File{
+		Version: results.Version, Env: environment(),
+		Started: time.Now().Add(-time.Duration(l.Elapsed * float64(time.Second))), Finished: time.Now(),
+		Scenarios: []results.Scenario{{Name: "load", Description: benchName(l, reqs),
+			Runs: []results.Run{{Target: addr, Rep: 1, Load: l}}}},
+	}
 }
 
 // splitURL takes http://host:port/path?query apart.

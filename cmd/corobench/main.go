@@ -2,7 +2,8 @@
 // server, runs scenario suites and writes their reports.
 //
 //	corobench serve -model NAME [-addr 127.0.0.1:0]   run one model
-//	corobench load [-c 50] [-d 10s] URL                 put load on a server
+//	corobench load [-c 50] [-d 10s] [-R RATE] URL       put load on a server
+//	corobench merge [-o OUT.json] A.json B.json...      merge load results of several clients
 //	corobench run [-o DIR] SCENARIO.yaml...             run scenarios, write results and report
 //	corobench report [-o DIR] RESULTS.json              render a report
 //	corobench calibrate                                 measure this machine's work rate
@@ -63,7 +64,8 @@ const usage = `usage: corobench COMMAND [flags]
 
 commands:
   serve      run one reference server (a concurrency model)
-  load       put closed-loop load on an HTTP server and print what it measured
+  load       put closed, open-loop or batch load on an HTTP server; print what it measured
+  merge      merge the -json results of load runs from several client machines
   run        run scenario files against the models; write results.json and REPORT.md
   report     render REPORT.md from a results file
   calibrate  measure this machine's CPU work rate (units per µs)
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCmd(ctx, rest, stdout, stderr)
 	case "report":
 		return reportCmd(rest, stdout, stderr)
+	case "merge":
+		return mergeCmd(rest, stdout, stderr)
 	case "calibrate":
 		return calibrateCmd(rest, stdout, stderr)
 	case "compare":

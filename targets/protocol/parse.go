@@ -99,6 +99,8 @@ func parseTarget(target []byte, req *Request) error {
 		req.Endpoint = EndpointEcho
 	case "/mix":
 		req.Endpoint = EndpointMix
+	case "/stats":
+		req.Endpoint = EndpointStats
 	default:
 		return errf(404, "no such path")
 	}

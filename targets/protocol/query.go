@@ -25,6 +25,7 @@ var params = [...][]param{
 	EndpointIO:     {withRequired(paramMs)},
 	EndpointEcho:   {paramSize},
 	EndpointMix:    {withRequired(paramUs), withRequired(paramMs)},
+	EndpointStats:  nil,
 }
 
 func withRequired(p param) param {

@@ -44,6 +44,7 @@ const (
 	EndpointIO                         // GET /io?ms=N: a simulated external wait
 	EndpointEcho                       // POST /echo, GET /echo?size=N
 	EndpointMix                        // GET /mix?us=N&ms=M: wait, then CPU work
+	EndpointStats                      // GET /stats: requests answered so far, for truth tests
 )
 
 // Request is one parsed request. Body aliases the buffer given to

@@ -1,0 +1,65 @@
+package results
+
+import (
+	"fmt"
+	"slices"
+)
+
+// MergeLoads merges the results of load generators that ran at the same
+// time against one target (distributed load: one client per machine, each
+// sending its share) into one: counts, rates, CPU and connections add up,
+// histograms merge exactly, the elapsed time is the longest, and the
+// per-second series add up second by second (their p50 and p99 are the
+// worst client's, as percentiles of separate series cannot be merged).
+func MergeLoads(loads ...*Load) (*Load, error) {
+	if len(loads) == 0 {
+		return nil, fmt.Errorf("results: nothing to merge")
+	}
+	m := &Load{Mode: loads[0].Mode, Latency: NewHistogram()}
+	for i, l := range loads {
+		if l.Mode != m.Mode {
+			return nil, fmt.Errorf("results: cannot merge a %s load (#%d) with a %s load", l.Mode, i+1, m.Mode)
+		}
+		m.Conns += l.Conns
+		m.Elapsed = max(m.Elapsed, l.Elapsed)
+		m.Requests += l.Requests
+		m.Rate += l.Rate
+		m.Dropped += l.Dropped
+		m.Unfinished += l.Unfinished
+		m.UnfinishedOldest = max(m.UnfinishedOldest, l.UnfinishedOldest)
+		m.Pipeline = max(m.Pipeline, l.Pipeline)
+		m.Makespan = max(m.Makespan, l.Makespan)
+		for k, n := range l.Errors {
+			if m.Errors == nil {
+				m.Errors = map[string]int64{}
+			}
+			m.Errors[k] += n
+		}
+		if l.Latency != nil {
+			m.Latency.Merge(l.Latency.Histogram)
+		}
+		if l.LatencyUncorrected != nil {
+			if m.LatencyUncorrected == nil {
+				m.LatencyUncorrected = NewHistogram()
+			}
+			m.LatencyUncorrected.Merge(l.LatencyUncorrected.Histogram)
+		}
+		for j, s := range l.Series {
+			if j == len(m.Series) {
+				m.Series = append(m.Series, Second{})
+			}
+			ms := &m.Series[j]
+			ms.Requests += s.Requests
+			ms.Errors += s.Errors
+			ms.P50 = max(ms.P50, s.P50)
+			ms.P99 = max(ms.P99, s.P99)
+		}
+		m.ClientUser += l.ClientUser
+		m.ClientSys += l.ClientSys
+		for _, w := range l.Warnings {
+			m.Warnings = append(m.Warnings, fmt.Sprintf("client %d: %s", i+1, w))
+		}
+	}
+	slices.Sort(m.Warnings)
+	return m, nil
+}

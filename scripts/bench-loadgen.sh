@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# bench-loadgen: corobench load against wrk and bombardier, same target,
+# pinned apart (target on TARGET_CPU, tools on CLIENT_CPU), interleaved,
+# REPS repetitions. Prints req/s and client CPU µs per request (total and
+# user) for each run, then the median of each tool.
+#
+#   make bench-loadgen [DURATION=10s CONNS=50 REPS=3 PATH_=/health]
+#
+# wrk comes from Debian (apt-get install -y wrk), bombardier from the Go
+# module proxy into a temporary GOBIN; a tool that cannot be had is skipped
+# with a message. Client CPU is the tool's user+sys time from bash's `time`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-50}
+REPS=${REPS:-3}
+REQPATH=${PATH_:-/health}
+TARGET_CPU=${TARGET_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+MODEL=${MODEL:-goroutine}
+BOMBARDIER_VERSION=v1.2.6
+
+work=$(mktemp -d)
+trap 'kill "${target_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+go build -o "$work/corobench" ./cmd/corobench
+
+if ! command -v wrk >/dev/null; then
+	echo "# wrk not found; trying apt-get install -y wrk" >&2
+	{ apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || echo "# wrk: could not install, skipped" >&2
+fi
+BOMBARDIER=$(command -v bombardier || true)
+if [ -z "$BOMBARDIER" ]; then
+	if GOBIN="$work/bin" go install "github.com/codesenberg/bombardier@$BOMBARDIER_VERSION" 2>/dev/null; then
+		BOMBARDIER="$work/bin/bombardier"
+	else
+		echo "# bombardier: could not install, skipped" >&2
+	fi
+fi
+
+# The target, pinned, on a port the kernel picks; its ready line gives it.
+"$work/corobench" serve -model "$MODEL" -addr 127.0.0.1:0 -cpus "$TARGET_CPU" >"$work/ready" 2>"$work/serve.err" &
+target_pid=$!
+for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.1; done
+addr=$(sed -n 's/.*"addr":"\([^"]*\)".*/\1/p' "$work/ready")
+[ -n "$addr" ] || { echo "target did not start: $(cat "$work/serve.err")" >&2; exit 1; }
+url="http://$addr$REQPATH"
+secs=${DURATION%s}
+
+# timed CMD...: runs CMD pinned on CLIENT_CPU; leaves its stdout in
+# $work/out and "user sys" seconds in $work/time.
+timed() {
+	local TIMEFORMAT='%U %S'
+	{ time taskset -c "$CLIENT_CPU" "$@" >"$work/out" 2>"$work/err"; } 2>"$work/time"
+}
+
+# report TOOL REQUESTS: one line of the table.
+report() {
+	local tool=$1 requests=$2 user sys
+	read -r user sys <"$work/time"
+	awk -v t="$tool" -v n="$requests" -v s="$secs" -v u="$user" -v y="$sys" 'BEGIN {
+		if (n <= 0) { printf "%-12s no requests answered\n", t; exit }
+		printf "%-12s %10.0f req/s  %6.2f µs CPU/req  %5.2f µs user/req\n", t, n/s, (u+y)*1e6/n, u*1e6/n
+	}' | tee -a "$work/table"
+}
+
+echo "# target $MODEL on CPU $TARGET_CPU at $url; tools on CPU $CLIENT_CPU; $CONNS connections, $DURATION, $REPS reps, interleaved"
+for rep in $(seq "$REPS"); do
+	echo "# rep $rep"
+	timed "$work/corobench" load -q -bench -c "$CONNS" -d "$DURATION" "$url"
+	report corobench "$(awk '/^BenchmarkLoad/ {print $2}' "$work/out")"
+	if command -v wrk >/dev/null; then
+		timed wrk -t1 -c "$CONNS" -d "$DURATION" "$url"
+		report wrk "$(awk '/requests in/ {print $1}' "$work/out")"
+	fi
+	if [ -n "$BOMBARDIER" ]; then
+		timed "$BOMBARDIER" -c "$CONNS" -d "$DURATION" -p r -o j "$url"
+		report bombardier "$(sed -n 's/.*"req2xx":\([0-9]*\).*/\1/p' "$work/out")"
+	fi
+done
+echo "# medians"
+awk '{ v[$1] = v[$1] " " $2; c[$1] = c[$1] " " $4; u[$1] = u[$1] " " $7 }
+function med(s,   a, n, i, j, x) { n = split(s, a, " "); for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j > 0 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }; return a[int((n+1)/2)] }
+END { for (t in v) printf "%-12s %10.0f req/s  %6.2f µs CPU/req  %5.2f µs user/req\n", t, med(v[t]), med(c[t]), med(u[t]) }' "$work/table" | sort
