@@ -1,7 +1,9 @@
 // Package loadgen is corobench's load generator: a raw TCP HTTP/1.1 client
-// that sends pre-encoded requests over many connections, times each answer
-// into HDR histograms, checks each answer (status, and the checksum of CPU
-// work), counts every failure by kind, and measures its own CPU so that a
+// that sends pre-encoded requests over many connections in a closed loop,
+// an open loop paced by a Pacer (or a replayed trace), or a batch; times
+// each answer into HDR histograms; checks each answer (status, and the
+// checksum of CPU work); counts every failure by kind, every dropped send
+// and every request left unanswered; and measures its own CPU so that a
 // number limited by the client says so.
 //
 // A run is bounded: it ends when its warm-up and duration have passed or its
@@ -12,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"runtime"
 	"sync"
 	"time"
 
@@ -23,10 +24,10 @@ import (
 // target, is taken to have set the pace.
 const ClientBoundShare = 0.9
 
-// Run sends closed-loop load to addr (host:port): each connection sends a
-// request, waits for the answer, and sends the next. It returns what was
-// measured after the warm-up; when ctx ends early it returns what was
-// measured until then.
+// Run sends load to addr (host:port) as the options say: closed loop by
+// default, open loop with WithRate or WithTrace, a batch with WithBatch. It
+// returns what was measured after the warm-up; when ctx ends early it
+// returns what was measured until then.
 func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error) {
 	cfg := defaults()
 	for _, o := range opts {
@@ -39,58 +40,91 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: address %q: %w", addr, err)
 	}
+	mode := cfg.mode()
 	start := time.Now()
-	rec := newRecorder(cfg.conns, start.Add(cfg.warmup), cfg.duration)
-	ctx, cancel := context.WithDeadline(ctx, rec.end)
+	from := start.Add(cfg.warmup)
+	if mode == results.ModeBatch {
+		from = start
+	}
+	conns := cfg.conns
+	switch mode {
+	case results.ModeOpen:
+		conns = cfg.maxConns
+	case results.ModeBatch:
+		conns = cfg.batch
+	}
+	rec := newRecorder(conns, from, cfg.duration, mode == results.ModeOpen)
+	runCtx, cancel := context.WithDeadline(ctx, rec.end)
 	defer cancel()
+	rs := &runState{cfg: &cfg, addr: addr, rec: rec, sums: newChecksums()}
 
-	sums := newChecksums()
-	var wg sync.WaitGroup
-	for i := range cfg.conns {
-		w := &worker{
-			addr:    addr,
-			timeout: cfg.timeout,
-			mix:     newMix(cfg.requests, host, cfg.seed+uint64(i)),
-			rec:     rec,
-			shard:   rec.shard(i),
-			sums:    sums,
+	var (
+		wg          sync.WaitGroup
+		first, last time.Time
+		pl          *pool
+	)
+	done := make(chan struct{})
+	switch mode {
+	case results.ModeClosed:
+		for i := range cfg.conns {
+			w := &closedWorker{run: rs, mix: newMix(cfg.requests, host, cfg.seed+uint64(i), cfg.connPerReq), shard: rec.shard(i)}
+			wg.Go(func() { w.loop(runCtx) })
 		}
-		wg.Go(func() { w.run(ctx) })
+	case results.ModeOpen:
+		pl = &pool{rs: rs, max: cfg.maxConns}
+		pl.prewarm(runCtx, cfg.conns)
+		pacer, next := cfg.openSchedule(host)
+		wg.Go(func() {
+			pl.schedule(runCtx, start, pacer, next)
+			pl.closeAll()
+			pl.wg.Wait()
+		})
+	case results.ModeBatch:
+		wg.Go(func() { first, last = runBatch(runCtx, rs, host) })
 	}
+	go func() { wg.Wait(); close(done) }()
 
-	// The one timer of a run: the end of the warm-up starts the clock on
-	// the client's own CPU time.
-	cpu0 := cpuTime()
-	select {
-	case <-time.After(time.Until(rec.from)):
-		cpu0 = cpuTime()
-	case <-ctx.Done():
-	}
-	wg.Wait()
-	cpu1 := cpuTime()
+	m := newMonitor(&cfg, rec, start)
+	stopped := m.watch(runCtx, done)
 
-	stopped := time.Now()
-	if stopped.After(rec.end) {
-		stopped = rec.end
-	}
 	load := rec.load(max(stopped.Sub(rec.from), 0))
-	load.Conns = cfg.conns
-	load.ClientUser = (cpu1.user - cpu0.user).Seconds()
-	load.ClientSys = (cpu1.sys - cpu0.sys).Seconds()
-	if share := (load.ClientUser + load.ClientSys) / (load.Elapsed * float64(runtime.GOMAXPROCS(0))); load.Elapsed > 0 && share >= ClientBoundShare {
-		load.Warnings = append(load.Warnings, fmt.Sprintf(
-			"client-bound: the load generator used %.0f%% of its %d CPUs; this number measures the client, not the target",
-			100*share, runtime.GOMAXPROCS(0)))
+	load.Mode = mode
+	load.Conns = conns
+	load.Series = m.series
+	load.ClientUser = m.cpu.user.Seconds()
+	load.ClientSys = m.cpu.sys.Seconds()
+	if cfg.pipeline > 1 {
+		load.Pipeline = cfg.pipeline
 	}
-	if load.Elapsed < cfg.duration.Seconds()*0.99 {
-		load.Warnings = append(load.Warnings, fmt.Sprintf("interrupted: measured %.1fs of %s", load.Elapsed, cfg.duration))
+	switch mode {
+	case results.ModeOpen:
+		load.Conns = pl.peak
+		load.Rate = cfg.askedRate()
+	case results.ModeBatch:
+		if !first.IsZero() && !last.IsZero() {
+			load.Makespan = last.Sub(first).Seconds()
+			load.Elapsed = load.Makespan // a batch's throughput is its requests over its makespan
+		}
 	}
-	return load, nil
+	load.Warnings = append(load.Warnings, m.warnings()...)
+	load.Warnings = append(load.Warnings, warnings(&cfg, load, ctx.Err() != nil)...)
+	return load, m.err
+}
+
+// mode is the load model the options chose.
+func (c *config) mode() string {
+	switch {
+	case c.batch > 0:
+		return results.ModeBatch
+	case c.pacer != nil || c.trace != nil:
+		return results.ModeOpen
+	}
+	return results.ModeClosed
 }
 
 func (c *config) validate() error {
 	switch {
-	case c.conns < 1:
+	case c.conns < 1 && c.batch == 0:
 		return fmt.Errorf("loadgen: connections must be at least 1, not %d", c.conns)
 	case c.duration <= 0:
 		return fmt.Errorf("loadgen: duration must be positive, not %s", c.duration)
@@ -98,8 +132,61 @@ func (c *config) validate() error {
 		return fmt.Errorf("loadgen: warm-up must not be negative, not %s", c.warmup)
 	case c.timeout <= 0:
 		return fmt.Errorf("loadgen: timeout must be positive, not %s", c.timeout)
-	case len(c.requests) == 0:
+	case len(c.requests) == 0 && c.trace == nil:
 		return fmt.Errorf("loadgen: no requests to send")
+	case c.batch < 0:
+		return fmt.Errorf("loadgen: batch must not be negative, not %d", c.batch)
+	case c.pipeline < 1:
+		return fmt.Errorf("loadgen: pipeline depth must be at least 1, not %d", c.pipeline)
+	case c.maxConns < 1:
+		return fmt.Errorf("loadgen: max connections must be at least 1, not %d", c.maxConns)
+	case c.think < 0:
+		return fmt.Errorf("loadgen: think time must not be negative, not %s", c.think)
+	case c.pacer != nil && c.trace != nil:
+		return fmt.Errorf("loadgen: a rate and a trace cannot both pace a run")
+	case c.batch > 0 && (c.pacer != nil || c.trace != nil):
+		return fmt.Errorf("loadgen: a batch is not paced: drop the rate or the trace")
+	case c.pipeline > 1 && (c.connPerReq || c.mode() != results.ModeClosed):
+		return fmt.Errorf("loadgen: pipelining needs a closed loop on kept-alive connections")
+	case c.think > 0 && c.mode() != results.ModeClosed:
+		return fmt.Errorf("loadgen: think time is for a closed loop; an open loop is paced by its rate")
+	}
+	for _, r := range c.requests {
+		if r.Weight < 0 {
+			return fmt.Errorf("loadgen: request %s %s: weight must not be negative", r.Method, r.Path)
+		}
 	}
 	return nil
+}
+
+// openSchedule is the pacer of an open-loop run and what it sends next.
+func (c *config) openSchedule(host string) (Pacer, func(n uint64) *encoded) {
+	if c.trace == nil {
+		m := newMix(c.requests, host, c.seed, c.connPerReq)
+		return c.pacer, func(uint64) *encoded { return m.next() }
+	}
+	// Encode each distinct request of the trace once.
+	byKey := map[string]*encoded{}
+	reqs := make([]*encoded, len(c.trace))
+	for i, e := range c.trace {
+		key := e.Request.Method + " " + e.Request.Path + "\x00" + string(e.Request.Body)
+		if byKey[key] == nil {
+			byKey[key] = &newMix([]Request{e.Request}, host, 0, c.connPerReq).encoded[0]
+		}
+		reqs[i] = byKey[key]
+	}
+	return trace(c.trace), func(n uint64) *encoded { return reqs[n] }
+}
+
+// askedRate is the open-loop rate asked for over the measured window.
+func (c *config) askedRate() float64 {
+	p := c.pacer
+	if c.trace != nil {
+		p = trace(c.trace)
+	}
+	s, ok := p.(Scheduler)
+	if !ok {
+		return 0
+	}
+	return (s.Hits(c.warmup+c.duration) - s.Hits(c.warmup)) / c.duration.Seconds()
 }

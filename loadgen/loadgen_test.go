@@ -3,6 +3,7 @@ package loadgen_test
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,10 +94,14 @@ func TestRunEndsOnTimeWhenTargetHangs(t *testing.T) {
 	}()
 	start := time.Now()
 	load, err := loadgen.Run(context.Background(), ln.Addr().String(),
-		loadgen.WithConns(3), loadgen.WithDuration(300*time.Millisecond), loadgen.WithTimeout(time.Minute))
+		loadgen.WithConns(3), loadgen.WithWarmup(200*time.Millisecond), loadgen.WithDuration(300*time.Millisecond),
+		loadgen.WithTimeout(time.Minute))
 	require.NoError(t, err)
 	assert.Less(t, time.Since(start), 5*time.Second, "the run is bounded by its duration, not the timeout")
 	assert.Zero(t, load.Requests)
+	assert.Equal(t, int64(3), load.Unfinished, "each connection's request is reported unanswered")
+	assert.InDelta(t, 0.5, load.UnfinishedOldest, 0.1, "sent in the warm-up, never answered")
+	assert.Contains(t, strings.Join(load.Warnings, "\n"), "as long as the measured run")
 }
 
 func TestRunRejectsBadOptions(t *testing.T) {

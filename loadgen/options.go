@@ -1,22 +1,40 @@
 package loadgen
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Defaults of a run, used where an option does not say otherwise.
 const (
 	DefaultConns    = 50
 	DefaultDuration = 10 * time.Second
 	DefaultTimeout  = 10 * time.Second
+	// DefaultMaxConns caps the connection pool of an open-loop run.
+	DefaultMaxConns = 1000
+	// DefaultPipeline is one request in flight per connection.
+	DefaultPipeline = 1
 )
 
 // config is a run's settings, set by options.
 type config struct {
-	conns    int
-	duration time.Duration
-	warmup   time.Duration
-	timeout  time.Duration
-	requests []Request
-	seed     uint64
+	conns      int
+	duration   time.Duration
+	warmup     time.Duration
+	timeout    time.Duration
+	requests   []Request
+	seed       uint64
+	pacer      Pacer // open loop when set
+	trace      []TraceEntry
+	maxConns   int
+	batch      int // batch mode when > 0
+	pipeline   int
+	connPerReq bool
+	think      time.Duration
+	series     bool
+	hlog       io.Writer
+	threads    int // epoll loops; 0 picks the goroutine client
+	progress   func(Progress)
 }
 
 func defaults() config {
@@ -26,16 +44,22 @@ func defaults() config {
 		timeout:  DefaultTimeout,
 		requests: []Request{{Method: "GET", Path: "/health", Weight: 1}},
 		seed:     1,
+		maxConns: DefaultMaxConns,
+		pipeline: DefaultPipeline,
+		series:   true,
 	}
 }
 
 // Option sets one setting of a run.
 type Option func(*config)
 
-// WithConns sets the number of connections, each with one request in flight.
+// WithConns sets the number of connections: in a closed-loop run each has
+// one request (or a pipeline) in flight; in an open-loop run it is how many
+// are opened before the start (the pool grows up to WithMaxConns).
 func WithConns(n int) Option { return func(c *config) { c.conns = n } }
 
-// WithDuration sets how long the run is measured, after the warm-up.
+// WithDuration sets how long the run is measured, after the warm-up. A batch
+// run waits at most this long for its answers.
 func WithDuration(d time.Duration) Option { return func(c *config) { c.duration = d } }
 
 // WithWarmup sets how long load is sent before measuring starts; what
@@ -52,3 +76,57 @@ func WithRequests(rs ...Request) Option { return func(c *config) { c.requests = 
 // WithSeed seeds the choice of requests from the mix, so that every target
 // sees the same sequence.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// WithRate makes the run open-loop: requests leave when the pacer says,
+// whatever the target does, from a pool of connections. A request that
+// finds no free connection when due is counted as dropped, never sent late.
+// Latency is timed from when each request was due (corrected for
+// coordinated omission) and, apart, from when it was sent.
+func WithRate(p Pacer) Option { return func(c *config) { c.pacer = p } }
+
+// WithMaxConns caps the connection pool of an open-loop run.
+func WithMaxConns(n int) Option { return func(c *config) { c.maxConns = n } }
+
+// WithBatch makes the run a batch: n requests sent at once on n connections
+// opened beforehand, timed until the last answer (the makespan).
+func WithBatch(n int) Option { return func(c *config) { c.batch = n } }
+
+// WithPipeline keeps depth requests in flight on each connection of a
+// closed-loop run (HTTP/1.1 pipelining): depth requests are written
+// together, and the next depth once all are answered, as wrk does.
+func WithPipeline(depth int) Option { return func(c *config) { c.pipeline = depth } }
+
+// WithConnPerRequest opens a new connection for every request and asks the
+// target to close it after answering (Connection: close).
+func WithConnPerRequest() Option { return func(c *config) { c.connPerReq = true } }
+
+// WithThinkTime makes each connection of a closed-loop run wait d between
+// an answer and its next request.
+func WithThinkTime(d time.Duration) Option { return func(c *config) { c.think = d } }
+
+// WithTrace replays a trace, open loop: each entry is sent at its offset
+// from the start of the run (warm-up included), whatever the target does.
+// See ParseTrace for the file format.
+func WithTrace(entries []TraceEntry) Option { return func(c *config) { c.trace = entries } }
+
+// WithSeries turns the per-second series (req/s, p50, p99, errors) on or
+// off; it is on by default and its memory is one entry per second.
+func WithSeries(on bool) Option { return func(c *config) { c.series = on } }
+
+// WithHlog writes an HdrHistogram interval log (.hlog) of the corrected
+// latency, one interval per second, to w.
+func WithHlog(w io.Writer) Option { return func(c *config) { c.hlog = w } }
+
+// WithProgress calls f about once a second with the run so far, from the
+// run's own goroutine; f must return quickly.
+func WithProgress(f func(Progress)) Option { return func(c *config) { c.progress = f } }
+
+// Progress is a run so far, as WithProgress reports it.
+type Progress struct {
+	Elapsed  time.Duration // since the start, warm-up included
+	Warmup   bool          // still in the warm-up
+	Requests int64         // answered in the last interval
+	Errors   int64         // failed in the last interval
+	Interval time.Duration
+	P99      time.Duration // of the last interval
+}

@@ -9,36 +9,52 @@ import (
 	"github.com/corobench/corobench/results"
 )
 
-// recorder collects what the workers measure inside the measuring window.
-// Latencies go into a few mutex-guarded histogram shards, so that memory does
-// not grow with the number of connections.
+// recorder collects what the connections measure inside the measuring
+// window [from, end). Latencies go into a few mutex-guarded histogram
+// shards, so that memory does not grow with the number of connections or
+// the length of the run: each shard holds the whole run's histograms and
+// the current second's, which the run's goroutine folds into the series.
 type recorder struct {
 	from, end time.Time
+	open      bool // keep uncorrected latency apart
 	shards    []shard
-	seconds   []second
+	dropped   atomic.Int64
+
+	// Owned by the run's goroutine.
+	interval *results.Histogram
+	series   []results.Second
 }
 
 type shard struct {
 	mu       sync.Mutex
-	hist     *results.Histogram
+	hist     *results.Histogram // corrected latency (all latency when closed)
+	uncorr   *results.Histogram // open loop: from the actual send
+	interval *results.Histogram // this second's corrected latency
 	requests int64
 	errors   map[string]int64
+	// This second's counts.
+	ivRequests, ivErrors int64
+	// Requests still unanswered at the end, and the oldest one's age.
+	unfinished int64
+	oldest     time.Duration
 }
 
-type second struct {
-	requests, errors atomic.Int64
-}
-
-func newRecorder(conns int, from time.Time, duration time.Duration) *recorder {
+func newRecorder(conns int, from time.Time, duration time.Duration, open bool) *recorder {
 	r := &recorder{
-		from:    from,
-		end:     from.Add(duration),
-		shards:  make([]shard, min(conns, 4*runtime.GOMAXPROCS(0))),
-		seconds: make([]second, int((duration+time.Second-1)/time.Second)),
+		from:     from,
+		end:      from.Add(duration),
+		open:     open,
+		shards:   make([]shard, max(1, min(conns, 4*runtime.GOMAXPROCS(0)))),
+		interval: results.NewHistogram(),
 	}
 	for i := range r.shards {
-		r.shards[i].hist = results.NewHistogram()
-		r.shards[i].errors = map[string]int64{}
+		s := &r.shards[i]
+		s.hist = results.NewHistogram()
+		s.interval = results.NewHistogram()
+		if open {
+			s.uncorr = results.NewHistogram()
+		}
+		s.errors = map[string]int64{}
 	}
 	return r
 }
@@ -48,20 +64,21 @@ func (r *recorder) shard(i int) *shard { return &r.shards[i%len(r.shards)] }
 // counts reports whether something that happened at t is measured.
 func (r *recorder) counts(t time.Time) bool { return !t.Before(r.from) && t.Before(r.end) }
 
-func (r *recorder) second(t time.Time) *second {
-	return &r.seconds[min(int(t.Sub(r.from)/time.Second), len(r.seconds)-1)]
-}
-
-// success records an answered request that finished at t.
-func (r *recorder) success(s *shard, t time.Time, latency time.Duration) {
+// success records an answered request that finished at t: latency is from
+// when it was due, sent from when it left (the same in a closed loop).
+func (r *recorder) success(s *shard, t time.Time, latency, sent time.Duration) {
 	if !r.counts(t) {
 		return
 	}
 	s.mu.Lock()
 	s.hist.Record(latency)
+	s.interval.Record(latency)
+	if s.uncorr != nil {
+		s.uncorr.Record(sent)
+	}
 	s.requests++
+	s.ivRequests++
 	s.mu.Unlock()
-	r.second(t).requests.Add(1)
 }
 
 // failure records a failed request that ended at t.
@@ -71,17 +88,62 @@ func (r *recorder) failure(s *shard, t time.Time, kind string) {
 	}
 	s.mu.Lock()
 	s.errors[kind]++
+	s.ivErrors++
 	s.mu.Unlock()
-	r.second(t).errors.Add(1)
+}
+
+// unfinished records n requests still unanswered when the run ended, the
+// oldest of them sent (or due) age ago.
+func (r *recorder) unfinished(s *shard, n int, age time.Duration) {
+	if n <= 0 {
+		return
+	}
+	s.mu.Lock()
+	s.unfinished += int64(n)
+	s.oldest = max(s.oldest, age)
+	s.mu.Unlock()
+}
+
+// drop records an open-loop request due at t that found no free connection.
+func (r *recorder) drop(t time.Time) {
+	if r.counts(t) {
+		r.dropped.Add(1)
+	}
+}
+
+// tick folds the shards' current second into the series and returns it.
+func (r *recorder) tick() results.Second {
+	r.interval.Reset()
+	var sec results.Second
+	for i := range r.shards {
+		s := &r.shards[i]
+		s.mu.Lock()
+		r.interval.Merge(s.interval.Histogram)
+		s.interval.Reset()
+		sec.Requests += s.ivRequests
+		sec.Errors += s.ivErrors
+		s.ivRequests, s.ivErrors = 0, 0
+		s.mu.Unlock()
+	}
+	sec.P50 = r.interval.ValueAtQuantile(50)
+	sec.P99 = r.interval.ValueAtQuantile(99)
+	return sec
 }
 
 // load merges the shards into a result covering elapsed.
 func (r *recorder) load(elapsed time.Duration) *results.Load {
-	l := &results.Load{Mode: "closed", Elapsed: elapsed.Seconds(), Latency: results.NewHistogram()}
+	l := &results.Load{Mode: results.ModeClosed, Elapsed: elapsed.Seconds(), Latency: results.NewHistogram()}
+	if r.open {
+		l.LatencyUncorrected = results.NewHistogram()
+	}
+	var oldest time.Duration
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.mu.Lock()
 		l.Latency.Merge(s.hist.Histogram)
+		if s.uncorr != nil {
+			l.LatencyUncorrected.Merge(s.uncorr.Histogram)
+		}
 		l.Requests += s.requests
 		for k, n := range s.errors {
 			if l.Errors == nil {
@@ -89,14 +151,11 @@ func (r *recorder) load(elapsed time.Duration) *results.Load {
 			}
 			l.Errors[k] += n
 		}
+		l.Unfinished += s.unfinished
+		oldest = max(oldest, s.oldest)
 		s.mu.Unlock()
 	}
-	n := min(len(r.seconds), int((elapsed+time.Second-1)/time.Second))
-	for i := range n {
-		l.Series = append(l.Series, results.Second{
-			Requests: r.seconds[i].requests.Load(),
-			Errors:   r.seconds[i].errors.Load(),
-		})
-	}
+	l.UnfinishedOldest = oldest.Seconds()
+	l.Dropped = r.dropped.Load()
 	return l
 }

@@ -40,8 +40,12 @@ func ParseRequest(s string) (Request, error) {
 }
 
 // encode returns the request's bytes, encoded once for the whole run.
-func (r Request) encode(host string) []byte {
+// With closing, it asks the target to close the connection after answering.
+func (r Request) encode(host string, closing bool) []byte {
 	b := fmt.Appendf(nil, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Path, host)
+	if closing {
+		b = append(b, "Connection: close\r\n"...)
+	}
 	if len(r.Body) > 0 || r.Method == "POST" {
 		b = fmt.Appendf(b, "Content-Length: %d\r\n", len(r.Body))
 	}
@@ -63,13 +67,13 @@ type mix struct {
 	rng     *rand.Rand
 }
 
-func newMix(rs []Request, host string, seed uint64) *mix {
+func newMix(rs []Request, host string, seed uint64, closing bool) *mix {
 	m := &mix{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	total := 0
 	for _, r := range rs {
 		total += max(r.Weight, 1)
 		proof := strings.HasPrefix(r.Path, "/cpu") || strings.HasPrefix(r.Path, "/mix")
-		m.encoded = append(m.encoded, encoded{bytes: r.encode(host), proof: proof})
+		m.encoded = append(m.encoded, encoded{bytes: r.encode(host, closing), proof: proof})
 		m.cum = append(m.cum, total)
 	}
 	return m

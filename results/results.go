@@ -96,6 +96,11 @@ type Load struct {
 	Dropped int64 `json:"dropped,omitempty"`
 	// Unfinished counts requests still unanswered when the run ended.
 	Unfinished int64 `json:"unfinished,omitempty"`
+	// UnfinishedOldest is the age, in seconds, of the oldest unfinished
+	// request when the run ended (from its send, or when it was due).
+	UnfinishedOldest float64 `json:"unfinished_oldest_s,omitempty"`
+	// Pipeline is the requests in flight per connection, when more than 1.
+	Pipeline int `json:"pipeline,omitempty"`
 	// Makespan is a batch's time from the first send to the last answer.
 	Makespan float64 `json:"makespan_s,omitempty"`
 	// Errors counts failed requests by kind (see loadgen's Err* kinds).

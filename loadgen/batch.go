@@ -1,0 +1,69 @@
+package loadgen
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// runBatch opens cfg.batch connections, then sends one request on each at
+// once, and returns when the first left and the last was answered (zero
+// times when none was).
+func runBatch(ctx context.Context, rs *runState, host string) (first, last time.Time) {
+	n := rs.cfg.batch
+	sent := make([]time.Time, n)
+	answered := make([]time.Time, n)
+	fire := make(chan struct{})
+	var ready, done sync.WaitGroup
+	ready.Add(n)
+	for i := range n {
+		done.Go(func() {
+			shard := rs.rec.shard(i)
+			req := newMix(rs.cfg.requests, host, rs.cfg.seed+uint64(i), rs.cfg.connPerReq).next()
+			var c conn
+			defer c.close()
+			err := c.dial(ctx, rs.addr, rs.cfg.timeout)
+			ready.Done()
+			if err != nil {
+				rs.rec.failure(shard, time.Now(), kindOf(err, true))
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-fire:
+			}
+			sent[i] = time.Now()
+			if err := c.write(req.bytes, earliest(sent[i].Add(rs.cfg.timeout), rs.rec.end)); err != nil {
+				rs.lost(ctx, shard, &c, err, 1, sent[i])
+				return
+			}
+			var resp protocol.Response
+			if _, err := c.read(&resp); err != nil {
+				rs.lost(ctx, shard, &c, err, 1, sent[i])
+				return
+			}
+			end := time.Now()
+			if kind := check(rs.sums, req, &resp); kind != "" {
+				rs.rec.failure(shard, end, kind)
+				return
+			}
+			answered[i] = end
+			rs.rec.success(shard, end, end.Sub(sent[i]), end.Sub(sent[i]))
+		})
+	}
+	ready.Wait()
+	close(fire)
+	done.Wait()
+	for i := range n {
+		if !sent[i].IsZero() && (first.IsZero() || sent[i].Before(first)) {
+			first = sent[i]
+		}
+		if answered[i].After(last) {
+			last = answered[i]
+		}
+	}
+	return first, last
+}

@@ -1,0 +1,87 @@
+package loadgen
+
+import (
+	"context"
+	"time"
+
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// reconnectPause keeps a connection whose target refuses it from spinning;
+// each refusal is still counted.
+const reconnectPause = 10 * time.Millisecond
+
+// closedWorker drives one connection of a closed loop: send (a pipeline of)
+// requests, wait for the answers, think, send again.
+type closedWorker struct {
+	run   *runState
+	mix   *mix
+	shard *shard
+
+	c    conn
+	out  []byte
+	reqs []*encoded
+}
+
+func (w *closedWorker) loop(ctx context.Context) {
+	defer w.c.close()
+	cfg := w.run.cfg
+	for ctx.Err() == nil {
+		if !w.c.open() {
+			if err := w.c.dial(ctx, w.run.addr, cfg.timeout); err != nil {
+				w.run.dialFailed(ctx, w.shard, err)
+				continue
+			}
+		}
+		w.out, w.reqs = w.out[:0], w.reqs[:0]
+		for range cfg.pipeline {
+			r := w.mix.next()
+			w.out = append(w.out, r.bytes...)
+			w.reqs = append(w.reqs, r)
+		}
+		sent := time.Now()
+		w.exchange(ctx, sent)
+		if cfg.connPerReq {
+			w.c.close()
+		}
+		if cfg.think > 0 && ctx.Err() == nil {
+			w.run.sleep(ctx, cfg.think)
+		}
+	}
+}
+
+// exchange writes the round's requests and reads their answers.
+func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
+	rs := w.run
+	deadline := earliest(sent.Add(rs.cfg.timeout), rs.rec.end)
+	if err := w.c.write(w.out, deadline); err != nil {
+		rs.lost(ctx, w.shard, &w.c, err, len(w.reqs), sent)
+		return
+	}
+	var resp protocol.Response
+	for i, req := range w.reqs {
+		n, err := w.c.read(&resp)
+		if err != nil {
+			rs.lost(ctx, w.shard, &w.c, err, len(w.reqs)-i, sent)
+			return
+		}
+		end := time.Now()
+		if kind := check(rs.sums, req, &resp); kind != "" {
+			rs.rec.failure(w.shard, end, kind)
+			if i+1 < len(w.reqs) {
+				rs.rec.failure(w.shard, end, ErrClosed) // the rest of the pipeline is abandoned
+			}
+			w.c.close()
+			return
+		}
+		rs.rec.success(w.shard, end, end.Sub(sent), end.Sub(sent))
+		w.c.consume(n)
+		if resp.Close {
+			if i+1 < len(w.reqs) {
+				rs.rec.failure(w.shard, end, ErrClosed)
+			}
+			w.c.close()
+			return
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package loadgen_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/results"
+)
+
+func TestRunClosedVariants(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	tests := []struct {
+		name string
+		opts []loadgen.Option
+	}{
+		{name: "pipeline", opts: []loadgen.Option{loadgen.WithPipeline(8)}},
+		{name: "conn per request", opts: []loadgen.Option{loadgen.WithConnPerRequest()}},
+		{name: "think time", opts: []loadgen.Option{loadgen.WithThinkTime(5 * time.Millisecond)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := append([]loadgen.Option{loadgen.WithConns(2), loadgen.WithDuration(300 * time.Millisecond),
+				loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/cpu?us=10", Weight: 1})}, tt.opts...)
+			load, err := loadgen.Run(context.Background(), addr, opts...)
+			require.NoError(t, err)
+			assert.Equal(t, results.ModeClosed, load.Mode)
+			assert.Positive(t, load.Requests)
+			assert.Empty(t, load.Errors)
+			assert.Equal(t, load.Requests, load.Latency.TotalCount())
+		})
+	}
+}
+
+func TestRunOpenLoop(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	load, err := loadgen.Run(context.Background(), addr,
+		loadgen.WithRate(loadgen.ConstantRate(500)), loadgen.WithConns(2),
+		loadgen.WithWarmup(100*time.Millisecond), loadgen.WithDuration(500*time.Millisecond),
+		loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/io?ms=2", Weight: 1}))
+	require.NoError(t, err)
+	assert.Equal(t, results.ModeOpen, load.Mode)
+	assert.InDelta(t, 500, load.Rate, 1e-9)
+	// 250 due in the window, each answered, dropped, failed or unfinished;
+	// a few at its edges may be answered outside it.
+	assert.InDelta(t, 250, load.Requests+load.Dropped+load.Unfinished+load.ErrorCount(), 10)
+	require.NotNil(t, load.LatencyUncorrected)
+	assert.Equal(t, load.Requests, load.LatencyUncorrected.TotalCount())
+	assert.GreaterOrEqual(t, load.Latency.Quantile(0.5), 2*time.Millisecond)
+	assert.GreaterOrEqual(t, load.Conns, 2, "the pool grows past its first connections for 2 ms waits")
+}
+
+// A pool too small for the rate drops what finds no free connection,
+// rather than sending it late.
+func TestRunOpenLoopDrops(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	load, err := loadgen.Run(context.Background(), addr,
+		loadgen.WithRate(loadgen.ConstantRate(1000)), loadgen.WithConns(1), loadgen.WithMaxConns(1),
+		loadgen.WithDuration(300*time.Millisecond),
+		loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/io?ms=20", Weight: 1}))
+	require.NoError(t, err)
+	assert.Positive(t, load.Dropped)
+	assert.LessOrEqual(t, load.Requests, int64(16), "one connection answers at most one request per 20 ms")
+	assert.Contains(t, strings.Join(load.Warnings, "\n"), "dropped")
+	assert.Equal(t, 1, load.Conns)
+}
+
+func TestRunReplaysTrace(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	entries, err := loadgen.ParseTrace(strings.NewReader("# offset method path\n0 GET /health\n50ms GET /cpu?us=10\n0.1 POST /echo\n"))
+	require.NoError(t, err)
+	var hlog bytes.Buffer
+	start := time.Now()
+	load, err := loadgen.Run(context.Background(), addr, loadgen.WithTrace(entries),
+		loadgen.WithDuration(5*time.Second), loadgen.WithHlog(&hlog))
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "a replay ends with its trace")
+	assert.Equal(t, int64(3), load.Requests)
+	assert.Empty(t, load.Errors)
+	assert.Contains(t, hlog.String(), "#[StartTime:")
+	assert.Contains(t, hlog.String(), "HISTFAAA")
+}
+
+func TestRunBatch(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	load, err := loadgen.Run(context.Background(), addr, loadgen.WithBatch(10), loadgen.WithDuration(5*time.Second),
+		loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/io?ms=50", Weight: 1}))
+	require.NoError(t, err)
+	assert.Equal(t, results.ModeBatch, load.Mode)
+	assert.Equal(t, int64(10), load.Requests)
+	assert.GreaterOrEqual(t, load.Makespan, 0.05)
+	assert.Less(t, load.Makespan, 2.0, "the waits overlap")
+}
+
+func TestParseTraceErrors(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"1s GET", "x GET /a", "2s GET /a\n1s GET /b", "-1 GET /a", "1 GET nope"} {
+		_, err := loadgen.ParseTrace(strings.NewReader(in))
+		assert.ErrorContains(t, err, "trace line", "%q", in)
+	}
+}
+
+func FuzzParseTrace(f *testing.F) {
+	f.Add("0 GET /health\n1.5s POST /echo\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		entries, err := loadgen.ParseTrace(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for i := 1; i < len(entries); i++ {
+			require.GreaterOrEqual(t, entries[i].At, entries[i-1].At)
+		}
+	})
+}
+
+func TestRunProgress(t *testing.T) {
+	t.Parallel()
+	addr := serveGoroutine(t)
+	var calls int
+	_, err := loadgen.Run(context.Background(), addr, loadgen.WithConns(1), loadgen.WithDuration(1200*time.Millisecond),
+		loadgen.WithProgress(func(loadgen.Progress) { calls++ }))
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls, "one a second, and the last part-second")
+}

@@ -1,0 +1,63 @@
+package loadgen
+
+import (
+	"context"
+	"time"
+)
+
+// runState is what every connection of one run shares.
+type runState struct {
+	cfg  *config
+	addr string
+	rec  *recorder
+	sums *checksums
+}
+
+// ending reports whether a failure now is the run ending rather than the
+// target failing.
+func (rs *runState) ending(ctx context.Context, now time.Time) bool {
+	return ctx.Err() != nil || !now.Before(rs.rec.end)
+}
+
+// dialFailed counts a failed connect and pauses before the next try.
+func (rs *runState) dialFailed(ctx context.Context, s *shard, err error) {
+	now := time.Now()
+	if rs.ending(ctx, now) {
+		return
+	}
+	rs.rec.failure(s, now, kindOf(err, true))
+	rs.sleep(ctx, reconnectPause)
+}
+
+// lost closes c after err cut n requests short, sent (or due) at since:
+// they are unfinished if the run is ending, else failures of err's kind.
+func (rs *runState) lost(ctx context.Context, s *shard, c *conn, err error, n int, since time.Time) {
+	c.close()
+	now := time.Now()
+	if rs.ending(ctx, now) {
+		rs.rec.unfinished(s, n, earliest(now, rs.rec.end).Sub(since))
+		return
+	}
+	kind := kindOf(err, false)
+	for range n {
+		rs.rec.failure(s, now, kind)
+	}
+}
+
+// sleep waits d or until ctx ends.
+func (rs *runState) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// earliest is the earlier of two times.
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
