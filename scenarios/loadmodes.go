@@ -1,5 +1,3 @@
-//go:build loadgenapi
-
 package scenarios
 
 import (

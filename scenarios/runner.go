@@ -125,3 +125,21 @@ func RunLine(scenario string, run results.Run) string {
 	}
 	return head
 }
+
+// Scale overrides, when not zero, the repetitions, the measured duration
+// and the warm-up of a closed or open scenario: for a quick look at a
+// suite. Batch and idle scenarios keep their own, except repetitions.
+func (s *Scenario) Scale(reps int, duration, warmup time.Duration) {
+	if reps > 0 {
+		s.Repetitions = reps
+	}
+	if s.Load.Mode != ModeClosed && s.Load.Mode != ModeOpen || len(s.Load.Phases) > 0 {
+		return
+	}
+	if duration > 0 {
+		s.Load.Duration = Duration(duration)
+	}
+	if warmup > 0 {
+		s.Load.Warmup = Duration(warmup)
+	}
+}

@@ -41,8 +41,12 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		}
 	}
 	t, err := r.start(ctx, s, spec, pin)
-	if err != nil {
-		run.Error = "did not start: " + oneLine(err.Error())
+	switch {
+	case err != nil && !spec.External() && strings.Contains(err.Error(), "unknown model"):
+		run.Error = fmt.Sprintf("did not start: unknown model %q: this corobench does not have it", spec.Name)
+		return run
+	case err != nil:
+		run.Error = "did not start: " + oneLine(strings.TrimPrefix(err.Error(), "scenarios: "))
 		return run
 	}
 	run.GOMAXPROCS = t.Ready.GOMAXPROCS

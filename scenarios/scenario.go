@@ -42,7 +42,7 @@ type Load struct {
 	Warmup      Duration       `yaml:"warmup" doc:"closed, open: load sent first and not counted (default 1s)"`
 	Timeout     Duration       `yaml:"timeout" doc:"bound on connecting and on each request; a batch's bound (default 10s)"`
 	Rate        float64        `yaml:"rate" doc:"open: arrival rate in requests per second, for the whole duration"`
-	Phases      []Phase        `yaml:"phases" doc:"open: a schedule of rates instead of rate; the duration is their sum"`
+	Phases      []Phase        `yaml:"phases" doc:"open: a schedule of rates instead of rate; it begins with the warm-up, and the duration is what follows"`
 	Batch       int            `yaml:"batch" doc:"batch: requests fired at once, each on its own connection; the run times the last answer"`
 	ConnPerReq  bool           `yaml:"conn_per_request" doc:"closed, open: a new connection for every request (default false: keep-alive)"`
 	Pipeline    int            `yaml:"pipeline" doc:"closed: requests in flight per connection, pipelined (default 1)"`

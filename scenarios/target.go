@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,6 +100,7 @@ func StartExternal(ctx context.Context, spec TargetSpec, env []string, timeout t
 func start(ctx context.Context, argv, env []string, timeout time.Duration,
 	match func(string) (Ready, bool, error), poll string) (*Target, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
+	name := filepath.Base(argv[0])
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if len(env) > 0 {
 		cmd.Env = append(os.Environ(), env...)
@@ -148,7 +150,7 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 		case f := <-found:
 			if f.err != nil {
 				t.Kill()
-				return nil, fmt.Errorf("scenarios: %s: %w", argv[0], f.err)
+				return nil, fmt.Errorf("scenarios: %s: %w", name, f.err)
 			}
 			t.Ready = f.r
 			return t, nil
@@ -158,10 +160,10 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 				return t, nil
 			}
 		case <-t.done:
-			return nil, fmt.Errorf("scenarios: %s exited before it was ready: %v%s", argv[0], t.err, t.stderr.suffix())
+			return nil, fmt.Errorf("scenarios: %s exited before it was ready: %v%s", name, t.err, t.stderr.suffix())
 		case <-deadline.C:
 			t.Kill()
-			return nil, fmt.Errorf("scenarios: %s not ready within %s%s", argv[0], timeout, t.stderr.suffix())
+			return nil, fmt.Errorf("scenarios: %s not ready within %s%s", name, timeout, t.stderr.suffix())
 		case <-ctx.Done():
 			t.Kill()
 			return nil, ctx.Err()

@@ -166,9 +166,11 @@ func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targe
 	case ModeOpen:
 		switch {
 		case l.Rate == 0 && len(l.Phases) == 0:
-			bad("load.rate", "mode open needs a rate or phases")
+			bad("load.mode", "mode open needs a rate or phases")
 		case l.Rate != 0 && len(l.Phases) > 0:
 			bad("load.rate", "set rate or phases, not both")
+		case len(l.Phases) > 0 && l.Duration <= 0:
+			bad("load.phases", "the phases must last longer than the warm-up (%s), which they include", time.Duration(l.Warmup))
 		case l.Rate < 0:
 			bad("load.rate", "must be positive")
 		}
@@ -210,19 +212,21 @@ func (s *Scenario) defaults() {
 	if l.Connections == 0 {
 		l.Connections = DefaultConnections
 	}
+	if l.Warmup == 0 && (l.Mode == ModeClosed || l.Mode == ModeOpen) {
+		l.Warmup = Duration(DefaultWarmup)
+	}
 	if len(l.Phases) > 0 && l.Duration == 0 {
+		// The schedule begins with the warm-up.
 		for i := range l.Phases {
 			l.Duration += l.Phases[i].For
 		}
+		l.Duration -= l.Warmup
 	}
 	if l.Duration == 0 {
 		l.Duration = Duration(DefaultDuration)
 		if l.Mode == ModeIdle {
 			l.Duration = Duration(DefaultIdleHold)
 		}
-	}
-	if l.Warmup == 0 && (l.Mode == ModeClosed || l.Mode == ModeOpen) {
-		l.Warmup = Duration(DefaultWarmup)
 	}
 	if l.Timeout == 0 {
 		l.Timeout = Duration(DefaultTimeout)

@@ -22,6 +22,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	outDir := fs.String("o", "reports/latest", "directory for results.json and REPORT.md")
 	rate := fs.Float64("cpu-rate", 0, "work units per µs given to every target (0: calibrate now)")
+	reps := fs.Int("repetitions", 0, "override every scenario's repetitions (0: as the files say)")
+	duration := fs.Duration("duration", 0, "override the measured duration of closed and open scenarios")
+	warmup := fs.Duration("warmup", 0, "override the warm-up of closed and open scenarios")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: corobench run [flags] SCENARIO.yaml...")
 		fs.PrintDefaults()
@@ -42,6 +45,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			errs = append(errs, err)
 			continue
 		}
+		s.Scale(*reps, *duration, *warmup)
 		suite = append(suite, s)
 	}
 	if len(errs) > 0 {
