@@ -45,4 +45,4 @@ clean:
 ## bench-quick: a quick look (≤ 60 s on 2 cores): fewer scenarios, 1 repetition, short runs
 .PHONY: bench-quick
 bench-quick: build
-	$(BIN) run -o $(OUT) -repetitions 1 -duration 700ms -warmup 200ms $(QUICK_SCENARIOS)
+	$(BIN) run -o $(OUT) -repetitions 1 -duration 500ms -warmup 200ms $(QUICK_SCENARIOS)

@@ -58,9 +58,12 @@ func TestWatcherSamplesAChildTree(t *testing.T) {
 		t.Skip("needs /proc")
 	}
 	t.Parallel()
-	// A busy subshell that is reaped, then two sleeping children.
-	script := `i=0; (while [ $i -lt 300000 ]; do i=$((i+1)); done); sleep 30 & sleep 30 & wait`
+	// On a line of input: a busy subshell that is reaped, then two
+	// sleeping children.
+	script := `read go; i=0; (while [ $i -lt 300000 ]; do i=$((i+1)); done); sleep 30 & sleep 30 & wait`
 	cmd := exec.Command("sh", "-c", script)
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		cmd.Process.Kill()
@@ -68,6 +71,8 @@ func TestWatcherSamplesAChildTree(t *testing.T) {
 	})
 	w := NewWatcher(cmd.Process.Pid)
 	require.NoError(t, w.Mark())
+	_, err = stdin.Write([]byte("go\n"))
+	require.NoError(t, err)
 	var tr Tree
 	require.Eventually(t, func() bool {
 		var err error
@@ -86,7 +91,7 @@ func TestWatcherSamplesAChildTree(t *testing.T) {
 
 	cmd.Process.Kill()
 	cmd.Wait()
-	_, err := w.Sample()
+	_, err = w.Sample()
 	assert.Error(t, err, "the root is gone")
 	assert.Equal(t, 3, w.Resources().MaxProcesses, "what was seen is kept")
 }
