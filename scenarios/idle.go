@@ -21,9 +21,9 @@ const (
 	// leaves a connect unanswered.
 	IdleDialTimeout = 3 * time.Second
 	// IdleTouchWait is how long the answers to the touch requests are
-	// waited for, all together: a model that serves one connection at a
-	// time answers one and leaves the others waiting.
-	IdleTouchWait = 2 * time.Second
+	// waited for after the last one came: a model that serves one
+	// connection at a time answers one and leaves the others waiting.
+	IdleTouchWait = time.Second
 )
 
 var touchRequest = []byte("GET /health HTTP/1.1\r\nHost: corobench\r\n\r\n")
@@ -49,7 +49,7 @@ func holdIdle(ctx context.Context, addr string, n int, l Load, w *procstat.Watch
 		warnings = append(warnings, fmt.Sprintf("opened %d of %d connections; the first failure: %v", len(conns), n, firstErr))
 	}
 	if l.Touch {
-		idle.Answered = touch(conns)
+		idle.Answered = touch(ctx, conns, time.Duration(l.Timeout))
 	}
 	select {
 	case <-time.After(time.Duration(l.Duration)):
@@ -105,15 +105,16 @@ func openConns(ctx context.Context, addr string, n int, rate float64) ([]net.Con
 	return conns, firstErr
 }
 
-// touch sends one request on every connection and counts the answers that
-// come within IdleTouchWait.
-func touch(conns []net.Conn) int {
-	deadline := time.Now().Add(IdleTouchWait)
+// touch sends one request on every connection and counts the answers. It
+// waits while answers keep coming: it stops when all have answered, or
+// when none has for IdleTouchWait (a model that serves one connection at a
+// time answers one and leaves the others waiting), or at timeout.
+func touch(ctx context.Context, conns []net.Conn, timeout time.Duration) int {
 	var answered atomic.Int64
 	var wg sync.WaitGroup
 	for _, c := range conns {
 		wg.Go(func() {
-			c.SetDeadline(deadline)
+			c.SetDeadline(time.Now().Add(timeout))
 			if _, err := c.Write(touchRequest); err != nil {
 				return
 			}
@@ -122,10 +123,28 @@ func touch(conns []net.Conn) int {
 			if bytes.HasPrefix(buf[:n], []byte("HTTP/1.1 200")) {
 				answered.Add(1)
 			}
-			c.SetDeadline(time.Time{})
 		})
 	}
+	tick := time.NewTicker(IdleTouchWait / 10)
+	defer tick.Stop()
+	var last int64
+	lastChange := time.Now()
+	for int(answered.Load()) < len(conns) && ctx.Err() == nil {
+		<-tick.C
+		// Until the first answer, the connection deadline is the bound.
+		if n := answered.Load(); n != last {
+			last, lastChange = n, time.Now()
+		} else if n > 0 && time.Since(lastChange) >= IdleTouchWait {
+			break
+		}
+	}
+	for _, c := range conns {
+		c.SetDeadline(time.Now()) // end the reads still waiting
+	}
 	wg.Wait()
+	for _, c := range conns {
+		c.SetDeadline(time.Time{})
+	}
 	return int(answered.Load())
 }
 

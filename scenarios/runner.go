@@ -90,7 +90,8 @@ func (s *Scenario) Estimate() time.Duration {
 	case ModeBatch:
 		return startCost + time.Second
 	case ModeIdle:
-		open := time.Duration(float64(l.Connections) / l.OpenRate * float64(time.Second))
+		// Opening at OpenRate, and touching at about 2,500 a second.
+		open := time.Duration(float64(l.Connections) * (1/l.OpenRate + 1.0/2500) * float64(time.Second))
 		return startCost + open + time.Duration(l.Duration) + time.Second
 	}
 	return startCost + time.Duration(l.Warmup+l.Duration)

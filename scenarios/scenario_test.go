@@ -203,3 +203,19 @@ func TestPinResolve(t *testing.T) {
 	assert.Equal(t, pinning{}, Pin{}.resolve(1), "one core: nothing pinned")
 	assert.Equal(t, pinning{client: []int{1}}, Pin{Target: PinAll}.resolve(2))
 }
+
+// The default suite (every file here, as make bench runs it) is planned to
+// take at most 5 minutes on 2 cores: a check of the plan, not of a clock.
+func TestDefaultSuiteFitsItsBudget(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	var total time.Duration
+	for _, f := range files {
+		s, err := LoadFile(f)
+		require.NoError(t, err)
+		total += time.Duration(s.Runs()) * s.Estimate()
+	}
+	t.Logf("default suite planned at %s", total)
+	assert.LessOrEqual(t, total, 5*time.Minute)
+}
