@@ -3,7 +3,10 @@
 GO        ?= go
 BIN       := bin/corobench
 OUT       ?= reports/latest
-SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml
+SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml scenarios/mixed.yaml \
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/c10k.yaml scenarios/churn.yaml
+QUICK_SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml \
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/churn.yaml
 
 .DEFAULT_GOAL := help
 
@@ -23,7 +26,7 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-## bench: run the default scenario suite; writes $(OUT)/REPORT.md and results.json
+## bench: run the default scenario suite (≤ 5 min on 2 cores); writes $(OUT)/REPORT.md and results.json
 .PHONY: bench
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
@@ -66,3 +69,8 @@ truth:
 .PHONY: bench-loadgen
 bench-loadgen:
 	bash scripts/bench-loadgen.sh
+
+## bench-quick: a quick look (≤ 60 s on 2 cores): fewer scenarios, 1 repetition, short runs
+.PHONY: bench-quick
+bench-quick: build
+	$(BIN) run -o $(OUT) -repetitions 1 -duration 500ms -warmup 200ms $(QUICK_SCENARIOS)

@@ -32,6 +32,9 @@ type Env struct {
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	// CPURate is the calibrated work rate (units per µs) every target got.
 	CPURate float64 `json:"cpu_rate"`
+	// Pinning says where targets and the client ran by default; each
+	// scenario records its own choice in PinTarget and PinClient.
+	Pinning string `json:"pinning,omitempty"`
 }
 
 // Scenario is one scenario file's results.
@@ -65,6 +68,9 @@ type Run struct {
 	Idle *Idle `json:"idle,omitempty"`
 	// GOMAXPROCS is the target's, from its ready line.
 	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
+	// CPUPerRequest is the target tree's CPU time per answered request, in
+	// µs, from Resources and Load.
+	CPUPerRequest float64 `json:"cpu_per_request_us,omitempty"`
 	// Error says why the run failed (target did not start, crashed).
 	Error    string   `json:"error,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -177,6 +183,10 @@ type Bound struct {
 	Limit string `json:"limit"`
 	// Parallelism is the P the bound assumed for the model.
 	Parallelism int `json:"parallelism"`
+	// Efficiency is measured / bound: throughput over its bound, or for a
+	// batch the bound's makespan over the measured one. Above 1 +
+	// bound.Tolerance the run carries a "measurement error" warning.
+	Efficiency float64 `json:"efficiency,omitempty"`
 }
 
 // Idle is the memory of a target holding idle connections (C10K).
@@ -185,6 +195,12 @@ type Idle struct {
 	Conns int `json:"conns"`
 	// Asked is how many were asked for; Conns may be fewer.
 	Asked int `json:"asked"`
+	// Answered is how many of the Conns answered a request (when the
+	// scenario touches each connection): a model that cannot serve them
+	// all at once leaves the rest waiting in its backlog.
+	Answered int `json:"answered,omitempty"`
+	// Touched says whether one request was sent on each connection.
+	Touched bool `json:"touched,omitempty"`
 	// BaseRSS and BasePSS are bytes before any connection; RSS and PSS
 	// with Conns open.
 	BaseRSS int64 `json:"base_rss"`

@@ -1,29 +1,33 @@
 // Package scenarios reads scenario files and runs them: for each repetition
 // and each target, a fresh target process, warm-up, load, stop, and one
-// results.Run. A scenario file says which targets, which load and which
-// request mix; unknown keys and bad values are errors that name the file, the
-// line and the key.
+// results.Run with what the load generator measured, what the target's
+// process tree used and the bound physics allows. A scenario file says which
+// targets, which load and which request mix; unknown keys and bad values are
+// errors that name the file, the line and the key, all reported at once.
 package scenarios
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// Scenario is one scenario file.
+// Scenario is one scenario file. The doc tags are the schema's
+// documentation: docs/scenarios.md is generated from them (a test keeps it
+// in sync).
 type Scenario struct {
-	Name        string    `yaml:"name"`
-	Description string    `yaml:"description"`
-	Targets     []string  `yaml:"targets"`
-	Load        Load      `yaml:"load"`
-	Requests    []Request `yaml:"requests"`
-	Repetitions int       `yaml:"repetitions"`
-	Pin         Pin       `yaml:"pin"`
+	Name        string            `yaml:"name" doc:"required; names the scenario in results and reports"`
+	Description string            `yaml:"description" doc:"what the scenario shows; reports print it"`
+	Targets     []TargetSpec      `yaml:"targets" doc:"required; model names, or external targets (mappings, see below)"`
+	Load        Load              `yaml:"load" doc:"the load to send"`
+	Requests    []Request         `yaml:"requests" doc:"the weighted request mix; required except for load.mode idle (GET /health)"`
+	Repetitions int               `yaml:"repetitions" doc:"runs of every target, interleaved (default 1)"`
+	Pin         Pin               `yaml:"pin" doc:"CPU pinning of the target and the client"`
+	Env         map[string]string `yaml:"env" doc:"environment variables added to every target's process"`
 
 	file string
 	root *yaml.Node
@@ -31,26 +35,48 @@ type Scenario struct {
 
 // Load is the load a scenario sends.
 type Load struct {
-	Connections int      `yaml:"connections"`
-	Duration    Duration `yaml:"duration"`
-	Warmup      Duration `yaml:"warmup"`
-	Timeout     Duration `yaml:"timeout"`
+	Mode        string         `yaml:"mode" doc:"closed (default), open, batch or idle"`
+	Connections int            `yaml:"connections" doc:"connections (closed: each with one request in flight; open: the most in flight; idle: how many to open) (default 50)"`
+	ByTarget    map[string]int `yaml:"connections_by_target" doc:"connections for some targets, by target name, instead of connections"`
+	Duration    Duration       `yaml:"duration" doc:"closed, open: how long to measure, after the warm-up (default 5s); idle: how long to hold the connections before measuring (default 1s)"`
+	Warmup      Duration       `yaml:"warmup" doc:"closed, open: load sent first and not counted (default 1s)"`
+	Timeout     Duration       `yaml:"timeout" doc:"bound on connecting and on each request; a batch's bound (default 10s)"`
+	Rate        float64        `yaml:"rate" doc:"open: arrival rate in requests per second, for the whole duration"`
+	Phases      []Phase        `yaml:"phases" doc:"open: a schedule of rates instead of rate; it begins with the warm-up, and the duration is what follows"`
+	Batch       int            `yaml:"batch" doc:"batch: requests fired at once, each on its own connection; the run times the last answer"`
+	ConnPerReq  bool           `yaml:"conn_per_request" doc:"closed, open: a new connection for every request (default false: keep-alive)"`
+	Pipeline    int            `yaml:"pipeline" doc:"closed: requests in flight per connection, pipelined (default 1)"`
+	ThinkTime   Duration       `yaml:"think_time" doc:"closed: pause between an answer and the next request on a connection"`
+	Touch       bool           `yaml:"touch" doc:"idle: send one request on each connection, so the target has read from it"`
+	OpenRate    float64        `yaml:"open_rate" doc:"idle: connections opened per second (default 2000)"`
+}
+
+// Phase is one step of an open-loop schedule: rate for a while, or a linear
+// ramp from rate to to.
+type Phase struct {
+	Rate float64  `yaml:"rate" doc:"requests per second at the phase's start"`
+	To   float64  `yaml:"to" doc:"requests per second at its end: a linear ramp (default: rate, constant)"`
+	For  Duration `yaml:"for" doc:"how long the phase lasts"`
 }
 
 // Request is one entry of the request mix.
 type Request struct {
-	Method string `yaml:"method"`
-	Path   string `yaml:"path"`
-	Body   string `yaml:"body"`
-	Weight int    `yaml:"weight"`
+	Method string `yaml:"method" doc:"GET (default) or POST"`
+	Path   string `yaml:"path" doc:"path and query, such as /cpu?us=1000"`
+	Body   string `yaml:"body" doc:"body of a POST"`
+	Weight int    `yaml:"weight" doc:"relative weight in the mix (default 1)"`
 }
 
-// Pin names the CPUs of the target and of the client ("0", "1-3"); empty is
-// no pinning.
+// Pin names the CPUs of the target and of the client: a CPU list ("0",
+// "1-3"), "all" (not pinned), or empty for the default (the target on CPU 0,
+// the client on the others; not pinned on a machine of one core).
 type Pin struct {
-	Target string `yaml:"target"`
-	Client string `yaml:"client"`
+	Target string `yaml:"target" doc:"CPUs of the target: a list such as 0 or 0-3, or all (default 0)"`
+	Client string `yaml:"client" doc:"CPUs of the load generator, likewise (default: the other CPUs)"`
 }
+
+// PinAll is the Pin value that leaves a process free on every CPU.
+const PinAll = "all"
 
 // Duration is a time.Duration written as "5s" or "250ms".
 type Duration time.Duration
@@ -59,7 +85,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration such as 5s or 250ms", n.Line, n.Value)
+		return fmt.Errorf("%q is not a duration such as 5s or 250ms", n.Value)
 	}
 	*d = Duration(v)
 	return nil
@@ -78,55 +104,36 @@ func LoadFile(path string) (*Scenario, error) {
 	return Parse(path, data)
 }
 
-// Parse reads a scenario from data; name is the file it came from.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse reads a scenario from data; name is the file it came from. It
+// checks the shape of the file (unknown keys, wrong types) and then its
+// values, and reports every problem at once.
 func Parse(name string, data []byte) (*Scenario, error) {
 	s := &Scenario{file: name, root: &yaml.Node{}}
 	if err := yaml.Unmarshal(data, s.root); err != nil {
-		return nil, fmt.Errorf("scenarios: %s: %w", name, err)
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s", name, m[1], m[2])
+		}
+		return nil, fmt.Errorf("%s:1: %w", name, err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(s); err != nil {
-		return nil, fmt.Errorf("scenarios: %s: %w", name, err)
+	if len(s.root.Content) == 0 {
+		return nil, fmt.Errorf("%s:1: the file is empty", name)
+	}
+	sc := &shapeChecker{file: name, reported: map[string]bool{}}
+	sc.check(s.root.Content[0], schemaOf(s), "")
+	if err := s.root.Decode(s); err != nil {
+		sc.errs = append(sc.errs, fmt.Errorf("%s:1: %w", name, err))
 	}
 	s.defaults()
-	if errs := s.Validate(); len(errs) > 0 {
+	errs := sc.errs
+	for _, e := range s.validate() {
+		if !sc.reported[e.key] {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return s, nil
-}
-
-// Defaults of a scenario's fields.
-const (
-	DefaultRepetitions = 1
-	DefaultConnections = 50
-	DefaultDuration    = 5 * time.Second
-	DefaultWarmup      = time.Second
-	DefaultTimeout     = 10 * time.Second
-)
-
-func (s *Scenario) defaults() {
-	if s.Repetitions == 0 {
-		s.Repetitions = DefaultRepetitions
-	}
-	if s.Load.Connections == 0 {
-		s.Load.Connections = DefaultConnections
-	}
-	if s.Load.Duration == 0 {
-		s.Load.Duration = Duration(DefaultDuration)
-	}
-	if s.Load.Warmup == 0 {
-		s.Load.Warmup = Duration(DefaultWarmup)
-	}
-	if s.Load.Timeout == 0 {
-		s.Load.Timeout = Duration(DefaultTimeout)
-	}
-	for i := range s.Requests {
-		if s.Requests[i].Method == "" {
-			s.Requests[i].Method = "GET"
-		}
-		if s.Requests[i].Weight == 0 {
-			s.Requests[i].Weight = 1
-		}
-	}
 }

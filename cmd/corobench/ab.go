@@ -82,7 +82,7 @@ func abCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var keys []compare.Key
 	for _, s := range suite {
 		for _, t := range s.Targets {
-			k := compare.Key{Scenario: s.Name, Target: t}
+			k := compare.Key{Scenario: s.Name, Target: t.Name}
 			keys = append(keys, k)
 			ab.scenario[k] = s
 		}
@@ -157,7 +157,12 @@ func (ab *abRun) do(ctx context.Context, steps []compare.Step) {
 // runOnce runs one target of s once, through the scenario runner.
 func runOnce(ctx context.Context, r *scenarios.Runner, s *scenarios.Scenario, target string) results.Run {
 	one := *s
-	one.Targets = []string{target}
+	one.Targets = nil
+	for _, t := range s.Targets {
+		if t.Name == target {
+			one.Targets = []scenarios.TargetSpec{t}
+		}
+	}
 	one.Repetitions = 1
 	out := r.Run(ctx, &one)
 	if len(out.Runs) == 0 {
@@ -204,7 +209,7 @@ func (ab *abRun) write(dir string, suite []*scenarios.Scenario, rate float64, st
 		for _, s := range suite {
 			rs := results.Scenario{Name: s.Name, Description: s.Description, File: s.File()}
 			for _, t := range s.Targets {
-				for _, p := range ab.runs[compare.Key{Scenario: s.Name, Target: t}] {
+				for _, p := range ab.runs[compare.Key{Scenario: s.Name, Target: t.Name}] {
 					if p[side] != nil {
 						rs.Runs = append(rs.Runs, *p[side])
 					}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/corobench/corobench/reports"
@@ -21,6 +22,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	outDir := fs.String("o", "reports/latest", "directory for results.json and REPORT.md")
 	rate := fs.Float64("cpu-rate", 0, "work units per µs given to every target (0: calibrate now)")
+	reps := fs.Int("repetitions", 0, "override every scenario's repetitions (0: as the files say)")
+	duration := fs.Duration("duration", 0, "override the measured duration of closed and open scenarios")
+	warmup := fs.Duration("warmup", 0, "override the warm-up of closed and open scenarios")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: corobench run [flags] SCENARIO.yaml...")
 		fs.PrintDefaults()
@@ -41,6 +45,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			errs = append(errs, err)
 			continue
 		}
+		s.Scale(*reps, *duration, *warmup)
 		suite = append(suite, s)
 	}
 	if len(errs) > 0 {
@@ -58,16 +63,24 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	f := &results.File{Version: results.Version, Env: environment(), Started: time.Now().UTC()}
 	f.Env.CPURate = *rate
-	runner := &scenarios.Runner{Binary: self, Rate: work.Rate(*rate), Log: stderr}
+	f.Env.Pinning = defaultPinning
+	prog := newProgress(stderr, suite)
+	runner := &scenarios.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog}
+	resultsPath := filepath.Join(*outDir, "results.json")
 	for _, s := range suite {
 		f.Scenarios = append(f.Scenarios, runner.Run(ctx, s))
 		if ctx.Err() != nil {
 			f.Warnings = append(f.Warnings, "interrupted: the suite was stopped before it finished")
 			break
 		}
+		// What was measured so far survives a crash of the harness itself.
+		f.Finished = time.Now().UTC()
+		if err := results.WriteFile(resultsPath, f); err != nil {
+			return err
+		}
 	}
+	prog.finish()
 	f.Finished = time.Now().UTC()
-	resultsPath := filepath.Join(*outDir, "results.json")
 	if err := results.WriteFile(resultsPath, f); err != nil {
 		return err
 	}
@@ -75,7 +88,34 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s and %s\n", resultsPath, filepath.Join(*outDir, "REPORT.md"))
-	return ctx.Err()
+	if ctx.Err() != nil {
+		return fmt.Errorf("run: interrupted; the results hold what was measured: %w", ctx.Err())
+	}
+	return failures(f)
+}
+
+// defaultPinning says where the targets and the client run unless a
+// scenario says otherwise.
+const defaultPinning = "by default the target runs on CPU 0 and the load generator on the other CPUs " +
+	"(none pinned on one core); each scenario records its own pinning"
+
+// failures is an error naming the runs that failed, or nil. A skipped run
+// (an external target whose check failed) is not a failure.
+func failures(f *results.File) error {
+	var failed []string
+	runs := 0
+	for _, s := range f.Scenarios {
+		for _, r := range s.Runs {
+			runs++
+			if r.Error != "" && !strings.HasPrefix(r.Error, scenarios.SkippedPrefix) {
+				failed = append(failed, fmt.Sprintf("%s / %s / rep %d: %s", s.Name, r.Target, r.Rep, r.Error))
+			}
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return fmt.Errorf("run: %d of %d runs failed (the results hold the rest):\n  %s", len(failed), runs, strings.Join(failed, "\n  "))
 }
 
 func reportCmd(args []string, stdout, stderr io.Writer) error {

@@ -67,7 +67,8 @@ func TestSmoke(t *testing.T) {
 		failed++
 		t.Errorf("FAIL %s", msg)
 	}
-	for _, target := range s.Targets {
+	for _, spec := range s.Targets {
+		target := spec.Name
 		runs := byTarget[target]
 		check(len(runs) == s.Repetitions, "%s: %d of %d runs", target, len(runs), s.Repetitions)
 		for _, run := range runs {

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/results"
+)
+
+// runSuite writes the scenario files into a temporary directory and runs
+// corobench run on them as a process, as make bench does.
+func runSuite(t *testing.T, files map[string]string, args ...string) (*results.File, string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		paths = append(paths, p)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(binary, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	f, rerr := results.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, rerr, "stderr: %s", stderr.String())
+	return f, stderr.String(), err
+}
+
+func runsOf(f *results.File, scenario string) map[string]results.Run {
+	out := map[string]results.Run{}
+	for _, s := range f.Scenarios {
+		if s.Name == scenario {
+			for _, r := range s.Runs {
+				out[r.Target] = r
+			}
+		}
+	}
+	return out
+}
+
+// A target that dies mid-run is recorded, the suite goes on, and the
+// command fails at the end naming it.
+func TestRunRecordsACrashAndGoesOn(t *testing.T) {
+	t.Parallel()
+	crash := fmt.Sprintf(`'%s' serve -model goroutine -cpu-rate 500 -addr {addr} & sleep 1; kill -9 $!; exit 1`, binary)
+	f, stderr, err := runSuite(t, map[string]string{"crash.yaml": fmt.Sprintf(`
+name: crash
+description: one target is killed a second into its run
+targets:
+  - name: doomed
+    command: [sh, -c, %q]
+  - goroutine
+load: {connections: 4, duration: 2s, warmup: 100ms}
+requests: [{path: "/io?ms=5"}]
+pin: {target: all, client: all}
+`, crash)})
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "exits non-zero: %v", err)
+	assert.Contains(t, stderr, "1 of 2 runs failed")
+	runs := runsOf(f, "crash")
+	assert.Contains(t, runs["doomed"].Error, "target exited during the run")
+	assert.Empty(t, runs["goroutine"].Error, "the suite went on")
+	require.NotNil(t, runs["goroutine"].Load)
+	assert.Positive(t, runs["goroutine"].Load.Requests)
+}
+
+// An external target is started by its command on the port it is given;
+// one whose check fails is skipped, which is not a failure.
+func TestRunExternalTargets(t *testing.T) {
+	t.Parallel()
+	f, stderr, err := runSuite(t, map[string]string{"ext.yaml": fmt.Sprintf(`
+name: ext
+description: corobench itself, as an external command, and one that cannot run here
+targets:
+  - name: self
+    command: [%q, serve, -model, goroutine, -cpu-rate, "500", -addr, "{addr}"]
+    ready: 'line: "addr"'
+    env: {COROBENCH_TEST: "1"}
+    parallelism: 100
+  - name: missing
+    command: [/nonexistent/server, "{port}"]
+    check: [/bin/sh, -c, "echo no such runtime >&2; exit 3"]
+load: {connections: 4, duration: 300ms, warmup: 100ms}
+requests: [{path: "/io?ms=5"}]
+`, binary)})
+	require.NoError(t, err, stderr)
+	runs := runsOf(f, "ext")
+	self := runs["self"]
+	assert.Empty(t, self.Error)
+	require.NotNil(t, self.Load)
+	assert.Positive(t, self.Load.Requests)
+	require.NotNil(t, self.Resources)
+	assert.Positive(t, self.Resources.PeakRSS)
+	require.NotNil(t, self.Bound, "its parallelism gives it a bound")
+	assert.Equal(t, 4, self.Bound.Parallelism)
+	assert.Contains(t, runs["missing"].Error, "skipped: ")
+	assert.Contains(t, runs["missing"].Error, "no such runtime")
+}
+
+// Batch, open loop, a connection per request and idle connections, end to end.
+func TestRunLoadModes(t *testing.T) {
+	t.Parallel()
+	f, stderr, err := runSuite(t, map[string]string{
+		"batch.yaml": `
+name: batch
+targets: [goroutine]
+load: {mode: batch, batch: 5}
+requests: [{path: "/io?ms=50"}]
+`,
+		"open.yaml": `
+name: open
+targets: [goroutine]
+load: {mode: open, rate: 200, connections: 20, duration: 500ms, warmup: 100ms}
+requests: [{path: /health}]
+`,
+		"churn.yaml": `
+name: churn
+targets: [goroutine]
+load: {connections: 2, duration: 300ms, warmup: 100ms, conn_per_request: true}
+requests: [{path: "/cpu?us=50"}]
+`,
+		"idle.yaml": `
+name: idle
+targets: [goroutine, loop]
+load: {mode: idle, connections: 100, connections_by_target: {loop: 20}, touch: true, duration: 100ms}
+`,
+		"unknown.yaml": `
+name: unknown
+targets: [no-such-model]
+requests: [{path: /health}]
+load: {duration: 100ms}
+`,
+	})
+	require.Error(t, err, "the unknown model fails the suite")
+	assert.Contains(t, stderr, `unknown model "no-such-model"`)
+
+	b := runsOf(f, "batch")["goroutine"]
+	require.NotNil(t, b.Load, b.Error)
+	assert.Equal(t, results.ModeBatch, b.Load.Mode)
+	assert.Positive(t, b.Load.Makespan)
+	require.NotNil(t, b.Bound)
+	assert.InDelta(t, 0.05, b.Bound.Makespan, 1e-9)
+
+	o := runsOf(f, "open")["goroutine"]
+	require.NotNil(t, o.Load, o.Error)
+	assert.Equal(t, results.ModeOpen, o.Load.Mode)
+
+	c := runsOf(f, "churn")["goroutine"]
+	require.NotNil(t, c.Load, c.Error)
+	assert.Positive(t, c.Load.Requests)
+
+	idle := runsOf(f, "idle")
+	g := idle["goroutine"].Idle
+	require.NotNil(t, g, idle["goroutine"].Error)
+	assert.Equal(t, 100, g.Asked)
+	assert.Equal(t, 100, g.Conns)
+	assert.Equal(t, 100, g.Answered)
+	assert.Positive(t, g.PSS)
+	l := idle["loop"].Idle
+	require.NotNil(t, l, idle["loop"].Error)
+	assert.Equal(t, 20, l.Conns, "the kernel accepts them into the backlog")
+	assert.Equal(t, 1, l.Answered, "the loop serves one connection at a time")
+
+	u := runsOf(f, "unknown")["no-such-model"]
+	assert.Equal(t, `did not start: unknown model "no-such-model": this corobench does not have it`, u.Error)
+
+	kinds := map[string]string{}
+	for _, s := range f.Scenarios {
+		kinds[s.Name] = s.Kind
+	}
+	assert.Equal(t, map[string]string{"batch": "batch", "open": "throughput", "churn": "throughput",
+		"idle": "idle", "unknown": "throughput"}, kinds)
+}
+
+// Ctrl-C stops the suite and the results hold what was measured.
+func TestRunInterruptWritesResults(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "long.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(`
+name: long
+targets: [goroutine, loop]
+load: {connections: 2, duration: 60s, warmup: 100ms}
+requests: [{path: "/io?ms=5"}]
+`), 0o644))
+	cmd := exec.Command(binary, "run", "-o", dir, "-cpu-rate", "500", p)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	time.Sleep(1500 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	err := cmd.Wait()
+	require.Error(t, err)
+	assert.Contains(t, stderr.String(), "interrupted")
+	f, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	require.Len(t, f.Scenarios, 1)
+	require.Len(t, f.Scenarios[0].Runs, 1, "the loop never started")
+	r := f.Scenarios[0].Runs[0]
+	require.NotNil(t, r.Load)
+	assert.Positive(t, r.Load.Requests)
+	assert.True(t, strings.Contains(strings.Join(f.Warnings, " "), "interrupted"))
+}
