@@ -57,18 +57,22 @@ func TestServeConnAnswersSlowRequest408(t *testing.T) {
 	assert.ErrorAs(t, <-done, &pe)
 }
 
-// The idle timeout runs between requests, not across them: a connection
-// that keeps asking stays open.
-func TestServeConnKeepsBusyConnection(t *testing.T) {
+// The idle timeout runs between requests, not across them, and a request
+// gets the request timeout from its first byte.
+func TestReadDeadline(t *testing.T) {
 	t.Parallel()
-	client, _ := serveOne(t, testApp())
-	buf := make([]byte, 4096)
-	for range 5 {
-		time.Sleep(20 * time.Millisecond)
-		_, err := io.WriteString(client, "GET /health HTTP/1.1\r\nHost: a\r\n\r\n")
-		require.NoError(t, err)
-		n, err := client.Read(buf)
-		require.NoError(t, err)
-		assert.Contains(t, string(buf[:n]), "200 OK")
+	app := targets.NewApp("test", 500)
+	now := time.Date(2026, 1, 1, 0, 0, 10, 0, time.UTC)
+	started := now.Add(-3 * time.Second)
+	tests := []struct {
+		name     string
+		buffered bool
+		want     time.Time
+	}{
+		{name: "idle between requests", buffered: false, want: now.Add(targets.DefaultIdleTimeout)},
+		{name: "part of a request buffered", buffered: true, want: started.Add(targets.DefaultRequestTimeout)},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, app.ReadDeadline(now, started, tt.buffered), tt.name)
 	}
 }
