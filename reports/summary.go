@@ -19,8 +19,8 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 	if l.Requests > 0 {
 		h := l.Latency
 		fmt.Fprintf(bw, "  latency    p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
-			formatLatency(h.Quantile(0.5)), formatLatency(h.Quantile(0.9)), formatLatency(h.Quantile(0.99)),
-			formatLatency(h.Quantile(0.999)), formatLatency(h.Quantile(1)))
+			fmtDuration(h.Quantile(0.5)), fmtDuration(h.Quantile(0.9)), fmtDuration(h.Quantile(0.99)),
+			fmtDuration(h.Quantile(0.999)), fmtDuration(h.Quantile(1)))
 	}
 	if len(l.Errors) == 0 {
 		fmt.Fprintf(bw, "  errors     none\n")
