@@ -38,3 +38,8 @@ fuzz:
 .PHONY: clean
 clean:
 	rm -rf bin $(OUT)
+
+## report: re-render $(OUT)/REPORT.md and charts from $(OUT)/results.json
+.PHONY: report
+report: build
+	$(BIN) report -o $(OUT) $(OUT)/results.json

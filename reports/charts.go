@@ -52,10 +52,14 @@ func (a *analysis) charts() []Chart {
 			add("memory", "memory per idle connection, per model", func() (*plot.Plot, vg.Length) { return a.memoryChart(s) })
 		case KindBatch:
 			add("makespan", "makespan per model, with the spread over repetitions", func() (*plot.Plot, vg.Length) { return a.makespanChart(s) })
-			add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })
+			if s.hasLatency() {
+				add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })
+			}
 		default:
 			add("throughput", "throughput per model, with the spread over repetitions and the bound", func() (*plot.Plot, vg.Length) { return a.throughputChart(s) })
-			add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })
+			if s.hasLatency() {
+				add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })
+			}
 			if s.hasSeries() {
 				add("timeline", "throughput second by second, median repetition of each model", func() (*plot.Plot, vg.Length) { return a.timelineChart(s), chartHeight })
 			}
@@ -75,6 +79,15 @@ func chartsOf(cs []Chart, s *scenario) []Chart {
 	return out
 }
 
+func (s *scenario) hasLatency() bool {
+	for _, t := range s.targets {
+		if t.latency != nil && t.latency.TotalCount() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *scenario) hasSeries() bool {
 	for _, t := range s.targets {
 		if len(t.series) > 1 {
@@ -89,11 +102,8 @@ func (s *scenario) hasSeries() bool {
 // not embedded, with fallbacks of the same metrics (Liberation Sans is
 // metric-compatible with Arial).
 func (c Chart) WriteSVG(w io.Writer) error {
-	p, h := c.draw()
-	canvas := vgsvg.New(chartWidth, h)
-	p.Draw(draw.New(canvas))
 	var buf bytes.Buffer
-	if _, err := canvas.WriteTo(&buf); err != nil {
+	if err := c.render(&buf); err != nil {
 		return fmt.Errorf("reports: chart %s: %w", c.Name, err)
 	}
 	out := bytes.ReplaceAll(buf.Bytes(), []byte("font-family:Liberation Sans;"),
@@ -137,4 +147,20 @@ func (a *analysis) colour(model string) color.Color {
 		}
 	}
 	return palette[len(palette)-1]
+}
+
+// render draws the chart into buf. The plotting library panics on data it
+// cannot draw; that becomes an error, so one bad chart cannot take the
+// report down with it.
+func (c Chart) render(buf *bytes.Buffer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot draw: %v", r)
+		}
+	}()
+	p, h := c.draw()
+	canvas := vgsvg.New(chartWidth, h)
+	p.Draw(draw.New(canvas))
+	_, err = canvas.WriteTo(buf)
+	return err
 }

@@ -51,6 +51,7 @@ func (a *analysis) latencyChart(s *scenario) *plot.Plot {
 		entries++
 	}
 	p.X.Min, p.X.Max = 1, maxX
+	p.Y.Min, p.Y.Max = 1, 10
 	if hi > 0 {
 		// Leave room at the top for the legend, on the log scale.
 		lo, hi = math.Log(lo/1.5), math.Log(hi*1.5)

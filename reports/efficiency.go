@@ -90,7 +90,7 @@ func (e *efficiency) table() *table {
 		if p, ok := py[m]; ok {
 			ref = fmt.Sprintf("%s: %s / %s (%s / %s)", p.name, fmtSeconds(p.cpu), fmtSeconds(p.io), fmtRatio(seq.cpu/p.cpu), fmtRatio(seq.io/p.io))
 		}
-		tb.add(code(m), secondsCell(e.makespan(e.cpu, m)), secondsCell(e.makespan(e.io, m)),
+		tb.add(escape(m), secondsCell(e.makespan(e.cpu, m)), secondsCell(e.makespan(e.io, m)),
 			ratioCell(e.speedup(e.cpu, m))+" / "+ratioCell(e.speedup(e.io, m)), ref)
 	}
 	return tb

@@ -27,7 +27,7 @@ type perf struct {
 	rss     int64   // MiB
 	threads int
 	procs   int
-	par     int     // parallelism for the bound
+	par     int // parallelism for the bound
 	errors  map[string]int64
 	tweak   func(rep int, r *results.Run)
 }

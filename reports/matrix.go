@@ -23,7 +23,7 @@ func (a *analysis) matrix() *table {
 	}
 	tb := newTable(heads...)
 	for _, m := range a.models {
-		row := []string{code(m)}
+		row := []string{escape(m)}
 		present := false
 		for i, s := range cols {
 			t := s.find(m)

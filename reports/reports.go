@@ -31,7 +31,7 @@ func Markdown(w io.Writer, f *results.File) error {
 	p("# corobench report\n\n")
 	p("%s", a.header())
 	if n := len(a.caveats()); n > 0 {
-		p("\n> [!WARNING]\n> %s below: read them before trusting the numbers they name (marked ⚠).\n", link(plural(n, "caveat"), "caveats"))
+		p("\n> **⚠ %s below**: read them before trusting the numbers they name (marked ⚠ in the tables).\n", link(plural(n, "caveat"), "caveats"))
 	}
 	charts := a.charts()
 	if m := a.matrix(); m != nil {

@@ -179,8 +179,8 @@ func countCell(n int) string {
 func (a *analysis) modelCell(s *scenario, name string) string {
 	for _, c := range a.caveats() {
 		if c.scenario == s && c.target == name {
-			return code(name) + " ⚠"
+			return escape(name) + " ⚠"
 		}
 	}
-	return code(name)
+	return escape(name)
 }

@@ -54,7 +54,7 @@ commands:
   serve      run one reference server (a concurrency model)
   load       put closed-loop load on an HTTP server and print what it measured
   run        run scenario files against the models; write results.json and REPORT.md
-  report     render REPORT.md from a results file
+  report     render REPORT.md and charts (or a JSON summary) from a results file
   calibrate  measure this machine's CPU work rate (units per µs)
 
 Run 'corobench COMMAND -h' for a command's flags.
