@@ -74,3 +74,8 @@ bench-loadgen:
 .PHONY: bench-quick
 bench-quick: build
 	$(BIN) run -o $(OUT) -repetitions 1 -duration 500ms -warmup 200ms $(QUICK_SCENARIOS)
+
+## report: re-render $(OUT)/REPORT.md and charts from $(OUT)/results.json
+.PHONY: report
+report: build
+	$(BIN) report -o $(OUT) $(OUT)/results.json

@@ -1,124 +1,94 @@
-// Package reports turns a results file into what people read: markdown
-// tables, and (later) charts and regression verdicts. Rendering is a pure
-// function of the results, so re-rendering old results gives the same report.
+// Package reports turns a results file into what people read and paste
+// into pull requests: a markdown report (header, summary matrix, the
+// efficiency table, one section per scenario with tables, charts and
+// findings computed from the numbers, and the caveats), its SVG charts, a
+// JSON summary, and the human summary of one load run.
+//
+// Everything is a pure function of the results: no clock, no randomness, no
+// map order, so re-rendering old results gives the same bytes. The numbers
+// are computed once (analyze) and every writer reads them.
 package reports
 
 import (
 	"bufio"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/corobench/corobench/results"
-	"github.com/montanaflynn/stats"
 )
 
+// ChartDir is the directory, relative to the report, its charts are
+// written to and linked from.
+const ChartDir = "charts"
+
 // Markdown writes the report of f to w and returns the first write error.
+// Its charts, linked as charts/NAME.svg, are those Charts(f) returns.
 func Markdown(w io.Writer, f *results.File) error {
+	a := analyze(f)
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p("# corobench report\n\n")
-	e := f.Env
-	p("%s, %d cores, %s, %s %s/%s", orUnknown(e.CPU), e.Cores, orUnknown(e.Kernel), e.GoVersion, e.OS, e.Arch)
-	if e.Commit != "" {
-		p(", commit %s", e.Commit)
+	p("%s", a.header())
+	if n := len(a.caveats()); n > 0 {
+		p("\n> **⚠ %s below**: read them before trusting the numbers they name (marked ⚠ in the tables).\n", link(plural(n, "caveat"), "caveats"))
 	}
-	p(". Work rate %.0f units/µs. Started %s, took %s.\n\n",
-		e.CPURate, f.Started.UTC().Format(time.RFC3339), f.Finished.Sub(f.Started).Round(time.Second))
-	for _, s := range f.Scenarios {
-		p("## %s\n\n", s.Name)
-		if s.Description != "" {
-			p("%s\n\n", strings.TrimSpace(s.Description))
+	charts := a.charts()
+	if m := a.matrix(); m != nil {
+		p("\n## Summary\n\nMedian requests per second over repetitions; the best of each scenario in bold, each as a fraction of it.\n\n%s", m)
+		for _, s := range a.acrossFindings() {
+			p("\n- %s", s)
 		}
-		p("| model | req/s | p50 | p99 | p99.9 | errors |\n")
-		p("|---|--:|--:|--:|--:|--:|\n")
-		for _, row := range summarize(s.Runs) {
-			p("| %s | %s | %s | %s | %s | %s |\n", row.target, row.reqs, row.p50, row.p99, row.p999, row.errors)
-		}
-		p("\n")
-		var notes []string
-		for _, r := range s.Runs {
-			for _, w := range r.Warnings {
-				notes = append(notes, fmt.Sprintf("%s (rep %d): %s", r.Target, r.Rep, w))
-			}
-			if r.Error != "" {
-				notes = append(notes, fmt.Sprintf("%s (rep %d): %s", r.Target, r.Rep, r.Error))
-			}
-		}
-		if len(notes) > 0 {
-			p("Caveats:\n\n")
-			for _, n := range notes {
-				p("- %s\n", n)
-			}
+		if len(a.acrossFindings()) > 0 {
 			p("\n")
 		}
 	}
+	if e := a.efficiency(); e != nil {
+		p("\n## Efficiency: the textbook's test\n\n")
+		p("The same jobs fired at once (scenarios `%s` and `%s`), timed from the first send to the last answer; speedup is `loop`'s time over the model's. Beside it, the textbook's Python figures for its sequential, threaded and forking servers (10 jobs; compare the speedups, not the seconds).\n\n", EfficiencyCPU, EfficiencyIO)
+		p("%s", e.table())
+		if s := e.sentence(f.Env.Cores); s != "" {
+			p("\n%s\n", s)
+		}
+	}
+	for _, s := range a.scenarios {
+		a.section(p, s, chartsOf(charts, s))
+	}
+	if cs := a.caveats(); len(cs) > 0 {
+		p("\n## Caveats\n\n")
+		for _, c := range cs {
+			p("- %s\n", c)
+		}
+	}
+	p("\n---\nRendered by `corobench report` from results format version %d.\n", f.Version)
 	return bw.Flush()
 }
 
-// row is one target's line of a scenario table, formatted.
-type row struct {
-	target, reqs, p50, p99, p999, errors string
+// section writes one scenario's section.
+func (a *analysis) section(p func(string, ...any), s *scenario, charts []Chart) {
+	p("\n## %s\n\n", escape(s.Name))
+	if d := strings.TrimSpace(s.Description); d != "" {
+		p("%s\n\n", escape(d))
+	}
+	p("*%s*\n", s.loadLine())
+	if fs := s.findings(); len(fs) > 0 {
+		p("\n")
+		for _, f := range fs {
+			p("- %s\n", f)
+		}
+	}
+	if s.kind == KindIdle {
+		p("\n%s", a.idleTable(s))
+	} else {
+		p("\n%s", a.mainTable(s))
+		if t := a.resourceTable(s); t != nil {
+			p("\n%s", t)
+		}
+	}
+	for _, c := range charts {
+		p("\n![%s](%s/%s)\n", c.Title, ChartDir, c.Name)
+	}
 }
 
-// summarize gives one row per target, in first-seen order: the median
-// throughput over repetitions, and latency from all repetitions merged.
-func summarize(runs []results.Run) []row {
-	var order []string
-	byTarget := map[string][]results.Run{}
-	for _, r := range runs {
-		if _, ok := byTarget[r.Target]; !ok {
-			order = append(order, r.Target)
-		}
-		byTarget[r.Target] = append(byTarget[r.Target], r)
-	}
-	var rows []row
-	for _, t := range order {
-		var rates []float64
-		var errs int64
-		merged := results.NewHistogram()
-		for _, r := range byTarget[t] {
-			if r.Load == nil {
-				continue
-			}
-			rates = append(rates, r.Load.Throughput())
-			errs += r.Load.ErrorCount()
-			merged.Merge(r.Load.Latency.Histogram)
-		}
-		if len(rates) == 0 {
-			rows = append(rows, row{t, "failed", "–", "–", "–", "–"})
-			continue
-		}
-		slices.Sort(rates)
-		med, _ := stats.Median(rates)
-		rows = append(rows, row{
-			target: t,
-			reqs:   fmt.Sprintf("%.0f", med),
-			p50:    formatLatency(merged.Quantile(0.50)),
-			p99:    formatLatency(merged.Quantile(0.99)),
-			p999:   formatLatency(merged.Quantile(0.999)),
-			errors: fmt.Sprintf("%d", errs),
-		})
-	}
-	return rows
-}
-
-// formatLatency writes a latency with three significant digits.
-func formatLatency(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < time.Second:
-		return fmt.Sprintf("%.3g ms", float64(d)/float64(time.Millisecond))
-	}
-	return fmt.Sprintf("%.3g s", d.Seconds())
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown CPU"
-	}
-	return s
-}
+// link is a markdown link to a heading of the report.
+func link(text, anchor string) string { return "[" + text + "](#" + anchor + ")" }

@@ -20,22 +20,22 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 	if l.Requests > 0 {
 		h := l.Latency
 		fmt.Fprintf(bw, "  latency    p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
-			formatLatency(h.Quantile(0.5)), formatLatency(h.Quantile(0.9)), formatLatency(h.Quantile(0.99)),
-			formatLatency(h.Quantile(0.999)), formatLatency(h.Quantile(1)))
+			fmtDuration(h.Quantile(0.5)), fmtDuration(h.Quantile(0.9)), fmtDuration(h.Quantile(0.99)),
+			fmtDuration(h.Quantile(0.999)), fmtDuration(h.Quantile(1)))
 	}
 	if u := l.LatencyUncorrected; u != nil && u.TotalCount() > 0 {
 		fmt.Fprintf(bw, "  uncorrected p50 %s  p90 %s  p99 %s  p99.9 %s  max %s (from the actual send)\n",
-			formatLatency(u.Quantile(0.5)), formatLatency(u.Quantile(0.9)), formatLatency(u.Quantile(0.99)),
-			formatLatency(u.Quantile(0.999)), formatLatency(u.Quantile(1)))
+			fmtDuration(u.Quantile(0.5)), fmtDuration(u.Quantile(0.9)), fmtDuration(u.Quantile(0.99)),
+			fmtDuration(u.Quantile(0.999)), fmtDuration(u.Quantile(1)))
 	}
 	if l.Mode == results.ModeOpen {
 		fmt.Fprintf(bw, "  rate       %.0f req/s asked, %.0f achieved; %d dropped\n", l.Rate, l.Throughput(), l.Dropped)
 	}
 	if l.Mode == results.ModeBatch {
-		fmt.Fprintf(bw, "  makespan   %s (first send to last answer)\n", formatLatency(time.Duration(l.Makespan*float64(time.Second))))
+		fmt.Fprintf(bw, "  makespan   %s (first send to last answer)\n", fmtDuration(time.Duration(l.Makespan*float64(time.Second))))
 	}
 	if l.Unfinished > 0 {
-		fmt.Fprintf(bw, "  unfinished %d, the oldest waiting %s\n", l.Unfinished, formatLatency(time.Duration(l.UnfinishedOldest*float64(time.Second))))
+		fmt.Fprintf(bw, "  unfinished %d, the oldest waiting %s\n", l.Unfinished, fmtDuration(time.Duration(l.UnfinishedOldest*float64(time.Second))))
 	}
 	if len(l.Errors) == 0 {
 		fmt.Fprintf(bw, "  errors     none\n")

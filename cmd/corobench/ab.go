@@ -197,7 +197,7 @@ func (ab *abRun) sets(keys []compare.Key) []compare.PairSet {
 }
 
 // write saves each side's runs as a results file, a.json and b.json, which
-// compare and benchfmt read like any other.
+// compare and report read like any other.
 func (ab *abRun) write(dir string, suite []*scenarios.Scenario, rate float64, started time.Time) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("ab: %w", err)

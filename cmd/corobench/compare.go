@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -87,30 +86,4 @@ func thresholdFlags(fs *flag.FlagSet) func() (compare.Thresholds, error) {
 		}
 		return th, nil
 	}
-}
-
-func benchfmtCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("benchfmt", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corobench benchfmt RESULTS.json > results.txt")
-		fmt.Fprintln(stderr, "Writes the results in the Go benchmark format: go tool benchstat old.txt new.txt")
-	}
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: benchfmt takes one results file", errUsage)
-	}
-	f, err := results.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(stdout)
-	if err := results.WriteBench(bw, f); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("benchfmt: %w", err)
-	}
-	return nil
 }

@@ -89,7 +89,6 @@ func TestCompareUsage(t *testing.T) {
 		{"compare"},
 		{"compare", "a.json"},
 		{"compare", "-alpha", "2", "a.json", "b.json"},
-		{"benchfmt"},
 		{"ab"},
 		{"ab", "-pairs", "10", "-max-pairs", "5", "x.yaml"},
 	} {
@@ -102,7 +101,7 @@ func TestCompareUsage(t *testing.T) {
 func TestBenchfmtCommand(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"benchfmt", writeResults(t, "r.json", 5000, 0)}, nil, &stdout, &stderr))
+	require.NoError(t, run(context.Background(), []string{"report", "-format", "bench", writeResults(t, "r.json", 5000, 0)}, nil, &stdout, &stderr))
 	assert.Contains(t, stdout.String(), "Unit req/s better=higher\n")
 	r := benchfmt.NewReader(strings.NewReader(stdout.String()), "r.txt")
 	n := 0

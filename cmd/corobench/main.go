@@ -9,7 +9,6 @@
 //	corobench calibrate                                 measure this machine's work rate
 //	corobench compare [-md] BASE.json HEAD.json          regression verdicts between two results files
 //	corobench ab -a OLD -b NEW SCENARIO.yaml...          A/B two builds, interleaved pairs
-//	corobench benchfmt RESULTS.json                     results in the Go benchmark format
 package main
 
 import (
@@ -67,11 +66,10 @@ commands:
   load       put closed, open-loop or batch load on an HTTP server; print what it measured
   merge      merge the -json results of load runs from several client machines
   run        run scenario files against the models; write results.json and REPORT.md
-  report     render REPORT.md from a results file
+  report     render REPORT.md and charts (or a JSON summary) from a results file
   calibrate  measure this machine's CPU work rate (units per µs)
   compare    compare two results files: verdicts per scenario, model and metric
   ab         run two builds interleaved (A B B A …) and judge B against A
-  benchfmt   write a results file in the Go benchmark format (for benchstat)
 
 Exit codes: 0 success (compare and ab: no regression), 1 regression found,
 2 the command failed or its command line is wrong.
@@ -103,8 +101,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compareCmd(rest, stdout, stderr)
 	case "ab":
 		return abCmd(ctx, rest, stdout, stderr)
-	case "benchfmt":
-		return benchfmtCmd(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/corobench/corobench/reports"
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/scenarios"
 	"github.com/corobench/corobench/targets/work"
@@ -116,37 +114,4 @@ func failures(f *results.File) error {
 		return nil
 	}
 	return fmt.Errorf("run: %d of %d runs failed (the results hold the rest):\n  %s", len(failed), runs, strings.Join(failed, "\n  "))
-}
-
-func reportCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	outDir := fs.String("o", "", "directory for REPORT.md (default: beside the results file)")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: report takes one results file", errUsage)
-	}
-	f, err := results.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	dir := *outDir
-	if dir == "" {
-		dir = filepath.Dir(fs.Arg(0))
-	}
-	if err := writeReport(f, dir); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(dir, "REPORT.md"))
-	return nil
-}
-
-// writeReport renders f to DIR/REPORT.md, atomically.
-func writeReport(f *results.File, dir string) error {
-	var buf bytes.Buffer
-	if err := reports.Markdown(&buf, f); err != nil {
-		return err
-	}
-	return results.WriteAtomic(filepath.Join(dir, "REPORT.md"), buf.Bytes())
 }

@@ -1,0 +1,269 @@
+package reports
+
+import (
+	"cmp"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/corobench/corobench/results"
+	"github.com/montanaflynn/stats"
+)
+
+// Scenario kinds, as results.Scenario.Kind names them.
+const (
+	KindThroughput = "throughput"
+	KindBatch      = "batch"
+	KindIdle       = "idle"
+)
+
+// analysis is everything the report shows, computed once from a results
+// file: the markdown, the charts and the JSON summary all read it.
+type analysis struct {
+	file      *results.File
+	scenarios []*scenario
+	models    []string // every target of every scenario, in display order
+	cav       []caveat
+}
+
+// scenario is one scenario's numbers, one entry per target.
+type scenario struct {
+	*results.Scenario
+	kind    string
+	slug    string // file-name-safe name, for chart names
+	targets []*target
+}
+
+// target is one target's numbers in one scenario, over its repetitions.
+type target struct {
+	name   string
+	runs   []results.Run
+	ok     []results.Run // the repetitions that measured something
+	failed int           // repetitions that failed
+
+	rates  []float64 // throughput of each repetition, sorted
+	rate   float64   // their median
+	spread float64   // largest distance of a repetition from the median, as a fraction of it
+
+	makespans []float64 // batch makespans, sorted
+	makespan  float64   // their median
+
+	latency    *results.Histogram // every repetition's latency merged; nil if none
+	errors     int64
+	dropped    int64
+	unfinished int64
+
+	hasRes      bool
+	cpuPerReq   float64 // median over repetitions, µs
+	peakRSS     int64   // largest over repetitions
+	peakPSS     int64
+	threads     int
+	procs       int
+	bound       *results.Bound
+	idle        *results.Idle // the median repetition's
+	idlePerConn float64
+	series      []results.Second // the median repetition's
+}
+
+// efficiency is how close the target came to its bound: 1 is the bound.
+func (t *target) efficiency(kind string) float64 {
+	if t.bound == nil {
+		return 0
+	}
+	if kind == KindBatch {
+		if t.makespan <= 0 || t.bound.Makespan <= 0 {
+			return 0
+		}
+		return t.bound.Makespan / t.makespan
+	}
+	if t.bound.Throughput <= 0 {
+		return 0
+	}
+	return t.rate / t.bound.Throughput
+}
+
+// analyze computes the report's numbers from f. It never changes f.
+func analyze(f *results.File) *analysis {
+	a := &analysis{file: f}
+	seen := map[string]bool{}
+	slugs := map[string]int{}
+	for i := range f.Scenarios {
+		s := &scenario{Scenario: &f.Scenarios[i], kind: kindOf(&f.Scenarios[i])}
+		s.slug = slugify(s.Name)
+		if n := slugs[s.slug]; n > 0 {
+			s.slug += "-" + strconv.Itoa(n+1)
+		}
+		slugs[slugify(s.Name)]++
+		s.targets = groupTargets(s.Runs, s.kind)
+		for _, t := range s.targets {
+			if !seen[t.name] {
+				seen[t.name] = true
+				a.models = append(a.models, t.name)
+			}
+		}
+		a.scenarios = append(a.scenarios, s)
+	}
+	slices.SortStableFunc(a.models, compareModels)
+	a.cav = a.computeCaveats()
+	return a
+}
+
+// kindOf is the scenario's kind, inferred from its runs in files written
+// before the kind was recorded.
+func kindOf(s *results.Scenario) string {
+	if s.Kind != "" {
+		return s.Kind
+	}
+	for _, r := range s.Runs {
+		switch {
+		case r.Idle != nil:
+			return KindIdle
+		case r.Load != nil && r.Load.Mode == results.ModeBatch:
+			return KindBatch
+		}
+	}
+	return KindThroughput
+}
+
+// groupTargets gathers runs by target, in display order.
+func groupTargets(runs []results.Run, kind string) []*target {
+	byName := map[string]*target{}
+	var ts []*target
+	for _, r := range runs {
+		t := byName[r.Target]
+		if t == nil {
+			t = &target{name: r.Target}
+			byName[r.Target] = t
+			ts = append(ts, t)
+		}
+		t.runs = append(t.runs, r)
+	}
+	for _, t := range ts {
+		t.compute(kind)
+	}
+	slices.SortStableFunc(ts, func(a, b *target) int { return compareModels(a.name, b.name) })
+	return ts
+}
+
+func (t *target) compute(kind string) {
+	var cpu []float64
+	var perConn []float64
+	for _, r := range t.runs {
+		if r.Bound != nil && t.bound == nil {
+			t.bound = r.Bound
+		}
+		measured := r.Load != nil || (kind == KindIdle && r.Idle != nil)
+		if !measured || (r.Error != "" && (r.Load == nil || r.Load.Requests == 0) && r.Idle == nil) {
+			t.failed++
+			continue
+		}
+		t.ok = append(t.ok, r)
+		if r.Idle != nil {
+			perConn = append(perConn, r.Idle.PerConn())
+		}
+		if r.Resources != nil {
+			t.hasRes = true
+			t.peakRSS = max(t.peakRSS, r.Resources.PeakRSS)
+			t.peakPSS = max(t.peakPSS, r.Resources.PeakPSS)
+			t.threads = max(t.threads, r.Resources.MaxThreads)
+			t.procs = max(t.procs, r.Resources.MaxProcesses)
+		}
+		l := r.Load
+		if l == nil {
+			continue
+		}
+		t.rates = append(t.rates, l.Throughput())
+		if l.Makespan > 0 {
+			t.makespans = append(t.makespans, l.Makespan)
+		}
+		if r.Resources != nil && l.Requests > 0 {
+			cpu = append(cpu, r.Resources.CPUPerRequest(l.Requests))
+		}
+		t.errors += l.ErrorCount()
+		t.dropped += l.Dropped
+		t.unfinished += l.Unfinished
+		if l.Latency != nil && l.Latency.Histogram != nil {
+			if t.latency == nil {
+				t.latency = results.NewHistogram()
+			}
+			t.latency.Merge(l.Latency.Histogram)
+		}
+	}
+	slices.Sort(t.rates)
+	slices.Sort(t.makespans)
+	t.rate = median(t.rates)
+	t.makespan = median(t.makespans)
+	t.cpuPerReq = median(cpu)
+	t.idlePerConn = median(perConn)
+	if t.rate > 0 {
+		for _, x := range t.rates {
+			t.spread = max(t.spread, math.Abs(x-t.rate)/t.rate)
+		}
+	}
+	if m := t.medianRun(); m != nil {
+		t.idle = m.Idle
+		if m.Load != nil {
+			t.series = m.Load.Series
+		}
+	}
+}
+
+// medianRun is the measured repetition whose throughput (or idle memory) is
+// the median: the one whose time series the charts show.
+func (t *target) medianRun() *results.Run {
+	if len(t.ok) == 0 {
+		return nil
+	}
+	key := func(r *results.Run) float64 {
+		if r.Load != nil {
+			return r.Load.Throughput()
+		}
+		return r.Idle.PerConn()
+	}
+	idx := make([]int, len(t.ok))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(key(&t.ok[a]), key(&t.ok[b])) })
+	return &t.ok[idx[(len(idx)-1)/2]]
+}
+
+// median of values; 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	m, _ := stats.Median(xs)
+	return m
+}
+
+// modelOrder is the display order of the reference models, from the
+// simplest to the most concurrent; other targets follow by name.
+const modelOrder = "loop process prefork thread threadpool eventloop reactors coro goroutine goroutine-1"
+
+func compareModels(a, b string) int {
+	ra, rb := modelRank(a), modelRank(b)
+	if ra != rb {
+		return cmp.Compare(ra, rb)
+	}
+	return strings.Compare(a, b)
+}
+
+func modelRank(name string) int {
+	for i, m := range strings.Fields(modelOrder) {
+		if m == name {
+			return i
+		}
+	}
+	return len(modelOrder)
+}
+
+var unsafeSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// slugify makes a scenario name safe as a file name: "CPU bound" → "cpu-bound".
+func slugify(name string) string {
+	s := strings.Trim(unsafeSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	return cmp.Or(s, "scenario")
+}

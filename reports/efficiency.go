@@ -1,0 +1,147 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The efficiency table is built from the two scenarios with these names: a
+// batch of CPU-bound jobs and a batch of IO-bound jobs, fired at once and
+// timed until the last answer (the textbook's efficiency test).
+const (
+	EfficiencyCPU = "efficiency-cpu"
+	EfficiencyIO  = "efficiency-io"
+)
+
+// pythonFigure is one row of the textbook's efficiency test: 10 jobs in
+// Python, in seconds.
+type pythonFigure struct {
+	name     string
+	cpu, io  float64
+	analogue string // the corobench model doing the same thing
+}
+
+// textbook is the textbook's table. Python's threads do not help on CPU
+// work: the GIL lets one thread run Python code at a time.
+func textbook() []pythonFigure {
+	return []pythonFigure{
+		{"sequential", 8.74, 3.65, "loop"},
+		{"threads", 8.99, 3.81, "thread"},
+		{"processes", 4.48, 2.18, "process"},
+	}
+}
+
+// efficiency holds the two batch scenarios, either of which may be missing.
+type efficiency struct {
+	cpu, io *scenario
+	models  []string
+}
+
+func (a *analysis) efficiency() *efficiency {
+	e := &efficiency{}
+	for _, s := range a.scenarios {
+		switch s.Name {
+		case EfficiencyCPU:
+			e.cpu = s
+		case EfficiencyIO:
+			e.io = s
+		}
+	}
+	if e.cpu == nil && e.io == nil {
+		return nil
+	}
+	for _, m := range a.models {
+		if e.makespan(e.cpu, m) > 0 || e.makespan(e.io, m) > 0 {
+			e.models = append(e.models, m)
+		}
+	}
+	return e
+}
+
+// makespan is a model's median makespan in s, 0 if unknown.
+func (e *efficiency) makespan(s *scenario, model string) float64 {
+	if s == nil {
+		return 0
+	}
+	if t := s.find(model); t != nil {
+		return t.makespan
+	}
+	return 0
+}
+
+// speedup is loop's makespan over the model's, 0 if either is unknown.
+func (e *efficiency) speedup(s *scenario, model string) float64 {
+	base, m := e.makespan(s, "loop"), e.makespan(s, model)
+	if base <= 0 || m <= 0 {
+		return 0
+	}
+	return base / m
+}
+
+func (e *efficiency) table() *table {
+	tb := newTable(l("model"), r("CPU-bound makespan"), r("IO-bound makespan"), r("speedup vs loop (CPU / IO)"), l("textbook, Python, 10 jobs (CPU / IO)"))
+	py := map[string]pythonFigure{}
+	for _, p := range textbook() {
+		py[p.analogue] = p
+	}
+	seq := textbook()[0]
+	for _, m := range e.models {
+		ref := ""
+		if p, ok := py[m]; ok {
+			ref = fmt.Sprintf("%s: %s / %s (%s / %s)", p.name, fmtSeconds(p.cpu), fmtSeconds(p.io), fmtRatio(seq.cpu/p.cpu), fmtRatio(seq.io/p.io))
+		}
+		tb.add(escape(m), secondsCell(e.makespan(e.cpu, m)), secondsCell(e.makespan(e.io, m)),
+			ratioCell(e.speedup(e.cpu, m))+" / "+ratioCell(e.speedup(e.io, m)), ref)
+	}
+	return tb
+}
+
+func secondsCell(s float64) string {
+	if s <= 0 {
+		return dash
+	}
+	return fmtSeconds(s)
+}
+
+func ratioCell(v float64) string {
+	if v <= 0 {
+		return dash
+	}
+	return fmtRatio(v)
+}
+
+// sentence says, from the numbers, what Go's table shows next to Python's.
+func (e *efficiency) sentence(cores int) string {
+	var parts []string
+	py := textbook()
+	if s := e.speedup(e.cpu, "thread"); s > 0 {
+		verb := "do help"
+		if s < 1.1 {
+			verb = "do not help either"
+		}
+		parts = append(parts, fmt.Sprintf("on CPU-bound jobs Go's threads %s: `thread` finishes %s faster than `loop`, where Python's threads managed %s because of the GIL", verb, fmtRatio(s), fmtRatio(py[0].cpu/py[1].cpu)))
+	}
+	if m, s := e.best(e.cpu); s > 0 && m != "thread" {
+		parts = append(parts, fmt.Sprintf("the fastest on CPU, %s, reaches %s on %s", code(m), fmtRatio(s), plural(cores, "core")))
+	}
+	if m, s := e.best(e.io); s > 0 {
+		parts = append(parts, fmt.Sprintf("on IO-bound jobs %s overlaps the waits best, %s faster than `loop` (Python's processes: %s)", code(m), fmtRatio(s), fmtRatio(py[0].io/py[2].io)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	out := strings.Join(parts, "; ") + "."
+	return strings.ToUpper(out[:1]) + out[1:]
+}
+
+// best is the model with the largest speedup in s.
+func (e *efficiency) best(s *scenario) (string, float64) {
+	var name string
+	var top float64
+	for _, m := range e.models {
+		if v := e.speedup(s, m); v > top {
+			name, top = m, v
+		}
+	}
+	return name, top
+}
