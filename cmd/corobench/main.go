@@ -78,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return reportCmd(rest, stdout, stderr)
 	case "calibrate":
 		return calibrateCmd(rest, stdout, stderr)
+	case childCommand: // hidden: a multi-process model's child
+		return childCmd(ctx, rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
