@@ -11,14 +11,14 @@
 //
 // A thread blocked in a system call holds no Go P, but one that wakes needs a
 // P to run Go code; with few Ps the threads would queue in Go's scheduler, a
-// lock much like Python's GIL. GOMAXPROCS gives every thread a P of its own,
-// so that the kernel alone decides which thread runs, as it would in C.
+// lock much like Python's GIL. GOMAXPROCS gives the threads Ps of their own
+// (up to blocking.MaxThreadProcs), so that the kernel decides which thread
+// runs, as it would in C.
 package thread
 
 import (
-	"runtime"
-
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/blocking"
 )
 
 // DefaultMaxThreads caps the live connection threads when Config.MaxConns is
@@ -45,9 +45,8 @@ func maxThreads(cfg targets.Config) int {
 	return DefaultMaxThreads
 }
 
-// GOMAXPROCS is the GOMAXPROCS the model runs under: a P for every
-// connection thread it may have, and one per CPU for the rest (the accept
-// loop, the runtime).
+// GOMAXPROCS is the GOMAXPROCS the model runs under: see
+// blocking.GOMAXPROCS.
 func GOMAXPROCS(cfg targets.Config) int {
-	return maxThreads(cfg) + runtime.NumCPU()
+	return blocking.GOMAXPROCS(maxThreads(cfg))
 }

@@ -9,9 +9,8 @@
 package threadpool
 
 import (
-	"runtime"
-
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/blocking"
 )
 
 // DefaultWorkers is the number of threads when Config.Workers is zero.
@@ -45,9 +44,8 @@ func workers(cfg targets.Config) int {
 	return DefaultWorkers
 }
 
-// GOMAXPROCS is the GOMAXPROCS the model runs under: a P for every worker
-// thread, so that the kernel, not Go's scheduler, decides which runs, and
-// one per CPU for the rest (the accept loop, the runtime).
+// GOMAXPROCS is the GOMAXPROCS the model runs under: see
+// blocking.GOMAXPROCS.
 func GOMAXPROCS(cfg targets.Config) int {
-	return workers(cfg) + runtime.NumCPU()
+	return blocking.GOMAXPROCS(workers(cfg))
 }
