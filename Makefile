@@ -79,3 +79,13 @@ bench-quick: build
 .PHONY: report
 report: build
 	$(BIN) report -o $(OUT) $(OUT)/results.json
+
+## idle-memory: memory, threads and processes per idle connection of the blocking models
+.PHONY: idle-memory
+idle-memory:
+	scripts/idle-memory.sh
+
+## throughput: req/s and target CPU per request of each model, side by side, pinned apart
+.PHONY: throughput
+throughput:
+	scripts/throughput.sh

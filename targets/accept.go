@@ -3,6 +3,7 @@ package targets
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -56,7 +57,7 @@ func (a *App) ServeNetConn(ctx context.Context, c net.Conn) error {
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.SetReadDeadline(time.Now()) })
 	defer stop()
-	err := a.ServeConn(ctx, c, time.Sleep)
+	err := a.ServeConn(ctx, idleWaiting(c), time.Sleep)
 	var refused *protocol.Error
 	if errors.As(err, &refused) {
 		Linger(c)
@@ -74,7 +75,10 @@ const (
 // for a short while, before the caller closes c. Closing a socket that has
 // unread input makes the kernel send a reset, which can destroy the error
 // answer before the client reads it; lingering lets the answer arrive.
-func Linger(c net.Conn) {
+func Linger(c interface {
+	io.Reader
+	Deadliner
+}) {
 	cw, ok := c.(interface{ CloseWrite() error })
 	if !ok || cw.CloseWrite() != nil {
 		return

@@ -23,7 +23,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, initialBuffer); r
 func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
 
 func putBuffer(b *[]byte) {
-	if cap(*b) != initialBuffer {
+	if b == nil || cap(*b) != initialBuffer {
 		return // grown for one large request: let it go
 	}
 	*b = (*b)[:0]
@@ -39,6 +39,15 @@ type Deadliner interface {
 	SetReadDeadline(t time.Time) error
 }
 
+// IdleWaiter is a connection that can wait for its next request without
+// holding a buffer: ServeConn gives its buffers back to the pool while it
+// waits, so an idle connection costs no buffer memory. WaitReadable returns
+// nil once input (or EOF) is ready to read, and fails as Read would at the
+// read deadline.
+type IdleWaiter interface {
+	WaitReadable() error
+}
+
 // ServeConn serves one connection sequentially, as every blocking model does:
 // read what arrived, answer each whole request in order (pipelined requests
 // included), waiting with wait where a request asks it, until the client
@@ -51,6 +60,7 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 	defer func() { putBuffer(inp); putBuffer(outp) }()
 	in, out := *inp, *outp
 	dl, _ := c.(Deadliner)
+	idle, _ := c.(IdleWaiter)
 	var requestStart time.Time // when the first byte of the buffered request arrived
 	for {
 		var req protocol.Request
@@ -94,26 +104,41 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 				dl.SetReadDeadline(time.Now())
 			}
 		}
+		if idle != nil && len(in) == 0 {
+			putBuffer(inp)
+			putBuffer(outp)
+			inp, outp = nil, nil
+			if err := idle.WaitReadable(); err != nil {
+				return readFailed(ctx, c, nil, err)
+			}
+			inp, outp = getBuffer(), getBuffer()
+			in, out = *inp, *outp
+		}
 		m, err := c.Read(in[len(in):cap(in)])
 		if len(in) == 0 && m > 0 {
 			requestStart = time.Now()
 		}
 		in = in[:len(in)+m]
 		if err != nil {
-			switch {
-			case errors.Is(err, io.EOF) || ctx.Err() != nil:
-				return nil
-			case errors.Is(err, os.ErrDeadlineExceeded) && len(in) > 0:
-				// A request that takes too long to arrive is answered.
-				out = protocol.AppendError(out[:0], errRequestTimeout)
-				c.Write(out)
-				return errRequestTimeout
-			case errors.Is(err, os.ErrDeadlineExceeded):
-				return nil // idle too long: close quietly
-			}
-			return err
+			return readFailed(ctx, c, in, err)
 		}
 	}
+}
+
+// readFailed says how a connection ends after a failed read, given the bytes
+// of a request still buffered: quietly at EOF, at shutdown or after an idle
+// timeout; with a 408 answer when a request took too long to arrive.
+func readFailed(ctx context.Context, c io.Writer, in []byte, err error) error {
+	switch {
+	case errors.Is(err, io.EOF) || ctx.Err() != nil:
+		return nil
+	case errors.Is(err, os.ErrDeadlineExceeded) && len(in) > 0:
+		c.Write(protocol.AppendError(nil, errRequestTimeout))
+		return errRequestTimeout
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil // idle too long: close quietly
+	}
+	return err
 }
 
 // compact makes room after the unread bytes for the next Read: it reuses

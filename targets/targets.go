@@ -19,6 +19,14 @@ type Server interface {
 	Serve(ctx context.Context, ln net.Listener) error
 }
 
+// Readier is a Server with work to do before it can serve, such as making
+// its threads or worker processes. Ready is closed once that work is done
+// (or Serve has returned); a Server that is not a Readier serves as soon as
+// Serve is called. The command says the target is ready only then.
+type Readier interface {
+	Ready() <-chan struct{}
+}
+
 // Config is what the command gives a model. A knob a model does not have is
 // ignored; zero means the model's default.
 type Config struct {
@@ -29,6 +37,10 @@ type Config struct {
 	// MaxConns caps live per-connection threads or processes; connections
 	// beyond it wait in the listen backlog.
 	MaxConns int
+	// Self is the command line that runs this program as a child of a
+	// multi-process model (process, prefork), which appends the child's
+	// role and settings to it: see package spawn.
+	Self []string
 }
 
 // ErrUnsupported is returned by models that need an operating system

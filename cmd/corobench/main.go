@@ -101,6 +101,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compareCmd(rest, stdout, stderr)
 	case "ab":
 		return abCmd(ctx, rest, stdout, stderr)
+	case childCommand: // hidden: a multi-process model's child
+		return childCmd(ctx, rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/scenarios"
+	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformance"
 )
 
@@ -63,15 +65,21 @@ func TestEveryModelConforms(t *testing.T) {
 	}
 }
 
+// Each model runs under the GOMAXPROCS it says: goroutine-1 on one P, the
+// thread models with a P per thread, the rest with the machine's.
 func TestGOMAXPROCSOfModels(t *testing.T) {
 	for name, m := range models() {
-		if m.gomaxprocs == 0 {
-			continue
+		want := runtime.GOMAXPROCS(0) // what a fresh process gets here
+		switch {
+		case m.procs != nil:
+			want = m.procs(targets.Config{})
+		case m.gomaxprocs > 0:
+			want = m.gomaxprocs
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)
-			assert.Equal(t, m.gomaxprocs, tgt.Ready.GOMAXPROCS)
+			assert.Equal(t, want, tgt.Ready.GOMAXPROCS)
 		})
 	}
 }
@@ -79,7 +87,7 @@ func TestGOMAXPROCSOfModels(t *testing.T) {
 // SIGTERM lets a request in flight finish before the target exits.
 func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"goroutine", "loop"} {
+	for _, name := range []string{"goroutine", "loop", "process", "prefork", "thread", "threadpool"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)

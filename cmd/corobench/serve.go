@@ -22,8 +22,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	rate := fs.Float64("cpu-rate", 0, "work units per µs for /cpu?us=N (0: calibrate at start)")
 	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
-	workers := fs.Int("workers", 0, "workers made at start (prefork, threadpool, reactors); 0: the model's default")
-	maxConns := fs.Int("max-conns", 0, "cap on live connection threads or processes; 0: the model's default")
+	workers := fs.Int("workers", 0, "workers made at start (prefork: processes, default one per CPU; threadpool: threads, default 64; reactors); 0: the model's default")
+	maxConns := fs.Int("max-conns", 0, "cap on live connection threads (thread, default 2000) or processes (process, default 512); 0: the model's default")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -38,11 +38,26 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := affinity.PinSelf(pin); err != nil {
 		return err
 	}
-	if m.gomaxprocs > 0 {
-		runtime.GOMAXPROCS(m.gomaxprocs)
-	}
 	if *rate <= 0 {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
+	}
+	self, err := selfArgs()
+	if err != nil {
+		return err
+	}
+	cfg := targets.Config{
+		App:      targets.NewApp(*name, work.Rate(*rate)),
+		Workers:  *workers,
+		MaxConns: *maxConns,
+		Self:     self,
+	}
+	switch {
+	case m.procs != nil:
+		runtime.GOMAXPROCS(m.procs(cfg))
+	case m.gomaxprocs > 0:
+		runtime.GOMAXPROCS(m.gomaxprocs)
+	default:
+		runtime.SetDefaultGOMAXPROCS() // the CPUs it may use now that it is pinned
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -51,14 +66,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		fmt.Fprintf(stderr, "corobench: warning: %s listens on %s, which is reachable from other machines\n", *name, tcp)
 	}
-	srv := m.new(targets.Config{
-		App:      targets.NewApp(*name, work.Rate(*rate)),
-		Workers:  *workers,
-		MaxConns: *maxConns,
-	})
+	srv := m.new(cfg)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	if r, ok := srv.(targets.Readier); ok {
+		select {
+		case <-r.Ready():
+		case err := <-served:
+			return err
+		}
+	}
 	ready, _ := json.Marshal(scenarios.Ready{
 		Model: *name, Addr: ln.Addr().String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 	})
 	fmt.Fprintf(stdout, "%s\n", ready)
-	return srv.Serve(ctx, ln)
+	return <-served
 }

@@ -1,0 +1,86 @@
+package prefork
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/spawn"
+)
+
+// Pauses before a dead worker is replaced: a worker that keeps dying young
+// is replaced ever more slowly, up to the last.
+const (
+	respawnFirst = 10 * time.Millisecond
+	respawnMax   = time.Second
+	// aged is how long a worker must have lived for its death to count as
+	// an accident rather than a crash loop.
+	aged = 10 * time.Second
+)
+
+// Serve implements targets.Server.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer targets.CloseOnDone(ctx, ln)()
+	if len(s.self) == 0 {
+		return spawn.ErrNoSelf
+	}
+	fl, ok := ln.(interface{ File() (*os.File, error) })
+	if !ok {
+		return fmt.Errorf("prefork: %T has no file descriptor to share", ln)
+	}
+	sock, err := fl.File()
+	if err != nil {
+		return fmt.Errorf("prefork: %w", err)
+	}
+	defer sock.Close()
+	var workers spawn.Group
+	var slots, first sync.WaitGroup
+	first.Add(s.workers)
+	for range s.workers {
+		slots.Go(func() { s.keepWorker(ctx, &workers, sock, sync.OnceFunc(first.Done)) })
+	}
+	slots.Go(func() { first.Wait(); close(s.ready) })
+	<-ctx.Done()
+	workers.Stop(spawn.DefaultGrace)
+	slots.Wait()
+	return nil
+}
+
+// keepWorker keeps one worker running until ctx ends, replacing it when it
+// dies. It calls ready once its first worker is ready, or gone.
+func (s *Server) keepWorker(ctx context.Context, workers *spawn.Group, sock *os.File, ready func()) {
+	defer ready()
+	pause := respawnFirst
+	for ctx.Err() == nil {
+		exited := make(chan error, 1)
+		born := time.Now()
+		err := workers.Start(s.self, spawn.Worker, s.app, sock, spawn.Options{
+			Exited: func(err error) { exited <- err },
+			Ready:  ready,
+		})
+		if err == nil {
+			select {
+			case err = <-exited:
+			case <-ctx.Done():
+				return // Serve stops the workers
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		fmt.Fprintf(os.Stderr, "prefork: worker ended (%v); replacing it\n", err)
+		if time.Since(born) > aged {
+			pause = respawnFirst
+		}
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return
+		}
+		pause = min(2*pause, respawnMax)
+	}
+}

@@ -1,0 +1,78 @@
+package process_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/internal/proctest"
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/process"
+	"github.com/corobench/corobench/targets/spawn/spawntest"
+)
+
+func TestMain(m *testing.M) {
+	spawntest.Main(process.ServeChild)
+	os.Exit(m.Run())
+}
+
+func newServer(maxConns int) *process.Server {
+	return process.New(targets.Config{App: conformance.App("process"), MaxConns: maxConns, Self: spawntest.Self()})
+}
+
+// The conformance suite runs against the process model in cmd/corobench,
+// with the real binary as the child: a child of this race-instrumented test
+// binary takes most of a second to start.
+
+func TestShutdown(t *testing.T) {
+	conformance.CheckShutdown(t, newServer(0))
+	assert.Empty(t, children(t), "children left after Serve returned")
+}
+
+// Child processes rise with open connections and fall back to none once
+// they close; every one is reaped, none is left a zombie.
+func TestProcessPerConnection(t *testing.T) {
+	const conns = 8
+	addr := conformance.Serve(t, newServer(0))
+	var open []interface{ Close() error }
+	for range conns {
+		open = append(open, conformance.Dial(t, addr))
+	}
+	assert.Len(t, children(t), conns, "a child per open connection")
+	for _, c := range open {
+		c.Close()
+	}
+	assert.Eventually(t, func() bool { return len(children(t)) == 0 }, 10*time.Second, 10*time.Millisecond,
+		"children, zombies included, after the connections closed")
+}
+
+// Connections beyond the cap wait in the backlog, and are served as
+// children end.
+func TestCapOnChildren(t *testing.T) {
+	addr := conformance.Serve(t, newServer(2))
+	a, b := conformance.Dial(t, addr), conformance.Dial(t, addr)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		conformance.Dial(t, addr).Close()
+	}()
+	select {
+	case <-done:
+		t.Fatal("a third connection was served while two children were live")
+	case <-time.After(200 * time.Millisecond):
+	}
+	assert.Len(t, children(t), 2)
+	a.Close()
+	b.Close()
+	<-done
+}
+
+func children(t *testing.T) []proctest.Proc {
+	kids, err := proctest.Children(os.Getpid())
+	require.NoError(t, err)
+	return kids
+}

@@ -1,0 +1,151 @@
+package spawn
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/corobench/corobench/targets"
+)
+
+// errStopping refuses a child once the group is stopping.
+var errStopping = errors.New("spawn: the group is stopping")
+
+// Group is a parent's live children.
+type Group struct {
+	mu       sync.Mutex
+	live     map[*child]struct{}
+	stopping bool
+	reapers  sync.WaitGroup
+}
+
+// child is one live child.
+type child struct {
+	proc  *os.Process
+	ready chan struct{} // closed once the child handles its stop, or has exited
+	stop  func(*os.Process)
+}
+
+// Options of one child.
+type Options struct {
+	// Exited, when set, is called with how the child ended, once it has
+	// been reaped.
+	Exited func(error)
+	// Stop, when set, is how Group.Stop asks the child to stop gently;
+	// the default sends it SIGTERM.
+	Stop func(*os.Process)
+	// Ready, when set, is called once the child has called Ready, or has
+	// exited without.
+	Ready func()
+}
+
+// Start starts self with args for role and app, handing it sock as its
+// socket, and reaps it in the background. The caller may close sock when
+// Start returns.
+func (g *Group) Start(self []string, role Role, app *targets.App, sock *os.File, opt Options) error {
+	if len(self) == 0 {
+		return ErrNoSelf
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stopping {
+		return errStopping
+	}
+	readyR, readyW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("spawn: %w", err)
+	}
+	defer readyW.Close()
+	cmd := exec.Command(self[0], append(self[1:len(self):len(self)], Args(role, app)...)...)
+	cmd.ExtraFiles = []*os.File{sock, readyW}
+	cmd.Stderr = os.Stderr
+	// A child serves one connection, or one at a time: one P is all it
+	// needs, and fewer Ps make a smaller process.
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	if err := configure(cmd); err != nil {
+		readyR.Close()
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		readyR.Close()
+		return fmt.Errorf("spawn: start %s child: %w", role, err)
+	}
+	c := &child{proc: cmd.Process, ready: make(chan struct{}), stop: opt.Stop}
+	if c.stop == nil {
+		c.stop = func(p *os.Process) { p.Signal(syscall.SIGTERM) }
+	}
+	if g.live == nil {
+		g.live = map[*child]struct{}{}
+	}
+	g.live[c] = struct{}{}
+	g.reapers.Go(func() {
+		// The child writes a byte when it is ready, or the pipe ends when it exits.
+		readyR.Read(make([]byte, 1))
+		readyR.Close()
+		close(c.ready)
+		if opt.Ready != nil {
+			opt.Ready()
+		}
+	})
+	g.reapers.Go(func() {
+		err := cmd.Wait()
+		g.mu.Lock()
+		delete(g.live, c)
+		g.mu.Unlock()
+		if opt.Exited != nil {
+			opt.Exited(err)
+		}
+	})
+	return nil
+}
+
+// Ready tells the parent that this child now handles its stop (SIGTERM):
+// before, a signal would kill it outright. A child calls it once, early.
+func Ready() {
+	f := os.NewFile(ReadyFD, "ready pipe")
+	if f == nil {
+		return
+	}
+	io.WriteString(f, "!")
+	f.Close()
+}
+
+// Live returns how many children are running.
+func (g *Group) Live() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.live)
+}
+
+// Stop refuses new children, asks every live one to stop gently once it is
+// ready to, so that it finishes its requests in flight, kills those still
+// running after grace, and returns once all have been reaped.
+func (g *Group) Stop(grace time.Duration) {
+	g.mu.Lock()
+	g.stopping = true
+	for c := range g.live {
+		g.reapers.Go(func() {
+			<-c.ready
+			c.stop(c.proc)
+		})
+	}
+	g.mu.Unlock()
+	done := make(chan struct{})
+	go func() { g.reapers.Wait(); close(done) }()
+	select {
+	case <-done:
+		return
+	case <-time.After(grace):
+	}
+	g.mu.Lock()
+	for c := range g.live {
+		c.proc.Kill()
+	}
+	g.mu.Unlock()
+	<-done
+}
