@@ -32,9 +32,10 @@ func TestEveryModelSurvivesHostileInput(t *testing.T) {
 			after := settle(pid, &before)
 			assert.Equal(t, before.fds, after.fds, "open fds after a second round")
 			assert.Equal(t, before.children, after.children, "child processes after a second round")
-			// The Go runtime may add an idle thread or two when a syscall
-			// blocks; a leaked connection thread would add one per case.
-			assert.LessOrEqual(t, after.threads, before.threads+2, "threads after a second round")
+			// The Go runtime may keep a few more idle threads (the thread
+			// models run with many Ps); a leaked connection thread would
+			// add one per case, more than 50 a round.
+			assert.LessOrEqual(t, after.threads, before.threads+10, "threads after a second round")
 			assert.Zero(t, after.zombies, "zombie children")
 			assert.NoError(t, tgt.Stop(5*time.Second))
 		})
