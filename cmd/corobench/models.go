@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/eventloop"
 	"github.com/corobench/corobench/targets/goroutine"
 	"github.com/corobench/corobench/targets/loop"
 )
@@ -22,6 +23,7 @@ func models() map[string]model {
 		"loop":        {new: func(c targets.Config) targets.Server { return loop.New(c) }},
 		"goroutine":   {new: func(c targets.Config) targets.Server { return goroutine.New(c) }},
 		"goroutine-1": {new: func(c targets.Config) targets.Server { return goroutine.New(c) }, gomaxprocs: 1},
+		"eventloop":   {new: func(c targets.Config) targets.Server { return eventloop.New(c) }},
 	}
 }
 
