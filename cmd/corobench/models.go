@@ -8,6 +8,7 @@ import (
 	"github.com/corobench/corobench/targets/eventloop"
 	"github.com/corobench/corobench/targets/goroutine"
 	"github.com/corobench/corobench/targets/loop"
+	"github.com/corobench/corobench/targets/reactors"
 )
 
 // model is one entry of the list of models.
@@ -24,6 +25,7 @@ func models() map[string]model {
 		"goroutine":   {new: func(c targets.Config) targets.Server { return goroutine.New(c) }},
 		"goroutine-1": {new: func(c targets.Config) targets.Server { return goroutine.New(c) }, gomaxprocs: 1},
 		"eventloop":   {new: func(c targets.Config) targets.Server { return eventloop.New(c) }},
+		"reactors":    {new: func(c targets.Config) targets.Server { return reactors.New(c) }},
 	}
 }
 

@@ -247,3 +247,10 @@ func (l *Loop) shutdown() {
 	}
 	l.p.Close()
 }
+
+// OnRequest sets a function the loop calls on its thread before it answers
+// each request, for tests and tracing. Call it before Run.
+func (l *Loop) OnRequest(f func(*protocol.Request)) { l.onRequest = f }
+
+// Close releases a loop that will not Run; Run releases its own.
+func (l *Loop) Close() error { return l.p.Close() }

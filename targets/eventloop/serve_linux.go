@@ -22,7 +22,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		return err
 	}
-	l.onRequest = s.onRequest
+	l.OnRequest(s.onRequest)
 	if err := l.Run(ctx, lfd, nil); err != nil {
 		ln.Close()
 		return err
