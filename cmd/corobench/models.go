@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/coro"
 	"github.com/corobench/corobench/targets/eventloop"
 	"github.com/corobench/corobench/targets/goroutine"
 	"github.com/corobench/corobench/targets/loop"
@@ -26,6 +27,7 @@ func models() map[string]model {
 		"goroutine-1": {new: func(c targets.Config) targets.Server { return goroutine.New(c) }, gomaxprocs: 1},
 		"eventloop":   {new: func(c targets.Config) targets.Server { return eventloop.New(c) }},
 		"reactors":    {new: func(c targets.Config) targets.Server { return reactors.New(c) }},
+		"coro":        {new: func(c targets.Config) targets.Server { return coro.New(c) }},
 	}
 }
 

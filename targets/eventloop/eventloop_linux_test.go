@@ -28,8 +28,7 @@ func newWatched(t *testing.T) (*Server, *fidelity.Threads) {
 
 // 100 waits of 200 ms overlap on the one loop: they all end in well under
 // two waits, and one OS thread answers them all.
-func TestWaitsOverlapOnOneThread(t *testing.T) {
-	t.Parallel()
+func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(t)
 	fidelity.WaitsOverlap(t, conformance.Serve(t, srv))
 	threads.AssertOne(t)
@@ -37,8 +36,7 @@ func TestWaitsOverlapOnOneThread(t *testing.T) {
 
 // CPU work stalls the loop: /health behind a long /cpu on another
 // connection waits for it.
-func TestCPUWorkStallsTheLoop(t *testing.T) {
-	t.Parallel()
+func TestCPUWorkStallsTheLoop(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(t)
 	fidelity.CPUStalls(t, conformance.Serve(t, srv), threads)
 }

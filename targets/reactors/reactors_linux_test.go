@@ -32,23 +32,20 @@ func newWatched(loops int) (*Server, *fidelity.Threads) {
 	return srv, threads
 }
 
-func TestWaitsOverlap(t *testing.T) {
-	t.Parallel()
+func TestWaitsOverlap(t *testing.T) { // not parallel: timing is asserted
 	srv, _ := newWatched(2)
 	fidelity.WaitsOverlap(t, conformance.Serve(t, srv))
 }
 
 // With two loops, CPU work stalls only its own loop: /health on a
 // connection of the other loop is answered meanwhile, by another thread.
-func TestCPUWorkStallsOnlyItsLoop(t *testing.T) {
-	t.Parallel()
+func TestCPUWorkStallsOnlyItsLoop(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(2)
 	fidelity.CPUStallsOneLoop(t, conformance.Serve(t, srv), threads)
 }
 
 // With one loop it is the event loop again: everything waits.
-func TestOneLoopStallsAll(t *testing.T) {
-	t.Parallel()
+func TestOneLoopStallsAll(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(1)
 	fidelity.CPUStalls(t, conformance.Serve(t, srv), threads)
 }
