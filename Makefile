@@ -38,3 +38,8 @@ fuzz:
 .PHONY: clean
 clean:
 	rm -rf bin $(OUT)
+
+## bench-models: every model beside gnet and net/http peers, pinned apart; req/s, CPU µs/req, idle memory (BENCH_MODELS_FLAGS)
+.PHONY: bench-models
+bench-models: build
+	cd bench && $(GO) run ./models -bin ../$(BIN) $(BENCH_MODELS_FLAGS)
