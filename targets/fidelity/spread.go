@@ -22,6 +22,10 @@ func CPUStallsOneLoop(t *testing.T, addr string, th *Threads) {
 	health, err := net.DialTimeout("tcp", addr, timeout)
 	require.NoError(t, err)
 	defer health.Close()
+	// Placed on the second loop before the first one gets busy: the first
+	// loop also accepts, and would accept only after its CPU work.
+	_, status = roundTrip(t, health, "/health", time.Now())
+	require.Equal(t, 200, status)
 
 	cpuDone := make(chan time.Duration, 1)
 	go func() {
