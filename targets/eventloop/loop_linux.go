@@ -86,7 +86,6 @@ func (l *Loop) Run(ctx context.Context, lfd int, peers []*Loop) error {
 	defer runtime.UnlockOSThread()
 	defer l.shutdown()
 	l.lfd, l.peers = lfd, peers
-	l.acceptWait.Value = nil
 	if lfd >= 0 {
 		if err := l.p.Add(lfd, poller.Readable); err != nil {
 			unix.Close(lfd)
