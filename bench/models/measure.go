@@ -122,7 +122,10 @@ func (b *bench) load(ctx context.Context, url string, d time.Duration) (*results
 	return &l, nil
 }
 
-var wrkRPS = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+var (
+	wrkRPS    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkErrors = regexp.MustCompile(`(Socket errors|Non-2xx)[^\n]*`)
+)
 
 // runWrk runs wrk with one thread, pinned to the client CPU, for the
 // measured duration.
@@ -134,8 +137,8 @@ func (b *bench) runWrk(ctx context.Context, url string) (rps, secs float64, err 
 	if err != nil {
 		return 0, 0, fmt.Errorf("%w: %s", err, out)
 	}
-	if bytes.Contains(out, []byte("Non-2xx")) || bytes.Contains(out, []byte("Socket errors")) {
-		return 0, 0, fmt.Errorf("errors: %s", out)
+	if m := wrkErrors.Find(out); m != nil {
+		return 0, 0, fmt.Errorf("%s", bytes.TrimSpace(m))
 	}
 	m := wrkRPS.FindSubmatch(out)
 	if m == nil {

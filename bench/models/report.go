@@ -18,10 +18,13 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// field is the median of f over the samples where it was measured (> 0).
 func field(ss []sample, f func(sample) float64) float64 {
 	var xs []float64
 	for _, s := range ss {
-		xs = append(xs, f(s))
+		if x := f(s); x > 0 {
+			xs = append(xs, x)
+		}
 	}
 	return median(xs)
 }
