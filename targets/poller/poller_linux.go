@@ -6,6 +6,7 @@ import (
 	"net"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -94,7 +95,13 @@ func (p *Poller) Wait(timeout time.Duration, ready func(fd int, events uint32)) 
 	if timeout >= 0 {
 		ms = int((timeout + time.Millisecond - 1) / time.Millisecond) // round up: never wake early and spin
 	}
-	n, err := unix.EpollWait(p.epfd, p.events, ms)
+	// First look without blocking, as a raw system call that the scheduler
+	// need not hear of; block (and let the runtime hand this thread's P
+	// over) only when nothing is ready. A busy loop never blocks.
+	n, err := p.poll()
+	if n == 0 && err == nil && ms != 0 {
+		n, err = unix.EpollWait(p.epfd, p.events, ms)
+	}
 	if err != nil {
 		if err == unix.EINTR {
 			return false, nil
@@ -111,6 +118,17 @@ func (p *Poller) Wait(timeout time.Duration, ready func(fd int, events uint32)) 
 		ready(fd, ev.Events)
 	}
 	return woken, nil
+}
+
+// poll is epoll_pwait (epoll_wait is missing on some architectures) with a
+// zero timeout and no signal mask: it cannot block.
+func (p *Poller) poll() (int, error) {
+	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
+		uintptr(unsafe.Pointer(&p.events[0])), uintptr(len(p.events)), 0, 0, 0)
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(r), nil
 }
 
 // ListenerFD returns a non-blocking duplicate of ln's socket, for a loop to
