@@ -89,3 +89,8 @@ idle-memory:
 .PHONY: throughput
 throughput:
 	scripts/throughput.sh
+
+## bench-models: every model beside gnet and net/http peers, pinned apart; req/s, CPU µs/req, idle memory (BENCH_MODELS_FLAGS)
+.PHONY: bench-models
+bench-models: build
+	cd bench && $(GO) run ./models -bin ../$(BIN) $(BENCH_MODELS_FLAGS)

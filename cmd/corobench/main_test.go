@@ -87,7 +87,7 @@ func TestGOMAXPROCSOfModels(t *testing.T) {
 // SIGTERM lets a request in flight finish before the target exits.
 func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"goroutine", "loop", "process", "prefork", "thread", "threadpool"} {
+	for _, name := range sortedModels() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)

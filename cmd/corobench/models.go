@@ -5,10 +5,13 @@ import (
 	"strings"
 
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/coro"
+	"github.com/corobench/corobench/targets/eventloop"
 	"github.com/corobench/corobench/targets/goroutine"
 	"github.com/corobench/corobench/targets/loop"
 	"github.com/corobench/corobench/targets/prefork"
 	"github.com/corobench/corobench/targets/process"
+	"github.com/corobench/corobench/targets/reactors"
 	"github.com/corobench/corobench/targets/thread"
 	"github.com/corobench/corobench/targets/threadpool"
 )
@@ -33,6 +36,9 @@ func models() map[string]model {
 		"prefork":     {new: func(c targets.Config) targets.Server { return prefork.New(c) }},
 		"thread":      {new: func(c targets.Config) targets.Server { return thread.New(c) }, procs: thread.GOMAXPROCS},
 		"threadpool":  {new: func(c targets.Config) targets.Server { return threadpool.New(c) }, procs: threadpool.GOMAXPROCS},
+		"eventloop":   {new: func(c targets.Config) targets.Server { return eventloop.New(c) }},
+		"reactors":    {new: func(c targets.Config) targets.Server { return reactors.New(c) }},
+		"coro":        {new: func(c targets.Config) targets.Server { return coro.New(c) }},
 	}
 }
 

@@ -1,0 +1,34 @@
+// Package coro is the coroutine model, how gevent is built (greenlet +
+// libev): one OS thread runs one epoll loop, and each connection is served
+// by plain sequential code — read a request, do the work, write the answer,
+// repeat — running in a coroutine of its own (iter.Pull). When that code
+// would block (a read or write that returns EAGAIN, an IO wait) it yields to
+// the loop what it waits for: readable, writable, or a time. The loop
+// resumes it when that is ready. No goroutine is scheduled per connection
+// and the handler has no callbacks: the coroutine switches straight between
+// the loop's stack and the connection's, on the loop's OS thread.
+//
+// CPU work runs inside the coroutine, on the loop's thread, and stalls every
+// connection, as in gevent.
+//
+// It exists on Linux only; elsewhere Serve returns targets.ErrUnsupported.
+package coro
+
+import (
+	"github.com/corobench/corobench/targets"
+)
+
+// Server runs one event loop whose connections are coroutines.
+type Server struct {
+	app *targets.App
+	// onRead, when set (by tests), is called inside a connection's
+	// coroutine with every chunk it reads, and the loop's thread id.
+	onRead func(loopTID int, b []byte)
+}
+
+var _ targets.Server = (*Server)(nil)
+
+// New returns a coroutine server.
+func New(cfg targets.Config) *Server {
+	return &Server{app: cfg.App}
+}

@@ -1,0 +1,66 @@
+package coro
+
+import (
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/fidelity"
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	srv := New(targets.Config{App: conformance.App("coro")})
+	conformance.Run(t, conformance.Serve(t, srv), "coro")
+}
+
+// newWatched returns a server whose coroutines are watched: each read tells
+// which OS thread the coroutine runs on, and whether it is the loop's.
+func newWatched() (*Server, *fidelity.Threads, *atomic.Int64) {
+	threads := fidelity.NewThreads()
+	var offLoop atomic.Int64
+	srv := New(targets.Config{App: conformance.App("coro")})
+	srv.onRead = func(loopTID int, b []byte) {
+		tid := unix.Gettid()
+		if tid != loopTID {
+			offLoop.Add(1)
+		}
+		var req protocol.Request
+		if n, _ := protocol.ParseRequest(b, &req); n > 0 {
+			threads.Saw(tid, &req)
+		}
+	}
+	return srv, threads, &offLoop
+}
+
+// 100 waits of 200 ms overlap: they all end in well under two waits, each
+// coroutine running on the loop's own OS thread.
+func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
+	srv, threads, offLoop := newWatched()
+	fidelity.WaitsOverlap(t, conformance.Serve(t, srv))
+	threads.AssertOne(t)
+	assert.Zero(t, offLoop.Load(), "reads made by a coroutine off the loop's thread")
+}
+
+// CPU work runs inside the coroutine and stalls the loop, as in gevent.
+func TestCPUWorkStallsTheLoop(t *testing.T) { // not parallel: timing is asserted
+	srv, threads, offLoop := newWatched()
+	fidelity.CPUStalls(t, conformance.Serve(t, srv), threads)
+	assert.Zero(t, offLoop.Load(), "reads made by a coroutine off the loop's thread")
+}
+
+func TestTimeouts(t *testing.T) {
+	t.Parallel()
+	srv := New(targets.Config{App: fidelity.App("coro")})
+	fidelity.Timeouts(t, conformance.Serve(t, srv))
+}
+
+func TestShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
+	fidelity.Shutdown(t, New(targets.Config{App: conformance.App("coro")}))
+}

@@ -1,0 +1,167 @@
+package eventloop
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets/poller"
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// Bounds of a gentle close after an error answer, as targets.Linger.
+const (
+	lingerTime  = time.Second
+	lingerBytes = 256 << 10
+	maxInput    = protocol.MaxHeaderBytes + protocol.MaxBodyBytes
+)
+
+// errRequestTimeout answers a request that did not arrive in time.
+var errRequestTimeout = &protocol.Error{Status: 408, Reason: "request not received in time"}
+
+// state is where a connection is in its life.
+type state uint8
+
+const (
+	reading   state = iota // waiting for (the rest of) a request
+	waiting                // the first buffered request waits its IO time on the timer
+	closing                // answered for the last time: close once the output is sent
+	lingering              // error answered and write side shut: reading what the client still sends
+)
+
+// conn is one connection. Idle, it holds no buffer: in and out are borrowed
+// only while they hold bytes.
+type conn struct {
+	fd       int
+	state    state
+	waited   bool // the first buffered request has had its wait
+	linger   bool // close gently: the last answer was an error
+	events   uint32
+	lingered int
+	active   time.Duration // last progress: accepted, answered, or some output sent
+	reqStart time.Duration // when the first byte of the buffered request arrived
+	timer    poller.Timer[*conn]
+	in       []byte // unparsed input, always from index 0 of its buffer
+	out      []byte // unsent output
+}
+
+// add starts serving a freshly accepted connection.
+func (l *Loop) add(fd int) {
+	if l.stopping || l.p.Add(fd, poller.Readable) != nil {
+		unix.Close(fd)
+		return
+	}
+	c := &conn{fd: fd, events: poller.Readable, active: l.now, reqStart: l.now}
+	c.timer.Value = c
+	if fd >= len(l.conns) {
+		l.conns = append(l.conns, make([]*conn, fd+1-len(l.conns))...)
+	}
+	l.conns[fd] = c
+	l.live++
+	l.timers.Set(&c.timer, l.now+l.app.IdleTimeout)
+}
+
+// ready handles readiness of c's socket.
+func (l *Loop) ready(c *conn, ev uint32) {
+	if ev&unix.EPOLLOUT != 0 && len(c.out) > 0 {
+		l.flush(c)
+		if c.fd < 0 {
+			return
+		}
+	}
+	if ev&(unix.EPOLLIN|unix.EPOLLHUP|unix.EPOLLERR) == 0 {
+		return
+	}
+	switch {
+	case c.state == lingering:
+		l.drain(c)
+	case c.state == reading && len(c.out) == 0:
+		l.read(c)
+	case ev&(unix.EPOLLHUP|unix.EPOLLERR) != 0:
+		l.close(c) // the client is gone while its request is in flight
+	}
+}
+
+// read reads what arrived and answers every whole request in it.
+func (l *Loop) read(c *conn) {
+	buf := l.rbuf[:0] // nothing kept: read straight into the loop's buffer
+	if c.in != nil {
+		if len(c.in) == cap(c.in) {
+			if cap(c.in) >= maxInput { // cannot happen: the parser refuses first
+				l.close(c)
+				return
+			}
+			grown := make([]byte, len(c.in), min(2*cap(c.in), maxInput))
+			copy(grown, c.in)
+			l.bufs.Put(c.in)
+			c.in = grown
+		}
+		buf = c.in
+	}
+	n, err := unix.Read(c.fd, buf[len(buf):cap(buf)])
+	switch {
+	case err == unix.EAGAIN || err == unix.EINTR:
+		return
+	case n <= 0 || err != nil: // end of stream, or reset
+		l.close(c)
+		return
+	}
+	if len(buf) == 0 {
+		c.reqStart = l.now
+	}
+	l.serve(c, buf[:len(buf)+n])
+}
+
+// serve answers the whole requests at the start of in, in order, until one
+// must wait or the input runs out, then sends the answers and keeps the rest.
+func (l *Loop) serve(c *conn, in []byte) {
+	out := l.wbuf[:0]
+	for c.state == reading {
+		var req protocol.Request
+		n, err := protocol.ParseRequest(in, &req)
+		if err != nil {
+			out = protocol.AppendError(out, err)
+			c.state, c.linger, in = closing, true, nil
+			break
+		}
+		if n == 0 {
+			break
+		}
+		if d := req.Wait(); d > 0 && !c.waited {
+			c.state = waiting
+			l.timers.Set(&c.timer, l.now+d)
+			break
+		}
+		c.waited = false
+		if l.onRequest != nil {
+			l.onRequest(&req)
+		}
+		out = l.app.Respond(out, &req)
+		in = in[n:]
+		if req.Close {
+			c.state, in = closing, nil
+		}
+		l.now = l.timers.Now() // the work took time
+		c.active, c.reqStart = l.now, l.now
+	}
+	l.keep(c, in)
+	l.send(c, out)
+	l.wbuf = out[:0]
+	l.settle(c)
+}
+
+// keep holds on to unparsed input in c's own buffer, borrowing one only if
+// there is something to keep.
+func (l *Loop) keep(c *conn, in []byte) {
+	switch {
+	case len(in) == 0:
+		if c.in != nil {
+			l.bufs.Put(c.in)
+			c.in = nil
+		}
+	case c.in != nil: // in lies in c.in: move it to the front
+		c.in = c.in[:copy(c.in[:cap(c.in)], in)]
+	default:
+		c.in = append(l.bufs.Get(), in...)
+	}
+}

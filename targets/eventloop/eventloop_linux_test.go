@@ -1,0 +1,53 @@
+package eventloop
+
+import (
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/fidelity"
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	srv := New(targets.Config{App: conformance.App("eventloop")})
+	conformance.Run(t, conformance.Serve(t, srv), "eventloop")
+}
+
+// newWatched returns a server whose requests are watched: each one tells
+// which OS thread answered it.
+func newWatched(t *testing.T) (*Server, *fidelity.Threads) {
+	threads := fidelity.NewThreads()
+	srv := New(targets.Config{App: conformance.App("eventloop")})
+	srv.onRequest = func(req *protocol.Request) { threads.Saw(unix.Gettid(), req) }
+	return srv, threads
+}
+
+// 100 waits of 200 ms overlap on the one loop: they all end in well under
+// two waits, and one OS thread answers them all.
+func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
+	srv, threads := newWatched(t)
+	fidelity.WaitsOverlap(t, conformance.Serve(t, srv))
+	threads.AssertOne(t)
+}
+
+// CPU work stalls the loop: /health behind a long /cpu on another
+// connection waits for it.
+func TestCPUWorkStallsTheLoop(t *testing.T) { // not parallel: timing is asserted
+	srv, threads := newWatched(t)
+	fidelity.CPUStalls(t, conformance.Serve(t, srv), threads)
+}
+
+func TestTimeouts(t *testing.T) {
+	t.Parallel()
+	srv := New(targets.Config{App: fidelity.App("eventloop")})
+	fidelity.Timeouts(t, conformance.Serve(t, srv))
+}
+
+func TestShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
+	fidelity.Shutdown(t, New(targets.Config{App: conformance.App("eventloop")}))
+}

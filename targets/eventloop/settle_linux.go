@@ -1,0 +1,190 @@
+package eventloop
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets/poller"
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// send writes out, keeping what the socket does not take for EPOLLOUT.
+func (l *Loop) send(c *conn, out []byte) {
+	if len(out) == 0 {
+		return
+	}
+	if len(c.out) > 0 { // earlier answers go first
+		c.out = append(c.out, out...)
+		return
+	}
+	n, ok := l.write(c, out)
+	if ok && n < len(out) {
+		c.out = append(l.bufs.Get(), out[n:]...)
+	}
+}
+
+// flush sends what an earlier write left.
+func (l *Loop) flush(c *conn) {
+	n, ok := l.write(c, c.out)
+	if !ok {
+		return
+	}
+	if n > 0 {
+		c.active = l.now
+	}
+	if c.out = c.out[n:]; len(c.out) == 0 {
+		l.bufs.Put(c.out) // kept only if it was never resliced
+		c.out = nil
+	}
+	l.settle(c)
+}
+
+// write writes as much of b as the socket takes. On an error it closes c
+// and reports false.
+func (l *Loop) write(c *conn, b []byte) (int, bool) {
+	sent := 0
+	for sent < len(b) {
+		n, err := unix.Write(c.fd, b[sent:])
+		if n > 0 {
+			sent += n
+		}
+		switch {
+		case err == unix.EAGAIN:
+			return sent, true
+		case err == unix.EINTR:
+		case err != nil:
+			l.close(c)
+			return sent, false
+		}
+	}
+	return sent, true
+}
+
+// settle makes c's interest and timer match its state, and closes it when
+// its work is done.
+func (l *Loop) settle(c *conn) {
+	if c.fd < 0 {
+		return
+	}
+	var want uint32
+	switch c.state {
+	case waiting: // the timer is the wait
+		if len(c.out) > 0 {
+			want = poller.Writable
+		}
+	case lingering: // the timer is the linger
+		want = poller.Readable
+	case closing:
+		switch {
+		case len(c.out) > 0:
+			want = poller.Writable
+			l.due(c, c.active+l.app.IdleTimeout)
+		case c.linger:
+			unix.Shutdown(c.fd, unix.SHUT_WR)
+			c.state = lingering
+			want = poller.Readable
+			l.timers.Set(&c.timer, l.now+lingerTime)
+		default:
+			l.close(c)
+			return
+		}
+	case reading:
+		switch {
+		case len(c.out) > 0:
+			want = poller.Writable
+			l.due(c, c.active+l.app.IdleTimeout)
+		case l.stopping:
+			l.close(c)
+			return
+		case len(c.in) > 0:
+			want = poller.Readable
+			l.due(c, c.reqStart+l.app.RequestTimeout)
+		default:
+			want = poller.Readable
+			l.due(c, c.active+l.app.IdleTimeout)
+		}
+	}
+	if want != c.events {
+		l.p.Mod(c.fd, want)
+		c.events = want
+	}
+}
+
+// due makes c's timer fire no later than at. A later deadline leaves the
+// timer where it is: when it fires, expire moves it on. So a busy connection
+// does not move its timer at every request.
+func (l *Loop) due(c *conn, at time.Duration) {
+	if !c.timer.Scheduled() || c.timer.When() > at {
+		l.timers.Set(&c.timer, at)
+	}
+}
+
+// expire handles c's timer.
+func (l *Loop) expire(c *conn) {
+	switch {
+	case c.state == waiting:
+		c.state, c.waited = reading, true
+		l.serve(c, c.in)
+	case c.state == lingering:
+		l.close(c)
+	case len(c.out) > 0: // a client that does not read
+		if l.now < c.active+l.app.IdleTimeout {
+			l.settle(c)
+			return
+		}
+		l.close(c)
+	case c.state == reading && len(c.in) > 0:
+		if l.now < c.reqStart+l.app.RequestTimeout {
+			l.settle(c)
+			return
+		}
+		// A request that takes too long to arrive is answered.
+		c.state, c.linger = closing, true
+		l.keep(c, nil)
+		l.send(c, protocol.AppendError(l.wbuf[:0], errRequestTimeout))
+		l.settle(c)
+	case c.state == reading:
+		if l.now < c.active+l.app.IdleTimeout {
+			l.settle(c)
+			return
+		}
+		l.close(c) // idle too long: close quietly
+	default:
+		l.close(c)
+	}
+}
+
+// drain reads and drops what a client sends after its error answer, until it
+// closes or sends too much.
+func (l *Loop) drain(c *conn) {
+	n, err := unix.Read(c.fd, l.rbuf)
+	switch {
+	case err == unix.EAGAIN || err == unix.EINTR:
+	case n <= 0 || err != nil:
+		l.close(c)
+	default:
+		if c.lingered += n; c.lingered >= lingerBytes {
+			l.close(c)
+		}
+	}
+}
+
+// close closes c's socket and lets go of everything it holds.
+func (l *Loop) close(c *conn) {
+	if c.fd < 0 {
+		return
+	}
+	unix.Close(c.fd) // also takes it out of the epoll set
+	l.conns[c.fd] = nil
+	l.live--
+	c.fd = -1
+	l.timers.Stop(&c.timer)
+	if c.in != nil {
+		l.bufs.Put(c.in)
+	}
+	if c.out != nil {
+		l.bufs.Put(c.out)
+	}
+	c.in, c.out = nil, nil
+}

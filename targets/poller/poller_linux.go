@@ -1,0 +1,186 @@
+package poller
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Interest sets for Add and Mod: level-triggered, so a loop that leaves
+// bytes unread is told again on its next wait.
+const (
+	Readable uint32 = unix.EPOLLIN
+	Writable uint32 = unix.EPOLLOUT
+)
+
+// maxEvents is how many ready descriptors one Wait takes.
+const maxEvents = 256
+
+// Poller is one epoll instance, with an eventfd that other goroutines use to
+// wake it.
+type Poller struct {
+	epfd, wakefd int
+	events       []unix.EpollEvent
+	wakebuf      [8]byte
+}
+
+// New returns a poller; Close releases it.
+func New() (*Poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("poller: epoll_create1: %w", err)
+	}
+	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		unix.Close(epfd)
+		return nil, fmt.Errorf("poller: eventfd: %w", err)
+	}
+	p := &Poller{epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, maxEvents)}
+	if err := p.Add(wakefd, Readable); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// Close closes the epoll and eventfd descriptors.
+func (p *Poller) Close() error {
+	return errors.Join(unix.Close(p.epfd), unix.Close(p.wakefd))
+}
+
+// Add watches fd for events.
+func (p *Poller) Add(fd int, events uint32) error {
+	return p.ctl(unix.EPOLL_CTL_ADD, fd, events)
+}
+
+// Mod changes what fd is watched for; 0 watches nothing but errors.
+func (p *Poller) Mod(fd int, events uint32) error {
+	return p.ctl(unix.EPOLL_CTL_MOD, fd, events)
+}
+
+// Del stops watching fd.
+func (p *Poller) Del(fd int) error {
+	return p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
+}
+
+func (p *Poller) ctl(op, fd int, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
+		return fmt.Errorf("poller: epoll_ctl(%d, fd %d): %w", op, fd, err)
+	}
+	return nil
+}
+
+// Wake makes a Wait in progress, or the next one, return at once. It is the
+// one method safe to call from any goroutine.
+func (p *Poller) Wake() error {
+	one := [8]byte{1}
+	_, err := unix.Write(p.wakefd, one[:])
+	if err != nil && err != unix.EAGAIN { // EAGAIN: already woken
+		return fmt.Errorf("poller: wake: %w", err)
+	}
+	return nil
+}
+
+// Wait sleeps until a watched descriptor is ready, Wake is called or timeout
+// passes (negative: no timeout), then calls ready for each ready descriptor.
+// It reports whether Wake was called.
+func (p *Poller) Wait(timeout time.Duration, ready func(fd int, events uint32)) (woken bool, err error) {
+	ms := -1
+	if timeout >= 0 {
+		ms = int((timeout + time.Millisecond - 1) / time.Millisecond) // round up: never wake early and spin
+	}
+	// First look without blocking, as a raw system call that the scheduler
+	// need not hear of; block (and let the runtime hand this thread's P
+	// over) only when nothing is ready. A busy loop never blocks.
+	n, err := p.poll()
+	if n == 0 && err == nil && ms != 0 {
+		n, err = unix.EpollWait(p.epfd, p.events, ms)
+	}
+	if err != nil {
+		if err == unix.EINTR {
+			return false, nil
+		}
+		return false, fmt.Errorf("poller: epoll_wait: %w", err)
+	}
+	for _, ev := range p.events[:n] {
+		fd := int(ev.Fd)
+		if fd == p.wakefd {
+			unix.Read(p.wakefd, p.wakebuf[:])
+			woken = true
+			continue
+		}
+		ready(fd, ev.Events)
+	}
+	return woken, nil
+}
+
+// poll is epoll_pwait (epoll_wait is missing on some architectures) with a
+// zero timeout and no signal mask: it cannot block.
+func (p *Poller) poll() (int, error) {
+	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
+		uintptr(unsafe.Pointer(&p.events[0])), uintptr(len(p.events)), 0, 0, 0)
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(r), nil
+}
+
+// ListenerFD returns a non-blocking duplicate of ln's socket, for a loop to
+// accept on. Closing it does not close ln, nor ln it.
+func ListenerFD(ln net.Listener) (int, error) {
+	sc, ok := ln.(syscall.Conn)
+	if !ok {
+		return -1, fmt.Errorf("poller: listener %T has no file descriptor", ln)
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1, fmt.Errorf("poller: listener: %w", err)
+	}
+	dup := -1
+	var dupErr error
+	if err := raw.Control(func(fd uintptr) {
+		dup, dupErr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		return -1, fmt.Errorf("poller: listener: %w", err)
+	}
+	if dupErr != nil {
+		return -1, fmt.Errorf("poller: dup listener: %w", dupErr)
+	}
+	if err := unix.SetNonblock(dup, true); err != nil {
+		unix.Close(dup)
+		return -1, fmt.Errorf("poller: listener: %w", err)
+	}
+	return dup, nil
+}
+
+// Accept takes one connection from the non-blocking listener lfd: a
+// non-blocking, close-on-exec socket with Nagle's algorithm off, as Go's net
+// package sets them. It returns unix.EAGAIN when none is waiting.
+func Accept(lfd int) (int, error) {
+	for {
+		r, _, errno := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(lfd), 0, 0,
+			unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0, 0)
+		switch errno {
+		case 0:
+			fd := int(r)
+			unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // fails harmlessly on a Unix socket
+			return fd, nil
+		case unix.EINTR, unix.ECONNABORTED:
+			continue
+		}
+		return -1, errno
+	}
+}
+
+// Retryable reports whether an accept error can pass with time (out of file
+// descriptors or memory): the loop pauses accepting rather than failing.
+func Retryable(err error) bool {
+	return errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) ||
+		errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM)
+}
