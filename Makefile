@@ -80,16 +80,6 @@ bench-quick: build
 report: build
 	$(BIN) report -o $(OUT) $(OUT)/results.json
 
-## idle-memory: memory, threads and processes per idle connection of the blocking models
-.PHONY: idle-memory
-idle-memory:
-	scripts/idle-memory.sh
-
-## throughput: req/s and target CPU per request of each model, side by side, pinned apart
-.PHONY: throughput
-throughput:
-	scripts/throughput.sh
-
 ## bench-models: every model beside gnet and net/http peers, pinned apart; req/s, CPU µs/req, idle memory (BENCH_MODELS_FLAGS)
 .PHONY: bench-models
 bench-models: build
