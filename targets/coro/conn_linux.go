@@ -43,8 +43,9 @@ type conn struct {
 }
 
 var (
-	_ net.Conn          = (*conn)(nil)
-	_ targets.Deadliner = (*conn)(nil)
+	_ net.Conn           = (*conn)(nil)
+	_ targets.Deadliner  = (*conn)(nil)
+	_ targets.IdleWaiter = (*conn)(nil)
 )
 
 // park yields to the loop until what c waits for is ready. It reports false
@@ -96,6 +97,28 @@ func (c *conn) Read(p []byte) (int, error) {
 			return 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", err)}
 		case !c.park(waitRead):
 			return 0, net.ErrClosed
+		}
+	}
+}
+
+// WaitReadable yields until input (or EOF) is ready, without taking it, so
+// that an idle coroutine holds no buffer: ServeConn gives its buffers back to
+// the pool while it waits here.
+func (c *conn) WaitReadable() error {
+	var peek [1]byte
+	for {
+		if c.deadline != 0 && c.now() >= c.deadline {
+			return os.ErrDeadlineExceeded
+		}
+		_, _, err := unix.Recvfrom(c.fd, peek[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		switch {
+		case err == nil:
+			return nil // input, or EOF: Read will tell which
+		case err == unix.EINTR:
+		case err != unix.EAGAIN:
+			return &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("recvfrom", err)}
+		case !c.park(waitRead):
+			return net.ErrClosed
 		}
 	}
 }
