@@ -1,16 +1,13 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets/conformance"
 )
 
@@ -67,30 +64,13 @@ func settle(pid int, want *procCounts) procCounts {
 }
 
 func countProc(pid int) procCounts {
-	dir := filepath.Join("/proc", strconv.Itoa(pid))
 	var c procCounts
-	if fds, err := os.ReadDir(filepath.Join(dir, "fd")); err == nil {
-		c.fds = len(fds)
-	}
-	if tasks, err := os.ReadDir(filepath.Join(dir, "task")); err == nil {
-		c.threads = len(tasks)
-	}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so cut at the last ')'.
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
-			continue
-		}
-		c.children++
-		if fields[0] == "Z" {
+	c.fds, _ = proctest.FDs(pid)
+	c.threads, _ = proctest.Threads(pid)
+	kids, _ := proctest.Children(pid)
+	c.children = len(kids)
+	for _, k := range kids {
+		if k.State == 'Z' {
 			c.zombies++
 		}
 	}

@@ -19,6 +19,15 @@ func Threads(pid int) (int, error) {
 	return len(tasks), nil
 }
 
+// FDs returns how many file descriptors process pid has open.
+func FDs(pid int) (int, error) {
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return 0, fmt.Errorf("proctest: %w", err)
+	}
+	return len(fds), nil
+}
+
 // Proc is one process seen in /proc.
 type Proc struct {
 	PID   int

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/internal/proctest"
+	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/scenarios"
+)
+
+// The models that multiplex connections hold 10,000 busy connections at once
+// without a single error.
+func TestTenThousandConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("opens 10,000 connections")
+	}
+	var lim unix.Rlimit
+	require.NoError(t, unix.Getrlimit(unix.RLIMIT_NOFILE, &lim))
+	if lim.Max < 12_000 {
+		t.Skipf("the file descriptor limit (%d) is too low for 10,000 connections", lim.Max)
+	}
+	for _, name := range []string{"goroutine", "eventloop", "reactors", "coro"} {
+		t.Run(name, func(t *testing.T) { // one at a time: each holds 20,000 descriptors
+			tgt := startModel(t, name)
+			load, err := loadgen.Run(context.Background(), tgt.Ready.Addr,
+				loadgen.WithConns(10_000), loadgen.WithWarmup(3*time.Second), loadgen.WithDuration(2*time.Second),
+				loadgen.WithTimeout(30*time.Second),
+				loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/io?ms=100", Weight: 1}))
+			require.NoError(t, err)
+			assert.Empty(t, load.Errors, "errors with 10,000 connections")
+			assert.Positive(t, load.Requests)
+			t.Logf("%s: %d requests in %.1fs over 10,000 connections, p99 %s", name, load.Requests, load.Elapsed, load.Latency.Quantile(0.99))
+		})
+	}
+}
+
+// Under a flood of connections the thread and process models keep their
+// caps: the excess waits in the listen backlog, and no thread or process
+// is made beyond the cap.
+func TestCapsHoldUnderFlood(t *testing.T) {
+	tests := []struct {
+		model string
+		cap   int
+		count func(pid int) int
+		// slack is threads or processes the model has besides its
+		// connections: for thread, the runtime's (sysmon, idle Ms and the
+		// GC's workers, a quarter of its GOMAXPROCS of cap + cores).
+		slack int
+	}{
+		{model: "thread", cap: 50, count: func(pid int) int { n, _ := proctest.Threads(pid); return n }, slack: 25},
+		{model: "process", cap: 10, count: func(pid int) int { k, _ := proctest.Children(pid); return len(k) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.model, func(t *testing.T) {
+			t.Parallel()
+			tgt, err := scenarios.Start(context.Background(), []string{binary, "serve", "-model", tt.model,
+				"-cpu-rate", "500", "-max-conns", itoa(tt.cap)}, 10*time.Second)
+			require.NoError(t, err)
+			t.Cleanup(func() { tgt.Kill() })
+			var conns []net.Conn
+			defer func() {
+				for _, c := range conns {
+					c.Close()
+				}
+			}()
+			most := 0
+			for range 3 * tt.cap {
+				c, err := net.DialTimeout("tcp", tgt.Ready.Addr, 5*time.Second)
+				require.NoError(t, err)
+				conns = append(conns, c)
+				most = max(most, tt.count(tgt.Ready.PID))
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for time.Now().Before(deadline) {
+				most = max(most, tt.count(tgt.Ready.PID))
+				time.Sleep(20 * time.Millisecond)
+			}
+			assert.LessOrEqual(t, most, tt.cap+tt.slack, "%s under %d connections with a cap of %d", tt.model, 3*tt.cap, tt.cap)
+			t.Logf("%s: at most %d under %d connections, cap %d", tt.model, most, 3*tt.cap, tt.cap)
+			assert.GreaterOrEqual(t, most, tt.cap, "the cap is reached: one per connection")
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
