@@ -19,8 +19,8 @@ import (
 // The models that multiplex connections hold 10,000 busy connections at once
 // without a single error.
 func TestTenThousandConnections(t *testing.T) {
-	if testing.Short() {
-		t.Skip("opens 10,000 connections")
+	if testing.Short() || raceEnabled {
+		t.Skip("opens 10,000 connections: run without -short and -race (.ci/run does)")
 	}
 	var lim unix.Rlimit
 	require.NoError(t, unix.Getrlimit(unix.RLIMIT_NOFILE, &lim))

@@ -32,12 +32,15 @@ func TestSlowloris(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)
-			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
 			done := make(chan int)
 			go func() { done <- conformance.Slowloris(ctx, tgt.Ready.Addr, 1000, time.Second) }()
 			time.Sleep(1500 * time.Millisecond) // let the slow connections take their places
-			client := http.Client{Timeout: 2 * time.Second}
+			// Generous, for a loaded machine; a starving model's client sits
+			// in the backlog behind 1,000 slow ones that the request timeout
+			// (10 s) cuts off one at a time.
+			client := http.Client{Timeout: 8 * time.Second}
 			resp, err := client.Get("http://" + tgt.Ready.Addr + "/health")
 			if err == nil {
 				resp.Body.Close()

@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"net"
-	"sync"
 	"time"
 )
 
@@ -22,30 +21,25 @@ func Slowloris(ctx context.Context, addr string, n int, interval time.Duration) 
 		}
 		conns = append(conns, c)
 	}
-	var wg sync.WaitGroup
-	for _, c := range conns {
-		wg.Go(func() {
-			defer c.Close()
-			t := time.NewTicker(interval)
-			defer t.Stop()
-			for i := 0; ; i = (i + 1) % len(request) {
-				c.SetWriteDeadline(time.Now().Add(interval))
-				if _, err := c.Write([]byte{request[i]}); err != nil && !isTimeout(err) {
-					return
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-			}
-		})
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	// One goroutine trickles a byte to every connection in turn, so that a
+	// thousand slow clients cost the test a thousand sockets, not a
+	// thousand goroutines.
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for i := 0; ; i = (i + 1) % len(request) {
+		for _, c := range conns {
+			c.SetWriteDeadline(time.Now().Add(interval))
+			c.Write([]byte{request[i]}) // a target that gave up on it is fine
+		}
+		select {
+		case <-ctx.Done():
+			return len(conns)
+		case <-t.C:
+		}
 	}
-	wg.Wait()
-	return len(conns)
-}
-
-func isTimeout(err error) bool {
-	ne, ok := err.(net.Error)
-	return ok && ne.Timeout()
 }
