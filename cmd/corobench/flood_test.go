@@ -91,3 +91,23 @@ func TestCapsHoldUnderFlood(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A stream of short connections to the process model leaves no child and no
+// zombie behind: every child is reaped.
+func TestProcessReapsEveryChild(t *testing.T) {
+	t.Parallel()
+	tgt := startModel(t, "process")
+	load, err := loadgen.Run(context.Background(), tgt.Ready.Addr,
+		loadgen.WithConns(8), loadgen.WithConnPerRequest(), loadgen.WithDuration(3*time.Second),
+		loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/health", Weight: 1}))
+	require.NoError(t, err)
+	require.Positive(t, load.Requests)
+	c := countProc(tgt.Ready.PID)
+	for deadline := time.Now().Add(5 * time.Second); c.children > 0 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		c = countProc(tgt.Ready.PID)
+	}
+	assert.Zero(t, c.children, "children left after %d connections", load.Requests)
+	assert.Zero(t, c.zombies, "zombies left after %d connections", load.Requests)
+	t.Logf("process: %d connections, %d children and %d zombies left", load.Requests, c.children, c.zombies)
+}
