@@ -38,12 +38,13 @@ type eloop struct {
 // runEpoll drives a closed loop's connections from cfg.threads event loops
 // and returns when the run ends.
 func runEpoll(ctx context.Context, rs *runState, host string, threads int) error {
-	sa, family, err := sockaddr(rs.addr)
+	ta, err := net.ResolveTCPAddr("tcp", rs.addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("loadgen: address %q: %w", rs.addr, err)
 	}
 	loops := make([]*eloop, threads)
 	for i := range loops {
+		sa, family := sockaddr(ta)
 		l, err := newLoop(rs, sa, family, rs.rec.shard(i))
 		if err != nil {
 			for _, l := range loops[:i] {
@@ -71,20 +72,17 @@ func runEpoll(ctx context.Context, rs *runState, host string, threads int) error
 	return nil
 }
 
-// sockaddr resolves addr once for every connection of the run.
-func sockaddr(addr string) (unix.Sockaddr, int, error) {
-	ta, err := net.ResolveTCPAddr("tcp", addr)
-	if err != nil {
-		return nil, 0, fmt.Errorf("loadgen: address %q: %w", addr, err)
-	}
-	if ip4 := ta.IP.To4(); ip4 != nil {
-		sa := &unix.SockaddrInet4{Port: ta.Port}
+// sockaddr is a's socket address; each loop has its own, as connect(2)
+// writes into it.
+func sockaddr(a *net.TCPAddr) (unix.Sockaddr, int) {
+	if ip4 := a.IP.To4(); ip4 != nil {
+		sa := &unix.SockaddrInet4{Port: a.Port}
 		copy(sa.Addr[:], ip4)
-		return sa, unix.AF_INET, nil
+		return sa, unix.AF_INET
 	}
-	sa := &unix.SockaddrInet6{Port: ta.Port}
-	copy(sa.Addr[:], ta.IP.To16())
-	return sa, unix.AF_INET6, nil
+	sa := &unix.SockaddrInet6{Port: a.Port}
+	copy(sa.Addr[:], a.IP.To16())
+	return sa, unix.AF_INET6
 }
 
 func newLoop(rs *runState, sa unix.Sockaddr, family int, s *shard) (*eloop, error) {
@@ -136,7 +134,10 @@ func (l *eloop) run(ctx context.Context) {
 		if !l.next.IsZero() {
 			wakeAt = earliest(l.next, end)
 		}
-		n, err := unix.EpollWait(l.ep, l.events, waitMillis(now, wakeAt))
+		n, err := pollNow(l.ep, l.events)
+		if n == 0 && err == nil {
+			n, err = unix.EpollWait(l.ep, l.events, waitMillis(now, wakeAt))
+		}
 		now = time.Now()
 		l.shard.mu.Lock()
 		if err != nil && err != unix.EINTR {

@@ -3,6 +3,7 @@ package loadgen_test
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +143,50 @@ func TestRunProgress(t *testing.T) {
 		loadgen.WithProgress(func(loadgen.Progress) { calls++ }))
 	require.NoError(t, err)
 	assert.Equal(t, 2, calls, "one a second, and the last part-second")
+}
+
+// A target that closes after each answer cuts a pipeline short: both
+// engines count the rest of each round as closed, and reconnect.
+func TestRunPipelineCutShort(t *testing.T) {
+	t.Parallel()
+	addr := fakeServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+	for _, engine := range engines {
+		t.Run(engineName(engine), func(t *testing.T) {
+			t.Parallel()
+			load, err := loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
+				loadgen.WithConns(2), loadgen.WithPipeline(4), loadgen.WithDuration(200*time.Millisecond))
+			require.NoError(t, err)
+			assert.Positive(t, load.Requests)
+			assert.Equal(t, map[string]int64{loadgen.ErrClosed: 3 * load.Requests}, load.Errors)
+		})
+	}
+}
+
+// A request unanswered for longer than the timeout is a timeout error,
+// and the connection is dialled again.
+func TestRunTimesOut(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() }) // accept, never answer
+		}
+	}()
+	for _, engine := range engines {
+		t.Run(engineName(engine), func(t *testing.T) {
+			t.Parallel()
+			load, err := loadgen.Run(context.Background(), ln.Addr().String(), loadgen.WithEngine(engine),
+				loadgen.WithConns(2), loadgen.WithTimeout(20*time.Millisecond), loadgen.WithDuration(300*time.Millisecond))
+			require.NoError(t, err)
+			assert.Zero(t, load.Requests)
+			assert.Positive(t, load.Errors[loadgen.ErrTimeout], "errors: %v", load.Errors)
+			assert.Len(t, load.Errors, 1, "errors: %v", load.Errors)
+		})
+	}
 }
