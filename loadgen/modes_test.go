@@ -46,6 +46,10 @@ func TestRunClosedVariants(t *testing.T) {
 
 func TestRunOpenLoop(t *testing.T) {
 	t.Parallel()
+	testOpenLoop(t)
+}
+
+func testOpenLoop(t *testing.T) {
 	addr := serveGoroutine(t)
 	load, err := loadgen.Run(context.Background(), addr,
 		loadgen.WithRate(loadgen.ConstantRate(500)), loadgen.WithConns(2),
