@@ -65,7 +65,7 @@ peers:
 truth:
 	COROBENCH_TRUTH=1 $(GO) test -count=1 -run 'Truth' -v ./loadgen
 
-## bench-loadgen: corobench load vs wrk vs bombardier on one target, pinned apart, interleaved (DURATION, CONNS, REPS)
+## bench-loadgen: corobench load (epoll and goroutine engines) vs wrk vs bombardier on one target, pinned apart, interleaved (DURATION, CONNS, REPS, ENGINES, THREADS)
 .PHONY: bench-loadgen
 bench-loadgen:
 	bash scripts/bench-loadgen.sh

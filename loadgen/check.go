@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/corobench/corobench/targets/protocol"
 	"github.com/corobench/corobench/targets/work"
@@ -27,20 +28,41 @@ func check(sums *checksums, req *encoded, resp *protocol.Response) string {
 
 // checksums caches the checksum of each amount of work seen, so the client
 // verifies every /cpu answer while doing the work itself once per amount.
+// Reads take no lock: the map is replaced, never changed, when an amount is
+// added.
+// maxChecksums bounds the cache: a run's mix has a few amounts of work.
+const maxChecksums = 256
+
 type checksums struct {
-	mu  sync.Mutex
-	sum map[uint64]uint32
+	mu  sync.Mutex // serializes additions
+	sum atomic.Pointer[map[uint64]uint32]
 }
 
-func newChecksums() *checksums { return &checksums{sum: map[uint64]uint32{}} }
+func newChecksums() *checksums {
+	c := &checksums{}
+	c.sum.Store(&map[uint64]uint32{})
+	return c
+}
 
 func (c *checksums) get(units uint64) uint32 {
+	if s, ok := (*c.sum.Load())[units]; ok {
+		return s
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.sum[units]
-	if !ok {
-		s = work.Spin(units)
-		c.sum[units] = s
+	old := *c.sum.Load()
+	if s, ok := old[units]; ok {
+		return s
 	}
+	s := work.Spin(units)
+	if len(old) >= maxChecksums {
+		return s // a target answering ever new amounts is not cached
+	}
+	next := make(map[uint64]uint32, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[units] = s
+	c.sum.Store(&next)
 	return s
 }

@@ -68,20 +68,23 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 		end := time.Now()
 		if kind := check(rs.sums, req, &resp); kind != "" {
 			rs.rec.failure(w.shard, end, kind)
-			if i+1 < len(w.reqs) {
-				rs.rec.failure(w.shard, end, ErrClosed) // the rest of the pipeline is abandoned
-			}
-			w.c.close()
+			w.abandon(end, len(w.reqs)-i-1)
 			return
 		}
 		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent))
 		w.c.consume(n)
 		if resp.Close {
-			if i+1 < len(w.reqs) {
-				rs.rec.failure(w.shard, end, ErrClosed)
-			}
-			w.c.close()
+			w.abandon(end, len(w.reqs)-i-1)
 			return
 		}
 	}
+}
+
+// abandon closes the connection, counting the n requests of the pipeline
+// still unanswered as closed.
+func (w *closedWorker) abandon(now time.Time, n int) {
+	for range n {
+		w.run.rec.failure(w.shard, now, ErrClosed)
+	}
+	w.c.close()
 }

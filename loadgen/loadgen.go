@@ -53,7 +53,12 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	case results.ModeBatch:
 		conns = cfg.batch
 	}
-	rec := newRecorder(conns, from, cfg.duration, mode == results.ModeOpen)
+	shards, threads := shardsFor(conns), 0
+	if cfg.epoll() {
+		threads = cfg.loops()
+		shards = threads
+	}
+	rec := newRecorder(shards, from, cfg.duration, mode == results.ModeOpen)
 	runCtx, cancel := context.WithDeadline(ctx, rec.end)
 	defer cancel()
 	rs := &runState{cfg: &cfg, addr: addr, rec: rec, sums: newChecksums()}
@@ -62,10 +67,15 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 		wg          sync.WaitGroup
 		first, last time.Time
 		pl          *pool
+		runErr      error
 	)
 	done := make(chan struct{})
 	switch mode {
 	case results.ModeClosed:
+		if threads > 0 {
+			wg.Go(func() { runErr = runEpoll(runCtx, rs, host, threads) })
+			break
+		}
 		for i := range cfg.conns {
 			w := &closedWorker{run: rs, mix: newMix(cfg.requests, host, cfg.seed+uint64(i), cfg.connPerReq), shard: rec.shard(i)}
 			wg.Go(func() { w.loop(runCtx) })
@@ -78,6 +88,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 			pl.schedule(runCtx, start, pacer, next)
 			pl.closeAll()
 			pl.wg.Wait()
+			pl.leftovers()
 		})
 	case results.ModeBatch:
 		wg.Go(func() { first, last = runBatch(runCtx, rs, host) })
@@ -86,6 +97,9 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 
 	m := newMonitor(&cfg, rec, start)
 	stopped := m.watch(runCtx, done)
+	if runErr != nil {
+		return nil, runErr
+	}
 
 	load := rec.load(max(stopped.Sub(rec.from), 0))
 	load.Mode = mode
@@ -150,6 +164,12 @@ func (c *config) validate() error {
 		return fmt.Errorf("loadgen: pipelining needs a closed loop on kept-alive connections")
 	case c.think > 0 && c.mode() != results.ModeClosed:
 		return fmt.Errorf("loadgen: think time is for a closed loop; an open loop is paced by its rate")
+	case c.engine != EngineAuto && c.engine != EngineEpoll && c.engine != EngineGoroutines:
+		return fmt.Errorf("loadgen: engine %q: want %q or %q", c.engine, EngineEpoll, EngineGoroutines)
+	case c.engine == EngineEpoll && !epollSupported:
+		return fmt.Errorf("loadgen: the epoll engine needs Linux")
+	case c.threads < 0:
+		return fmt.Errorf("loadgen: threads must not be negative, not %d", c.threads)
 	}
 	for _, r := range c.requests {
 		if r.Weight < 0 {
@@ -157,6 +177,21 @@ func (c *config) validate() error {
 		}
 	}
 	return nil
+}
+
+// epoll reports whether the run uses the epoll engine: a closed loop, on
+// Linux, unless goroutines were asked for.
+func (c *config) epoll() bool {
+	return c.mode() == results.ModeClosed && epollSupported && c.engine != EngineGoroutines
+}
+
+// loops is how many event loops the epoll engine runs.
+func (c *config) loops() int {
+	n := c.threads
+	if n == DefaultThreads {
+		n = availableCPUs()
+	}
+	return max(1, min(n, c.conns))
 }
 
 // openSchedule is the pacer of an open-loop run and what it sends next.

@@ -16,6 +16,16 @@ import (
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
+// engines are the closed loop's engines; EngineAuto is epoll on Linux.
+var engines = []loadgen.Engine{loadgen.EngineGoroutines, loadgen.EngineAuto}
+
+func engineName(e loadgen.Engine) string {
+	if e == loadgen.EngineAuto {
+		return "auto"
+	}
+	return string(e)
+}
+
 func serveGoroutine(t *testing.T) string {
 	return conformance.Serve(t, goroutine.New(targets.Config{App: conformance.App("goroutine")}))
 }
@@ -54,15 +64,17 @@ func TestRunCountsErrorsByKind(t *testing.T) {
 		{name: "refused", addr: closedPort(t), path: "/health", kind: loadgen.ErrRefused},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			load, err := loadgen.Run(context.Background(), tt.addr,
-				loadgen.WithConns(2), loadgen.WithDuration(200*time.Millisecond),
-				loadgen.WithRequests(loadgen.Request{Method: "GET", Path: tt.path}))
-			require.NoError(t, err)
-			assert.Zero(t, load.Requests)
-			assert.Positive(t, load.Errors[tt.kind], "errors: %v", load.Errors)
-		})
+		for _, engine := range engines {
+			t.Run(tt.name+"/"+engineName(engine), func(t *testing.T) {
+				t.Parallel()
+				load, err := loadgen.Run(context.Background(), tt.addr, loadgen.WithEngine(engine),
+					loadgen.WithConns(2), loadgen.WithDuration(200*time.Millisecond),
+					loadgen.WithRequests(loadgen.Request{Method: "GET", Path: tt.path}))
+				require.NoError(t, err)
+				assert.Zero(t, load.Requests)
+				assert.Positive(t, load.Errors[tt.kind], "errors: %v", load.Errors)
+			})
+		}
 	}
 }
 
@@ -70,11 +82,14 @@ func TestRunCountsErrorsByKind(t *testing.T) {
 func TestRunCatchesWrongChecksum(t *testing.T) {
 	t.Parallel()
 	addr := fakeServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 29\r\n\r\nunits=1000 checksum=00000000\n")
-	load, err := loadgen.Run(context.Background(), addr,
-		loadgen.WithConns(1), loadgen.WithDuration(200*time.Millisecond),
-		loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/cpu?n=1000"}))
-	require.NoError(t, err)
-	assert.Positive(t, load.Errors[loadgen.ErrChecksum], "errors: %v", load.Errors)
+	for _, engine := range engines {
+		load, err := loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
+			loadgen.WithConns(1), loadgen.WithDuration(200*time.Millisecond),
+			loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/cpu?n=1000"}))
+		require.NoError(t, err)
+		assert.Positive(t, load.Errors[loadgen.ErrChecksum], "%s: errors: %v", engineName(engine), load.Errors)
+		assert.Zero(t, load.Requests, engineName(engine))
+	}
 }
 
 // A target that never answers cannot stretch the run beyond its bound.
@@ -92,17 +107,22 @@ func TestRunEndsOnTimeWhenTargetHangs(t *testing.T) {
 			t.Cleanup(func() { c.Close() }) // accept, never answer
 		}
 	}()
-	start := time.Now()
-	load, err := loadgen.Run(context.Background(), ln.Addr().String(),
-		loadgen.WithConns(3), loadgen.WithWarmup(200*time.Millisecond), loadgen.WithDuration(300*time.Millisecond),
-		loadgen.WithTimeout(time.Minute))
-	require.NoError(t, err)
-	assert.Less(t, time.Since(start), 5*time.Second, "the run is bounded by its duration, not the timeout")
-	assert.Zero(t, load.Requests)
-	assert.Equal(t, int64(3), load.Unfinished, "each connection's request is reported unanswered")
-	assert.Greater(t, load.UnfinishedOldest, 0.1, "sent early, never answered")
-	assert.LessOrEqual(t, load.UnfinishedOldest, 0.5)
-	assert.Contains(t, strings.Join(load.Warnings, "\n"), "unfinished: 3 requests")
+	for _, engine := range engines {
+		t.Run(engineName(engine), func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			load, err := loadgen.Run(context.Background(), ln.Addr().String(), loadgen.WithEngine(engine),
+				loadgen.WithConns(3), loadgen.WithWarmup(200*time.Millisecond), loadgen.WithDuration(300*time.Millisecond),
+				loadgen.WithTimeout(10*time.Minute))
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), time.Minute, "the run is bounded by its duration, not the timeout")
+			assert.Zero(t, load.Requests)
+			assert.Equal(t, int64(3), load.Unfinished, "each connection's request is reported unanswered")
+			assert.Greater(t, load.UnfinishedOldest, 0.1, "sent early, never answered")
+			assert.LessOrEqual(t, load.UnfinishedOldest, 0.5)
+			assert.Contains(t, strings.Join(load.Warnings, "\n"), "unfinished: 3 requests")
+		})
+	}
 }
 
 func TestRunRejectsBadOptions(t *testing.T) {

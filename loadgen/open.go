@@ -21,6 +21,7 @@ type pool struct {
 	rs     *runState
 	mu     sync.Mutex
 	idle   []*openWorker
+	all    []*openWorker
 	n      int // workers started
 	max    int
 	peak   int
@@ -56,6 +57,7 @@ func (p *pool) take(ctx context.Context) *openWorker {
 // idle. The caller holds p.mu.
 func (p *pool) newWorker(ctx context.Context, prewarm bool) *openWorker {
 	w := &openWorker{jobs: make(chan job, 1), shard: p.rs.rec.shard(p.n)}
+	p.all = append(p.all, w)
 	p.n++
 	p.peak = max(p.peak, p.n)
 	p.wg.Go(func() {
@@ -98,14 +100,7 @@ func (p *pool) work(ctx context.Context, w *openWorker) {
 	defer w.c.close()
 	for {
 		select {
-		case <-ctx.Done():
-			select {
-			case j, ok := <-w.jobs: // given but not begun: unfinished
-				if ok {
-					p.rs.rec.unfinished(w.shard, 1, earliest(time.Now(), p.rs.rec.end).Sub(j.due))
-				}
-			default:
-			}
+		case <-ctx.Done(): // a job given but not begun is counted by leftovers
 			return
 		case j, ok := <-w.jobs:
 			if !ok {
@@ -126,7 +121,7 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 		if err := w.c.dial(ctx, rs.addr, cfg.timeout); err != nil {
 			now := time.Now()
 			if rs.ending(ctx, now) {
-				rs.rec.unfinished(w.shard, 1, earliest(now, rs.rec.end).Sub(j.due))
+				rs.unfinishedAt(w.shard, 1, now, j.due, j.due)
 			} else {
 				rs.rec.failure(w.shard, j.due, kindOf(err, true))
 			}
@@ -167,10 +162,11 @@ func (p *pool) schedule(ctx context.Context, start time.Time, pacer Pacer, next 
 	defer timer.Stop()
 	n := uint64(0)
 	defer func() { p.missed(sched, exact, start, n) }()
+	end := p.rs.rec.end
 	for ctx.Err() == nil {
 		now := time.Now()
 		wait, stop := pacer.Pace(now.Sub(start), n)
-		if stop {
+		if stop || !now.Before(end) { // the context's timer may lag on a busy machine
 			return
 		}
 		if wait > 0 {
@@ -187,6 +183,9 @@ func (p *pool) schedule(ctx context.Context, start time.Time, pacer Pacer, next 
 			if at, ok := sched.Due(n); ok {
 				due = start.Add(at)
 			}
+		}
+		if !due.Before(end) {
+			return
 		}
 		req := next(n)
 		n++
@@ -226,4 +225,19 @@ func (p *pool) closeAll() {
 		close(w.jobs)
 	}
 	p.idle = nil
+}
+
+// leftovers counts as unfinished the jobs given to workers that ended
+// before beginning them; it runs once every worker has ended.
+func (p *pool) leftovers() {
+	now := time.Now()
+	for _, w := range p.all {
+		select {
+		case j, ok := <-w.jobs:
+			if ok {
+				p.rs.unfinishedAt(w.shard, 1, now, j.due, j.due)
+			}
+		default:
+		}
+	}
 }

@@ -31,6 +31,8 @@ type config struct {
 	pipeline   int
 	connPerReq bool
 	think      time.Duration
+	engine     Engine
+	threads    int
 	series     bool
 	hlog       io.Writer
 	progress   func(Progress)
@@ -129,3 +131,28 @@ type Progress struct {
 	Interval time.Duration
 	P99      time.Duration // of the last interval
 }
+
+// Engine is how a closed-loop run drives its connections.
+type Engine string
+
+// The engines. Open-loop, replay and batch runs always use goroutines.
+const (
+	// EngineAuto is epoll on Linux, goroutines elsewhere.
+	EngineAuto Engine = ""
+	// EngineEpoll runs WithThreads event loops, each an OS thread with its
+	// own epoll over its share of the connections (Linux only).
+	EngineEpoll Engine = "epoll"
+	// EngineGoroutines runs one goroutine per connection on Go's netpoller.
+	EngineGoroutines Engine = "goroutines"
+)
+
+// DefaultThreads (0) is one event loop per CPU the process may run on.
+const DefaultThreads = 0
+
+// WithEngine chooses the engine of a closed-loop run.
+func WithEngine(e Engine) Option { return func(c *config) { c.engine = e } }
+
+// WithThreads sets how many event loops (OS threads) the epoll engine runs,
+// as wrk's -t; DefaultThreads is one per CPU the process may run on, and
+// never more than there are connections.
+func WithThreads(n int) Option { return func(c *config) { c.threads = n } }

@@ -14,6 +14,10 @@ import (
 // shards, so that memory does not grow with the number of connections or
 // the length of the run: each shard holds the whole run's histograms and
 // the current second's, which the run's goroutine folds into the series.
+// The goroutine engine shares each shard between connections and locks it
+// per record; an epoll loop owns its shard and locks it once per wake-up
+// (the shard's add methods, with the lock held), so that the lock is
+// contended only by the run's goroutine once a second.
 type recorder struct {
 	from, end time.Time
 	open      bool // keep uncorrected latency apart
@@ -39,12 +43,15 @@ type shard struct {
 	oldest     time.Duration
 }
 
-func newRecorder(conns int, from time.Time, duration time.Duration, open bool) *recorder {
+// shardsFor is how many shards n connections of the goroutine engine share.
+func shardsFor(conns int) int { return max(1, min(conns, 4*runtime.GOMAXPROCS(0))) }
+
+func newRecorder(shards int, from time.Time, duration time.Duration, open bool) *recorder {
 	r := &recorder{
 		from:     from,
 		end:      from.Add(duration),
 		open:     open,
-		shards:   make([]shard, max(1, min(conns, 4*runtime.GOMAXPROCS(0)))),
+		shards:   make([]shard, max(1, shards)),
 		interval: results.NewHistogram(),
 	}
 	for i := range r.shards {
@@ -69,23 +76,11 @@ func (r *recorder) counts(t time.Time) bool { return !t.Before(r.from) && t.Befo
 // is when the request counts: when it was due in an open loop (so that what
 // is due in the window adds up), when it finished in a closed loop. An
 // answer that came after the end is counted unfinished, as the run's result
-// could not wait for it.
+// could not wait for it; one due after the end is not counted at all.
+// key is never after t.
 func (r *recorder) success(s *shard, key, t time.Time, latency, sent time.Duration) {
-	if key.Before(r.from) {
-		return
-	}
-	if !t.Before(r.end) {
-		r.unfinished(s, 1, latency-t.Sub(r.end))
-		return
-	}
 	s.mu.Lock()
-	s.hist.Record(latency)
-	s.interval.Record(latency)
-	if s.uncorr != nil {
-		s.uncorr.Record(sent)
-	}
-	s.requests++
-	s.ivRequests++
+	s.addSuccess(r, key, t, latency, sent)
 	s.mu.Unlock()
 }
 
@@ -95,8 +90,7 @@ func (r *recorder) failure(s *shard, key time.Time, kind string) {
 		return
 	}
 	s.mu.Lock()
-	s.errors[kind]++
-	s.ivErrors++
+	s.addFailure(r, key, kind)
 	s.mu.Unlock()
 }
 
@@ -107,9 +101,47 @@ func (r *recorder) unfinished(s *shard, n int, age time.Duration) {
 		return
 	}
 	s.mu.Lock()
+	s.addUnfinished(n, age)
+	s.mu.Unlock()
+}
+
+// addSuccess is success with s.mu held.
+func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Duration) {
+	if key.Before(r.from) {
+		return
+	}
+	if !t.Before(r.end) {
+		// Due (or sent) age before the end, if at all.
+		if age := latency - t.Sub(r.end); age > 0 {
+			s.addUnfinished(1, age)
+		}
+		return
+	}
+	s.hist.Record(latency)
+	s.interval.Record(latency)
+	if s.uncorr != nil {
+		s.uncorr.Record(sent)
+	}
+	s.requests++
+	s.ivRequests++
+}
+
+// addFailure is failure with s.mu held.
+func (s *shard) addFailure(r *recorder, key time.Time, kind string) {
+	if !r.counts(key) {
+		return
+	}
+	s.errors[kind]++
+	s.ivErrors++
+}
+
+// addUnfinished is unfinished with s.mu held.
+func (s *shard) addUnfinished(n int, age time.Duration) {
+	if n <= 0 {
+		return
+	}
 	s.unfinished += int64(n)
 	s.oldest = max(s.oldest, age)
-	s.mu.Unlock()
 }
 
 // drop records an open-loop request due at t that found no free connection.

@@ -41,7 +41,7 @@ func (rs *runState) lostAt(ctx context.Context, s *shard, c *conn, err error, n 
 	c.close()
 	now := time.Now()
 	if rs.ending(ctx, now) {
-		rs.rec.unfinished(s, n, earliest(now, rs.rec.end).Sub(since))
+		rs.unfinishedAt(s, n, now, since, key)
 		return
 	}
 	if key.IsZero() {
@@ -51,6 +51,18 @@ func (rs *runState) lostAt(ctx context.Context, s *shard, c *conn, err error, n 
 	for range n {
 		rs.rec.failure(s, key, kind)
 	}
+}
+
+// unfinishedAt counts n requests sent (or due) at since and unanswered when
+// the run ended (at now or before): in an open loop (key, their due time,
+// not zero) only those due in the window, so that what was due there adds
+// up; in a closed loop those sent before the end, warm-up included.
+func (rs *runState) unfinishedAt(s *shard, n int, now, since, key time.Time) {
+	age := earliest(now, rs.rec.end).Sub(since)
+	if age <= 0 || (!key.IsZero() && !rs.rec.counts(key)) {
+		return
+	}
+	rs.rec.unfinished(s, n, age)
 }
 
 // sleep waits d or until ctx ends.

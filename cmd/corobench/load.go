@@ -34,6 +34,8 @@ func (r *requestFlags) Set(s string) error {
 // loadFlags are the flags of `corobench load`, named as wrk's where wrk has one.
 type loadFlags struct {
 	conns, maxConns, pipeline, batch int
+	threads                          int
+	engine                           string
 	duration, warmup, timeout, think time.Duration
 	rate, rampTo                     float64
 	ramp                             time.Duration
@@ -46,6 +48,8 @@ type loadFlags struct {
 
 func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.IntVar(&f.conns, "c", loadgen.DefaultConns, "connections (closed loop); connections opened before the start (open loop)")
+	fs.IntVar(&f.threads, "t", loadgen.DefaultThreads, "closed loop: event loops (OS threads), each with its own epoll; 0: one per CPU the process may run on")
+	fs.StringVar(&f.engine, "engine", string(loadgen.EngineAuto), "closed loop: epoll (Linux) or goroutines; default: epoll where there is one")
 	fs.DurationVar(&f.duration, "d", loadgen.DefaultDuration, "how long to measure, after the warm-up")
 	fs.DurationVar(&f.warmup, "warmup", 0, "load sent before measuring starts, not counted")
 	fs.DurationVar(&f.timeout, "timeout", loadgen.DefaultTimeout, "bound on connecting and on each request")
@@ -74,6 +78,7 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 		loadgen.WithConns(f.conns), loadgen.WithDuration(f.duration), loadgen.WithWarmup(f.warmup),
 		loadgen.WithTimeout(f.timeout), loadgen.WithRequests(f.reqs...), loadgen.WithSeed(f.seed),
 		loadgen.WithMaxConns(f.maxConns), loadgen.WithPipeline(f.pipeline), loadgen.WithThinkTime(f.think),
+		loadgen.WithThreads(f.threads), loadgen.WithEngine(loadgen.Engine(f.engine)),
 	}
 	if f.connPerReq {
 		opts = append(opts, loadgen.WithConnPerRequest())

@@ -1,0 +1,322 @@
+package loadgen
+
+import (
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// connState is where a connection of the epoll engine is in its cycle.
+type connState uint8
+
+const (
+	stDown       connState = iota // no socket: dial when due
+	stConnecting                  // connect in progress, bounded by due
+	stIdle                        // connected, thinking until due (or the run is over)
+	stBusy                        // a round in flight, timing out at due
+)
+
+// errEnded marks the requests still in flight when the run ended.
+var errEnded = errors.New("loadgen: run ended")
+
+// econn is one connection of the epoll engine; only its loop touches it.
+type econn struct {
+	idx     int // in its loop, and the epoll event's data
+	fd      int
+	state   connState
+	writing bool // EPOLLOUT is watched for the rest of a partial write
+	mix     *mix
+	out     []byte // the round's bytes
+	obuf    []byte // where a pipelined round is encoded
+	wrote   int
+	reqs    []*encoded // the round's requests
+	got     int        // answered so far
+	buf     []byte     // received bytes; buf[rpos:] are not parsed yet
+	rpos    int
+	resp    protocol.Response
+	sent    time.Time
+	due     time.Time // zero: nothing due
+}
+
+func (c *econn) close() {
+	if c.fd >= 0 {
+		unix.Close(c.fd)
+		c.fd = -1
+	}
+	c.state, c.writing = stDown, false
+	c.buf, c.rpos = c.buf[:0], 0
+}
+
+// ctl registers or changes what c's socket is watched for.
+func (l *eloop) ctl(c *econn, op int, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(c.idx)}
+	return unix.EpollCtl(l.ep, op, c.fd, &ev)
+}
+
+// dial starts connecting c; the connect completes (or fails) when the
+// socket is writable, even when it is already done, so that the loop never
+// recurses.
+func (l *eloop) dial(c *econn, now time.Time) {
+	c.due = time.Time{}
+	fd, err := unix.Socket(l.family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		l.dialFailed(c, err, now)
+		return
+	}
+	c.fd = fd
+	unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	if err := unix.Connect(fd, l.sa); err != nil && err != unix.EINPROGRESS {
+		l.dialFailed(c, err, now)
+		return
+	}
+	if err := l.ctl(c, unix.EPOLL_CTL_ADD, unix.EPOLLOUT); err != nil {
+		l.dialFailed(c, err, now)
+		return
+	}
+	if c.buf == nil {
+		c.buf = make([]byte, 0, 16<<10)
+	}
+	c.state = stConnecting
+	l.due(c, now.Add(l.rs.cfg.timeout))
+}
+
+// dialFailed counts a failed connect and pauses before the next try.
+func (l *eloop) dialFailed(c *econn, err error, now time.Time) {
+	c.close()
+	if !l.rs.ending(l.ctx, now) {
+		l.shard.addFailure(l.rs.rec, now, kindOf(err, true))
+	}
+	l.due(c, now.Add(reconnectPause))
+}
+
+// ready handles what epoll reported for c and returns the time of the last
+// answer it timed (or now).
+func (l *eloop) ready(c *econn, events uint32, now time.Time) time.Time {
+	switch {
+	case c.state == stConnecting:
+		if events&(unix.EPOLLOUT|unix.EPOLLERR|unix.EPOLLHUP) == 0 {
+			return now
+		}
+		if errno, err := unix.GetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || errno != 0 {
+			if err == nil {
+				err = unix.Errno(errno)
+			}
+			l.dialFailed(c, err, now)
+			return now
+		}
+		if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN); err != nil {
+			l.dialFailed(c, err, now)
+			return now
+		}
+		l.send(c, now)
+		return now
+	case c.fd < 0:
+		return now
+	}
+	if c.writing && events&unix.EPOLLOUT != 0 {
+		l.flush(c, now)
+	}
+	if c.fd >= 0 && events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 {
+		return l.read(c, now)
+	}
+	return now
+}
+
+// send writes c's next round of requests, unless the run is over.
+func (l *eloop) send(c *econn, now time.Time) {
+	c.due = time.Time{}
+	c.state = stIdle
+	if !now.Before(l.rs.rec.end) {
+		return
+	}
+	c.reqs, c.got, c.wrote = c.reqs[:0], 0, 0
+	if depth := l.rs.cfg.pipeline; depth == 1 {
+		r := c.mix.next()
+		c.reqs = append(c.reqs, r)
+		c.out = r.bytes
+	} else {
+		c.obuf = c.obuf[:0]
+		for range depth {
+			r := c.mix.next()
+			c.reqs = append(c.reqs, r)
+			c.obuf = append(c.obuf, r.bytes...)
+		}
+		c.out = c.obuf
+	}
+	c.state, c.sent = stBusy, now
+	l.due(c, now.Add(l.rs.cfg.timeout))
+	l.flush(c, now)
+}
+
+// flush writes what is left of c's round, watching for writability while
+// the socket's buffer is full.
+func (l *eloop) flush(c *econn, now time.Time) {
+	for c.wrote < len(c.out) {
+		n, err := rawWrite(c.fd, c.out[c.wrote:])
+		switch {
+		case err == unix.EAGAIN:
+			if !c.writing {
+				c.writing = true
+				if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN|unix.EPOLLOUT); err != nil {
+					l.fail(c, err, now)
+				}
+			}
+			return
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			l.fail(c, err, now)
+			return
+		}
+		c.wrote += n
+	}
+	if c.writing {
+		c.writing = false
+		if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN); err != nil {
+			l.fail(c, err, now)
+		}
+	}
+}
+
+// read takes what c's socket has and handles each complete answer; it
+// returns the time of the last one (or now).
+func (l *eloop) read(c *econn, now time.Time) time.Time {
+	if c.rpos == len(c.buf) {
+		c.buf, c.rpos = c.buf[:0], 0
+	}
+	if len(c.buf) == cap(c.buf) {
+		if c.rpos > 0 {
+			c.buf, c.rpos = c.buf[:copy(c.buf, c.buf[c.rpos:])], 0
+		} else {
+			grown := make([]byte, len(c.buf), 2*cap(c.buf))
+			copy(grown, c.buf)
+			c.buf = grown
+		}
+	}
+	n, err := rawRead(c.fd, c.buf[len(c.buf):cap(c.buf)])
+	switch {
+	case err == unix.EAGAIN || err == unix.EINTR:
+		return now
+	case err == nil && n == 0:
+		err = io.EOF
+	}
+	if err != nil {
+		if c.state == stBusy {
+			l.fail(c, err, now)
+		} else {
+			c.close() // closed while idle: dial again when the think time is over
+			if c.due.IsZero() && now.Before(l.rs.rec.end) {
+				l.due(c, now)
+			}
+		}
+		return now
+	}
+	c.buf = c.buf[:len(c.buf)+n]
+	if c.state != stBusy {
+		return now // nothing asked: parsed against the next request
+	}
+	rec := l.rs.rec
+	for c.got < len(c.reqs) {
+		m, err := protocol.ParseResponse(c.buf[c.rpos:], &c.resp)
+		if err != nil {
+			l.fail(c, err, now)
+			return now
+		}
+		if m == 0 {
+			return now
+		}
+		t := time.Now()
+		now = t
+		req := c.reqs[c.got]
+		c.got++
+		c.rpos += m
+		if kind := check(l.rs.sums, req, &c.resp); kind != "" {
+			l.shard.addFailure(rec, t, kind)
+			l.abandon(c, t)
+			return t
+		}
+		l.shard.addSuccess(rec, t, t, t.Sub(c.sent), t.Sub(c.sent))
+		if c.resp.Close {
+			l.abandon(c, t)
+			return t
+		}
+	}
+	l.roundDone(c, now)
+	return now
+}
+
+// abandon closes c, counting the rest of its round as closed.
+func (l *eloop) abandon(c *econn, now time.Time) {
+	for range len(c.reqs) - c.got {
+		l.shard.addFailure(l.rs.rec, now, ErrClosed)
+	}
+	c.got = len(c.reqs)
+	c.close()
+	l.roundDone(c, now)
+}
+
+// fail ends c's round on err and goes on.
+func (l *eloop) fail(c *econn, err error, now time.Time) {
+	l.lost(c, err, now)
+	l.roundDone(c, now)
+}
+
+// lost closes c after err cut its round short: the unanswered requests are
+// unfinished if the run is ending, else failures of err's kind.
+func (l *eloop) lost(c *econn, err error, now time.Time) {
+	n := len(c.reqs) - c.got
+	c.got = len(c.reqs)
+	c.close()
+	if n <= 0 {
+		return
+	}
+	if l.rs.ending(l.ctx, now) {
+		if age := earliest(now, l.rs.rec.end).Sub(c.sent); age > 0 {
+			l.shard.addUnfinished(n, age)
+		}
+		return
+	}
+	kind := kindOf(err, false)
+	for range n {
+		l.shard.addFailure(l.rs.rec, now, kind)
+	}
+}
+
+// roundDone starts c's next round: after the think time, on a new
+// connection if this one was closed.
+func (l *eloop) roundDone(c *econn, now time.Time) {
+	cfg := l.rs.cfg
+	if cfg.connPerReq {
+		c.close()
+	}
+	switch {
+	case cfg.think > 0:
+		if c.fd >= 0 {
+			c.state = stIdle
+		}
+		l.due(c, now.Add(cfg.think))
+	case c.fd < 0:
+		l.dial(c, now)
+	default:
+		l.send(c, now)
+	}
+}
+
+// expire acts on c's deadline.
+func (l *eloop) expire(c *econn, now time.Time) {
+	switch c.state {
+	case stDown:
+		l.dial(c, now)
+	case stConnecting:
+		l.dialFailed(c, os.ErrDeadlineExceeded, now)
+	case stIdle:
+		l.send(c, now)
+	case stBusy:
+		l.fail(c, os.ErrDeadlineExceeded, now)
+	}
+}

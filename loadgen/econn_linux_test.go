@@ -1,0 +1,57 @@
+package loadgen
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"strconv"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets/protocol"
+)
+
+// The epoll engine's hot path (an answer read, parsed, checked and
+// recorded, the next request written) allocates nothing.
+func TestEpollHotPathAllocatesNothing(t *testing.T) {
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	peer := pair[1]
+	t.Cleanup(func() { unix.Close(peer) })
+
+	cfg := defaults()
+	cfg.requests = []Request{{Method: "GET", Path: "/cpu?us=10", Weight: 1}}
+	now := time.Now()
+	rec := newRecorder(1, now.Add(-time.Second), time.Hour, false)
+	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
+	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0), ep: -1}
+	c := &econn{fd: pair[0], buf: make([]byte, 0, 16<<10), mix: newMix(cfg.requests, "h", 1, false)}
+	l.conns = []*econn{c}
+	defer c.close()
+
+	body := protocol.AppendCPUBody(nil, 1000, rs.sums.get(1000))
+	answer := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
+	sink := make([]byte, 4096)
+	l.send(c, time.Now())
+	round := func() {
+		n, err := unix.Read(peer, sink) // the request
+		if err != nil || n == 0 {
+			t.Fatalf("request: %d %v", n, err)
+		}
+		if _, err := unix.Write(peer, answer); err != nil {
+			t.Fatal(err)
+		}
+		l.read(c, time.Now())
+	}
+	round()
+	allocs := testing.AllocsPerRun(2000, round)
+	assert.Zero(t, allocs)
+	assert.Equal(t, stBusy, c.state, "the next request is in flight")
+	l.shard.mu.Lock()
+	defer l.shard.mu.Unlock()
+	assert.Empty(t, l.shard.errors)
+	assert.Positive(t, l.shard.requests)
+}

@@ -1,0 +1,205 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// epollSupported says whether this system has the epoll engine.
+const epollSupported = true
+
+// wakeIndex marks the eventfd that wakes a loop when the run's context ends.
+const wakeIndex = -1
+
+// eloop is one event loop of the epoll engine: an OS thread with its own
+// epoll over its share of a closed loop's connections, and its own shard
+// of the recorder, which it locks once per wake-up.
+type eloop struct {
+	ctx    context.Context
+	rs     *runState
+	shard  *shard
+	sa     unix.Sockaddr
+	family int
+	ep     int // epoll
+	wake   int // eventfd, written when the run's context ends
+	conns  []*econn
+	events []unix.EpollEvent
+	// next is when the earliest deadline (timeout, think, reconnect) may
+	// fall; it is a lower bound, refreshed by a scan of the connections.
+	next time.Time
+}
+
+// runEpoll drives a closed loop's connections from cfg.threads event loops
+// and returns when the run ends.
+func runEpoll(ctx context.Context, rs *runState, host string, threads int) error {
+	ta, err := net.ResolveTCPAddr("tcp", rs.addr)
+	if err != nil {
+		return fmt.Errorf("loadgen: address %q: %w", rs.addr, err)
+	}
+	loops := make([]*eloop, threads)
+	for i := range loops {
+		sa, family := sockaddr(ta)
+		l, err := newLoop(rs, sa, family, rs.rec.shard(i))
+		if err != nil {
+			for _, l := range loops[:i] {
+				l.close()
+			}
+			return err
+		}
+		loops[i] = l
+	}
+	for i := range rs.cfg.conns {
+		l := loops[i%threads]
+		l.conns = append(l.conns, &econn{idx: len(l.conns), fd: -1,
+			mix: newMix(rs.cfg.requests, host, rs.cfg.seed+uint64(i), rs.cfg.connPerReq)})
+	}
+	var wg sync.WaitGroup
+	for _, l := range loops {
+		stop := context.AfterFunc(ctx, l.interrupt)
+		wg.Go(func() {
+			defer stop()
+			defer l.close()
+			l.run(ctx)
+		})
+	}
+	wg.Wait()
+	return nil
+}
+
+// sockaddr is a's socket address; each loop has its own, as connect(2)
+// writes into it.
+func sockaddr(a *net.TCPAddr) (unix.Sockaddr, int) {
+	if ip4 := a.IP.To4(); ip4 != nil {
+		sa := &unix.SockaddrInet4{Port: a.Port}
+		copy(sa.Addr[:], ip4)
+		return sa, unix.AF_INET
+	}
+	sa := &unix.SockaddrInet6{Port: a.Port}
+	copy(sa.Addr[:], a.IP.To16())
+	return sa, unix.AF_INET6
+}
+
+func newLoop(rs *runState, sa unix.Sockaddr, family int, s *shard) (*eloop, error) {
+	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: epoll: %w", err)
+	}
+	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		unix.Close(ep)
+		return nil, fmt.Errorf("loadgen: eventfd: %w", err)
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: wakeIndex}
+	if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, wake, &ev); err != nil {
+		unix.Close(ep)
+		unix.Close(wake)
+		return nil, fmt.Errorf("loadgen: epoll: %w", err)
+	}
+	return &eloop{rs: rs, shard: s, sa: sa, family: family, ep: ep, wake: wake,
+		events: make([]unix.EpollEvent, 256)}, nil
+}
+
+// interrupt wakes the loop from epoll_wait; it runs when the context ends.
+func (l *eloop) interrupt() {
+	one := [8]byte{1}
+	unix.Write(l.wake, one[:])
+}
+
+func (l *eloop) close() {
+	unix.Close(l.ep)
+	unix.Close(l.wake)
+}
+
+// run is the loop: wait for readiness or the next deadline, handle what is
+// ready, and act on what is due, until the end of the run.
+func (l *eloop) run(ctx context.Context) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	end := l.rs.rec.end
+	now := time.Now()
+	l.ctx = ctx
+	l.shard.mu.Lock()
+	for _, c := range l.conns {
+		l.dial(c, now)
+	}
+	for ctx.Err() == nil && now.Before(end) {
+		l.shard.mu.Unlock()
+		wakeAt := end
+		if !l.next.IsZero() {
+			wakeAt = earliest(l.next, end)
+		}
+		n, err := pollNow(l.ep, l.events)
+		if n == 0 && err == nil {
+			n, err = unix.EpollWait(l.ep, l.events, waitMillis(now, wakeAt))
+		}
+		now = time.Now()
+		l.shard.mu.Lock()
+		if err != nil && err != unix.EINTR {
+			break
+		}
+		for _, ev := range l.events[:max(n, 0)] {
+			if ev.Fd == wakeIndex {
+				continue // the loop condition sees the context
+			}
+			now = l.ready(l.conns[ev.Fd], ev.Events, now)
+		}
+		if !l.next.IsZero() && !now.Before(l.next) {
+			l.scan(now)
+		}
+	}
+	l.finish(now)
+	l.shard.mu.Unlock()
+}
+
+// waitMillis is epoll_wait's timeout until t: at least 0, rounded up so
+// that the loop wakes at or after t.
+func waitMillis(now, t time.Time) int {
+	d := t.Sub(now)
+	if d <= 0 {
+		return 0
+	}
+	return int(min((d+time.Millisecond-1)/time.Millisecond, time.Hour/time.Millisecond))
+}
+
+// due notes that c has something to do at t.
+func (l *eloop) due(c *econn, t time.Time) {
+	c.due = t
+	if l.next.IsZero() || t.Before(l.next) {
+		l.next = t
+	}
+}
+
+// scan acts on every connection whose deadline has passed and finds the
+// next one.
+func (l *eloop) scan(now time.Time) {
+	l.next = time.Time{}
+	for _, c := range l.conns {
+		if c.due.IsZero() {
+			continue
+		}
+		if !now.Before(c.due) {
+			c.due = time.Time{}
+			l.expire(c, now)
+		}
+		if !c.due.IsZero() && (l.next.IsZero() || c.due.Before(l.next)) {
+			l.next = c.due
+		}
+	}
+}
+
+// finish counts the requests in flight at the end as unfinished and closes
+// every connection.
+func (l *eloop) finish(now time.Time) {
+	for _, c := range l.conns {
+		if c.state == stBusy {
+			l.lost(c, errEnded, now)
+		}
+		c.close()
+	}
+}

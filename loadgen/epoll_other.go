@@ -1,0 +1,15 @@
+//go:build !linux
+
+package loadgen
+
+import (
+	"context"
+	"errors"
+)
+
+// epollSupported says whether this system has the epoll engine.
+const epollSupported = false
+
+func runEpoll(context.Context, *runState, string, int) error {
+	return errors.New("loadgen: the epoll engine needs Linux")
+}
