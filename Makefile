@@ -18,7 +18,7 @@ help:
 ## build: build the corobench binary into bin/
 .PHONY: build
 build:
-	$(GO) build -o $(BIN) ./cmd/corobench
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/corobench
 
 ## test: vet, then run every test with the race detector
 .PHONY: test
