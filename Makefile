@@ -20,10 +20,11 @@ help:
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/corobench
 
-## test: vet, then run every test with the race detector
+## test: vet (the bench module too), then run every test with the race detector
 .PHONY: test
 test:
 	$(GO) vet ./...
+	cd bench && $(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
 ## bench: run the default scenario suite (≤ 5 min on 2 cores); writes $(OUT)/REPORT.md and results.json

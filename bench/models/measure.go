@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -111,15 +109,14 @@ func (b *bench) load(ctx context.Context, url string, d time.Duration) (*results
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("corobench load: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	data, err := os.ReadFile(out)
+	f, err := results.ReadFile(out)
 	if err != nil {
-		return nil, err
-	}
-	var l results.Load
-	if err := json.Unmarshal(data, &l); err != nil {
 		return nil, fmt.Errorf("corobench load -json: %w", err)
 	}
-	return &l, nil
+	if len(f.Scenarios) != 1 || len(f.Scenarios[0].Runs) != 1 || f.Scenarios[0].Runs[0].Load == nil {
+		return nil, fmt.Errorf("corobench load -json: %s holds no single run", out)
+	}
+	return f.Scenarios[0].Runs[0].Load, nil
 }
 
 var (
