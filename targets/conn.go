@@ -39,13 +39,14 @@ type Deadliner interface {
 	SetReadDeadline(t time.Time) error
 }
 
-// IdleWaiter is a connection that can wait for its next request without
-// holding a buffer: ServeConn gives its buffers back to the pool while it
-// waits, so an idle connection costs no buffer memory. WaitReadable returns
-// nil once input (or EOF) is ready to read, and fails as Read would at the
-// read deadline.
-type IdleWaiter interface {
-	WaitReadable() error
+// IdleReader is a connection that can wait for its next request without
+// holding a buffer: ServeConn gives its buffers back to the pool before it
+// calls ReadIdle, so an idle connection costs no buffer memory. ReadIdle
+// reads like Read, but takes the buffer with take only when it tries to read,
+// and gives it back with give when the attempt finds nothing (before it
+// waits). It fails as Read would at the read deadline.
+type IdleReader interface {
+	ReadIdle(take func() []byte, give func()) (int, error)
 }
 
 // ServeConn serves one connection sequentially, as every blocking model does:
@@ -60,7 +61,18 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 	defer func() { putBuffer(inp); putBuffer(outp) }()
 	in, out := *inp, *outp
 	dl, _ := c.(Deadliner)
-	idle, _ := c.(IdleWaiter)
+	idle, _ := c.(IdleReader)
+	take := func() []byte {
+		if inp == nil {
+			inp, outp = getBuffer(), getBuffer()
+		}
+		return (*inp)[:cap(*inp)]
+	}
+	give := func() {
+		putBuffer(inp)
+		putBuffer(outp)
+		inp, outp = nil, nil
+	}
 	var requestStart time.Time // when the first byte of the buffered request arrived
 	for {
 		var req protocol.Request
@@ -104,17 +116,15 @@ func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Dur
 				dl.SetReadDeadline(time.Now())
 			}
 		}
+		var m int
 		if idle != nil && len(in) == 0 {
-			putBuffer(inp)
-			putBuffer(outp)
-			inp, outp = nil, nil
-			if err := idle.WaitReadable(); err != nil {
-				return readFailed(ctx, c, nil, err)
-			}
-			inp, outp = getBuffer(), getBuffer()
-			in, out = *inp, *outp
+			give()
+			m, err = idle.ReadIdle(take, give)
+			take()
+			in, out = (*inp)[:0], (*outp)[:0]
+		} else {
+			m, err = c.Read(in[len(in):cap(in)])
 		}
-		m, err := c.Read(in[len(in):cap(in)])
 		if len(in) == 0 && m > 0 {
 			requestStart = time.Now()
 		}

@@ -45,7 +45,7 @@ type conn struct {
 var (
 	_ net.Conn           = (*conn)(nil)
 	_ targets.Deadliner  = (*conn)(nil)
-	_ targets.IdleWaiter = (*conn)(nil)
+	_ targets.IdleReader = (*conn)(nil)
 )
 
 // park yields to the loop until what c waits for is ready. It reports false
@@ -101,24 +101,32 @@ func (c *conn) Read(p []byte) (int, error) {
 	}
 }
 
-// WaitReadable yields until input (or EOF) is ready, without taking it, so
-// that an idle coroutine holds no buffer: ServeConn gives its buffers back to
-// the pool while it waits here.
-func (c *conn) WaitReadable() error {
-	var peek [1]byte
+// ReadIdle reads like Read, but holds a buffer only while it tries to read:
+// an attempt that finds nothing gives it back before the coroutine yields, so
+// an idle coroutine holds no buffer (see targets.IdleReader).
+func (c *conn) ReadIdle(take func() []byte, give func()) (int, error) {
 	for {
 		if c.deadline != 0 && c.now() >= c.deadline {
-			return os.ErrDeadlineExceeded
+			return 0, os.ErrDeadlineExceeded
 		}
-		_, _, err := unix.Recvfrom(c.fd, peek[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		p := take()
+		n, err := unix.Read(c.fd, p)
 		switch {
+		case n > 0:
+			if c.l.onRead != nil {
+				c.l.onRead(c.l.tid, p[:n])
+			}
+			return n, nil
 		case err == nil:
-			return nil // input, or EOF: Read will tell which
+			return 0, io.EOF
 		case err == unix.EINTR:
 		case err != unix.EAGAIN:
-			return &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("recvfrom", err)}
-		case !c.park(waitRead):
-			return net.ErrClosed
+			return 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", err)}
+		default:
+			give()
+			if !c.park(waitRead) {
+				return 0, net.ErrClosed
+			}
 		}
 	}
 }
