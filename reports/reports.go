@@ -51,6 +51,13 @@ func Markdown(w io.Writer, f *results.File) error {
 			p("\n%s\n", s)
 		}
 	}
+	if cl := a.crossLanguage(); len(cl) > 0 {
+		p("\n## Across languages\n\n")
+		p("Each peer from another language (`targets/external`) beside the Go models of the same design, in the same scenario: its throughput as a multiple of theirs (for a batch, its makespan as a multiple of theirs).\n\n")
+		for _, s := range cl {
+			p("- %s\n", s)
+		}
+	}
 	for _, s := range a.scenarios {
 		a.section(p, s, chartsOf(charts, s))
 	}

@@ -123,9 +123,12 @@ func TestShippedScenariosLoad(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob("*.yaml")
 	require.NoError(t, err)
-	examples, err := filepath.Glob("examples/*.yaml")
-	files = append(files, examples...)
-	require.NoError(t, err)
+	for _, dir := range []string{"examples", "check", "cross-language"} {
+		more, err := filepath.Glob(dir + "/*.yaml")
+		require.NoError(t, err)
+		require.NotEmpty(t, more, dir)
+		files = append(files, more...)
+	}
 	require.NotEmpty(t, files)
 	for _, f := range files {
 		s, err := LoadFile(f)
