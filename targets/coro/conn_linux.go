@@ -83,7 +83,7 @@ func (c *conn) Read(p []byte) (int, error) {
 		if c.deadline != 0 && c.now() >= c.deadline {
 			return 0, os.ErrDeadlineExceeded
 		}
-		n, err := unix.Read(c.fd, p)
+		n, err := poller.Read(c.fd, p)
 		switch {
 		case n > 0:
 			if c.l.onRead != nil {
@@ -110,7 +110,7 @@ func (c *conn) ReadIdle(take func() []byte, give func()) (int, error) {
 			return 0, os.ErrDeadlineExceeded
 		}
 		p := take()
-		n, err := unix.Read(c.fd, p)
+		n, err := poller.Read(c.fd, p)
 		switch {
 		case n > 0:
 			if c.l.onRead != nil {
@@ -136,7 +136,7 @@ func (c *conn) ReadIdle(take func() []byte, give func()) (int, error) {
 func (c *conn) Write(p []byte) (int, error) {
 	sent := 0
 	for sent < len(p) {
-		n, err := unix.Write(c.fd, p[sent:])
+		n, err := poller.Write(c.fd, p[sent:])
 		if n > 0 {
 			sent += n
 		}

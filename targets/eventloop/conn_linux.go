@@ -98,7 +98,7 @@ func (l *Loop) read(c *conn) {
 		}
 		buf = c.in
 	}
-	n, err := unix.Read(c.fd, buf[len(buf):cap(buf)])
+	n, err := poller.Read(c.fd, buf[len(buf):cap(buf)])
 	switch {
 	case err == unix.EAGAIN || err == unix.EINTR:
 		return

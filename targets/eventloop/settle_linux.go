@@ -45,7 +45,7 @@ func (l *Loop) flush(c *conn) {
 func (l *Loop) write(c *conn, b []byte) (int, bool) {
 	sent := 0
 	for sent < len(b) {
-		n, err := unix.Write(c.fd, b[sent:])
+		n, err := poller.Write(c.fd, b[sent:])
 		if n > 0 {
 			sent += n
 		}
@@ -158,7 +158,7 @@ func (l *Loop) expire(c *conn) {
 // drain reads and drops what a client sends after its error answer, until it
 // closes or sends too much.
 func (l *Loop) drain(c *conn) {
-	n, err := unix.Read(c.fd, l.rbuf)
+	n, err := poller.Read(c.fd, l.rbuf)
 	switch {
 	case err == unix.EAGAIN || err == unix.EINTR:
 	case n <= 0 || err != nil:
