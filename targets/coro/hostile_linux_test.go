@@ -1,0 +1,16 @@
+package coro_test
+
+import (
+	"testing"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/coro"
+)
+
+// The bad-input suite in this process, so that the race detector and the
+// goroutine-leak check see the model's own code under it.
+func TestHostileInput(t *testing.T) {
+	srv := coro.New(targets.Config{App: conformance.App("coro")})
+	conformance.RunHostile(t, conformance.Serve(t, srv), "coro")
+}
