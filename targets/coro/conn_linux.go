@@ -83,19 +83,10 @@ func (c *conn) Read(p []byte) (int, error) {
 		if c.deadline != 0 && c.now() >= c.deadline {
 			return 0, os.ErrDeadlineExceeded
 		}
-		n, err := poller.Read(c.fd, p)
-		switch {
-		case n > 0:
-			if c.l.onRead != nil {
-				c.l.onRead(c.l.tid, p[:n])
-			}
-			return n, nil
-		case err == nil:
-			return 0, io.EOF
-		case err == unix.EINTR:
-		case err != unix.EAGAIN:
-			return 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", err)}
-		case !c.park(waitRead):
+		if n, empty, err := c.readOnce(p); !empty {
+			return n, err
+		}
+		if !c.park(waitRead) {
 			return 0, net.ErrClosed
 		}
 	}
@@ -109,24 +100,33 @@ func (c *conn) ReadIdle(take func() []byte, give func()) (int, error) {
 		if c.deadline != 0 && c.now() >= c.deadline {
 			return 0, os.ErrDeadlineExceeded
 		}
-		p := take()
+		if n, empty, err := c.readOnce(take()); !empty {
+			return n, err
+		}
+		give()
+		if !c.park(waitRead) {
+			return 0, net.ErrClosed
+		}
+	}
+}
+
+// readOnce reads what the socket holds into p; empty reports that it holds
+// nothing yet, and the caller must wait for it to become readable.
+func (c *conn) readOnce(p []byte) (n int, empty bool, err error) {
+	for {
 		n, err := poller.Read(c.fd, p)
 		switch {
 		case n > 0:
 			if c.l.onRead != nil {
 				c.l.onRead(c.l.tid, p[:n])
 			}
-			return n, nil
+			return n, false, nil
 		case err == nil:
-			return 0, io.EOF
-		case err == unix.EINTR:
-		case err != unix.EAGAIN:
-			return 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", err)}
-		default:
-			give()
-			if !c.park(waitRead) {
-				return 0, net.ErrClosed
-			}
+			return 0, false, io.EOF
+		case err == unix.EAGAIN:
+			return 0, true, nil
+		case err != unix.EINTR:
+			return 0, false, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", err)}
 		}
 	}
 }
