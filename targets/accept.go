@@ -2,7 +2,6 @@ package targets
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"time"
@@ -51,17 +50,19 @@ func CloseOnDone(ctx context.Context, ln net.Listener) (stop func() bool) {
 }
 
 // ServeNetConn serves a net.Conn with ServeConn, waiting by parking the
-// goroutine, and closes it. When ctx ends, a Read blocked on an idle
-// connection returns at once, so shutdown does not wait for idle clients.
-func (a *App) ServeNetConn(ctx context.Context, c net.Conn) error {
-	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.SetReadDeadline(time.Now()) })
-	defer stop()
-	err := a.ServeConn(ctx, idleWaiting(c), time.Sleep)
-	var refused *protocol.Error
-	if errors.As(err, &refused) {
+// goroutine, then takes it out of live and closes it. The caller added c to
+// live, so that when ctx ends a Read blocked on c returns at once and
+// shutdown does not wait for idle clients.
+func (a *App) ServeNetConn(ctx context.Context, c net.Conn, live *ConnSet) error {
+	s := a.newSession(c, time.Sleep)
+	s.idle = idleReader(c)
+	err := s.serve(ctx) // not ServeConn: one frame less on a small stack
+	s.Give()
+	if _, refused := err.(*protocol.Error); refused {
 		Linger(c)
 	}
+	live.Remove(c)
+	c.Close()
 	return err
 }
 

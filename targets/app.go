@@ -71,9 +71,7 @@ var filler = func() []byte {
 // its own means (a shared counter, or asking each).
 func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 	if req.Endpoint == protocol.EndpointStats {
-		var scratch [32]byte
-		body := strconv.AppendInt(append(scratch[:0], "requests "...), a.answered.Load(), 10)
-		return protocol.AppendResponse(dst, 200, req.Close, append(body, '\n'))
+		return a.respondStats(dst, req)
 	}
 	a.answered.Add(1)
 	switch req.Endpoint {
@@ -82,15 +80,9 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 		dst = append(dst, a.Model...)
 		return append(dst, '\n')
 	case protocol.EndpointCPU, protocol.EndpointMix:
-		units := uint64(req.CPUUnits)
-		if units == 0 {
-			units = a.Rate.Units(req.CPUMicros)
-		}
-		var scratch [48]byte
-		body := protocol.AppendCPUBody(scratch[:0], units, work.Spin(units))
-		return protocol.AppendResponse(dst, 200, req.Close, body)
+		return a.respondCPU(dst, req)
 	case protocol.EndpointIO:
-		return protocol.AppendResponse(dst, 200, req.Close, []byte("ok\n"))
+		return protocol.AppendResponse(dst, 200, req.Close, ioBody)
 	case protocol.EndpointEcho:
 		if req.Method == protocol.MethodPost {
 			return protocol.AppendResponse(dst, 200, req.Close, req.Body)
@@ -103,5 +95,32 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 		}
 		return dst
 	}
-	return protocol.AppendError(dst, &protocol.Error{Status: 500, Reason: "unknown endpoint"})
+	return protocol.AppendError(dst, errUnknownEndpoint)
 }
+
+// The answers below build their bodies in arrays on the stack; they are
+// kept out of Respond (noinline) so that its frame, on the stack of every
+// request, stays small (see ServeConn).
+
+//go:noinline
+func (a *App) respondStats(dst []byte, req *protocol.Request) []byte {
+	var scratch [32]byte
+	body := strconv.AppendInt(append(scratch[:0], "requests "...), a.answered.Load(), 10)
+	return protocol.AppendResponse(dst, 200, req.Close, append(body, '\n'))
+}
+
+//go:noinline
+func (a *App) respondCPU(dst []byte, req *protocol.Request) []byte {
+	units := uint64(req.CPUUnits)
+	if units == 0 {
+		units = a.Rate.Units(req.CPUMicros)
+	}
+	var scratch [48]byte
+	body := protocol.AppendCPUBody(scratch[:0], units, work.Spin(units))
+	return protocol.AppendResponse(dst, 200, req.Close, body)
+}
+
+var (
+	ioBody             = []byte("ok\n")
+	errUnknownEndpoint = &protocol.Error{Status: 500, Reason: "unknown endpoint"}
+)

@@ -42,11 +42,19 @@ type Deadliner interface {
 // IdleReader is a connection that can wait for its next request without
 // holding a buffer: ServeConn gives its buffers back to the pool before it
 // calls ReadIdle, so an idle connection costs no buffer memory. ReadIdle
-// reads like Read, but takes the buffer with take only when it tries to read,
-// and gives it back with give when the attempt finds nothing (before it
-// waits). It fails as Read would at the read deadline.
+// reads like Read, but takes the buffer from buf only when it tries to read,
+// and gives it back when the attempt finds nothing (before it waits). It
+// fails as Read would at the read deadline.
 type IdleReader interface {
-	ReadIdle(take func() []byte, give func()) (int, error)
+	ReadIdle(buf Lender) (int, error)
+}
+
+// Lender lends an IdleReader the buffer to read into.
+type Lender interface {
+	// Take returns the buffer, taking one from the pool if none is held.
+	Take() []byte
+	// Give returns the buffer to the pool.
+	Give()
 }
 
 // ServeConn serves one connection sequentially, as every blocking model does:
@@ -54,85 +62,152 @@ type IdleReader interface {
 // included), waiting with wait where a request asks it, until the client
 // closes, asks to close or sends a bad request, or ctx ends between requests.
 // After a bad request it returns the *protocol.Error it answered, so that the
-// caller can close gently (see Linger). The caller closes c. To stop a connection blocked in Read when ctx ends,
-// the model makes that Read return (a deadline, a shutdown).
+// caller can close gently (see Linger). The caller closes c. To stop a
+// connection blocked in Read when ctx ends, the model makes that Read return
+// (a deadline, a shutdown).
+//
+// The connection's state lives in one small heap object rather than in the
+// frames of a long function: a goroutine serving a connection then keeps
+// Go's smallest stack (2 KiB) for its whole life, which is most of what an
+// idle connection costs.
 func (a *App) ServeConn(ctx context.Context, c io.ReadWriter, wait func(time.Duration)) error {
-	inp, outp := getBuffer(), getBuffer()
-	defer func() { putBuffer(inp); putBuffer(outp) }()
-	in, out := *inp, *outp
-	dl, _ := c.(Deadliner)
-	idle, _ := c.(IdleReader)
-	take := func() []byte {
-		if inp == nil {
-			inp, outp = getBuffer(), getBuffer()
-		}
-		return (*inp)[:cap(*inp)]
+	s := a.newSession(c, wait)
+	err := s.serve(ctx)
+	s.Give()
+	return err
+}
+
+// session is one connection served by ServeConn.
+type session struct {
+	app          *App
+	c            io.ReadWriter
+	dl           Deadliner  // nil when c cannot bound its reads in time
+	idle         IdleReader // nil when c cannot wait without a buffer
+	wait         func(time.Duration)
+	inp, outp    *[]byte   // pooled buffers; nil while an IdleReader waits
+	in, out      []byte    // unanswered input, unsent output
+	requestStart time.Time // when the first byte of the buffered request arrived
+}
+
+// newSession returns the session of c, holding its buffers.
+func (a *App) newSession(c io.ReadWriter, wait func(time.Duration)) *session {
+	s := &session{app: a, c: c, wait: wait}
+	s.dl, _ = c.(Deadliner)
+	s.idle, _ = c.(IdleReader)
+	s.Take()
+	return s
+}
+
+// Take implements Lender.
+func (s *session) Take() []byte {
+	if s.inp == nil {
+		s.inp, s.outp = getBuffer(), getBuffer()
+		s.in, s.out = (*s.inp)[:0], (*s.outp)[:0]
 	}
-	give := func() {
-		putBuffer(inp)
-		putBuffer(outp)
-		inp, outp = nil, nil
-	}
-	var requestStart time.Time // when the first byte of the buffered request arrived
+	return (*s.inp)[:cap(*s.inp)]
+}
+
+// Give implements Lender.
+func (s *session) Give() {
+	putBuffer(s.inp)
+	putBuffer(s.outp)
+	s.inp, s.outp, s.in, s.out = nil, nil, nil, nil
+}
+
+// serve is ServeConn's loop.
+func (s *session) serve(ctx context.Context) error {
 	for {
-		var req protocol.Request
-		n, err := protocol.ParseRequest(in, &req)
-		if err != nil {
-			out = protocol.AppendError(out, err)
-			if _, werr := c.Write(out); werr != nil {
-				return werr
-			}
-			return err // a refused request ends the connection, not the server
-		}
-		if n > 0 {
-			if d := req.Wait(); d > 0 {
-				if out, err = flush(c, out); err != nil {
-					return err
-				}
-				wait(d)
-			}
-			out = a.Respond(out, &req)
-			in = in[n:]
-			requestStart = time.Now()
-			if req.Close {
-				_, err := flush(c, out)
-				return err
-			}
-			continue
-		}
-		// Every whole request is answered: send, then read more.
-		if out, err = flush(c, out); err != nil {
+		if done, err := s.answer(); done || err != nil {
 			return err
 		}
-		if len(in) == 0 && ctx.Err() != nil {
+		if len(s.in) == 0 && ctx.Err() != nil {
 			return nil
 		}
-		if in, err = compact(in, inp); err != nil {
-			return err
+		err := s.prepareRead(ctx)
+		if err == nil {
+			err = s.read()
 		}
-		if dl != nil {
-			dl.SetReadDeadline(a.ReadDeadline(time.Now(), requestStart, len(in) > 0))
-			if ctx.Err() != nil { // the model may have set "now" just before
-				dl.SetReadDeadline(time.Now())
-			}
-		}
-		var m int
-		if idle != nil && len(in) == 0 {
-			give()
-			m, err = idle.ReadIdle(take, give)
-			take()
-			in, out = (*inp)[:0], (*outp)[:0]
-		} else {
-			m, err = c.Read(in[len(in):cap(in)])
-		}
-		if len(in) == 0 && m > 0 {
-			requestStart = time.Now()
-		}
-		in = in[:len(in)+m]
 		if err != nil {
-			return readFailed(ctx, c, in, err)
+			return readFailed(ctx, s.c, s.in, err)
 		}
 	}
+}
+
+// answer answers every whole request buffered, in order, and sends the
+// answers. done reports that the connection ends: the client asked to close,
+// or sent a bad request (then err is the *protocol.Error answered).
+func (s *session) answer() (done bool, err error) {
+	for {
+		var req protocol.Request
+		n, err := protocol.ParseRequest(s.in, &req)
+		if err != nil {
+			s.out = protocol.AppendError(s.out, err)
+			if _, werr := s.c.Write(s.out); werr != nil {
+				return true, werr
+			}
+			return true, err // a refused request ends the connection, not the server
+		}
+		if n == 0 {
+			return false, s.flush()
+		}
+		if d := req.Wait(); d > 0 {
+			if err := s.flush(); err != nil {
+				return true, err
+			}
+			s.wait(d)
+		}
+		s.out = s.app.Respond(s.out, &req)
+		s.in = s.in[n:]
+		s.requestStart = time.Now()
+		if req.Close {
+			return true, s.flush()
+		}
+	}
+}
+
+// prepareRead makes room for more input and sets the read deadline: the
+// idle timeout when no request is buffered, else the request timeout.
+func (s *session) prepareRead(ctx context.Context) error {
+	var err error
+	if s.in, err = compact(s.in, s.inp); err != nil {
+		return err
+	}
+	if s.dl != nil {
+		s.dl.SetReadDeadline(s.app.ReadDeadline(time.Now(), s.requestStart, len(s.in) > 0))
+		if ctx.Err() != nil { // the model may have set "now" just before
+			s.dl.SetReadDeadline(time.Now())
+		}
+	}
+	return nil
+}
+
+// read reads more input; an IdleReader waits for a new request without
+// holding the buffers.
+func (s *session) read() error {
+	var m int
+	var err error
+	if s.idle != nil && len(s.in) == 0 {
+		s.Give()
+		m, err = s.idle.ReadIdle(s)
+		s.Take()
+	} else {
+		m, err = s.c.Read(s.in[len(s.in):cap(s.in)])
+	}
+	if len(s.in) == 0 && m > 0 {
+		s.requestStart = time.Now()
+	}
+	s.in = s.in[:len(s.in)+m]
+	return err
+}
+
+// flush sends the answers buffered.
+func (s *session) flush() error {
+	if len(s.out) == 0 {
+		return nil
+	}
+	_, err := s.c.Write(s.out)
+	s.out = s.out[:0]
+	return err
 }
 
 // readFailed says how a connection ends after a failed read, given the bytes
@@ -178,11 +253,3 @@ var errRequestTimeout = &protocol.Error{Status: 408, Reason: "request not receiv
 // errBufferFull cannot happen while the parser's bounds fit maxBuffer; it
 // guards the read loop against spinning on a zero-length read.
 var errBufferFull = errors.New("targets: request buffer full")
-
-func flush(w io.Writer, out []byte) ([]byte, error) {
-	if len(out) == 0 {
-		return out, nil
-	}
-	_, err := w.Write(out)
-	return out[:0], err
-}

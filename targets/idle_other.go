@@ -4,5 +4,5 @@ package targets
 
 import "net"
 
-// idleWaiting returns c unchanged: the idle wait needs a Unix socket.
-func idleWaiting(c net.Conn) net.Conn { return c }
+// idleReader returns nil: the idle wait needs a Unix socket.
+func idleReader(c net.Conn) IdleReader { return nil }

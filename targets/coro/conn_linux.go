@@ -95,15 +95,15 @@ func (c *conn) Read(p []byte) (int, error) {
 // ReadIdle reads like Read, but holds a buffer only while it tries to read:
 // an attempt that finds nothing gives it back before the coroutine yields, so
 // an idle coroutine holds no buffer (see targets.IdleReader).
-func (c *conn) ReadIdle(take func() []byte, give func()) (int, error) {
+func (c *conn) ReadIdle(buf targets.Lender) (int, error) {
 	for {
 		if c.deadline != 0 && c.now() >= c.deadline {
 			return 0, os.ErrDeadlineExceeded
 		}
-		if n, empty, err := c.readOnce(take()); !empty {
+		if n, empty, err := c.readOnce(buf.Take()); !empty {
 			return n, err
 		}
-		give()
+		buf.Give()
 		if !c.park(waitRead) {
 			return 0, net.ErrClosed
 		}

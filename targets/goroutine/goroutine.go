@@ -8,7 +8,6 @@ package goroutine
 import (
 	"context"
 	"net"
-	"sync"
 
 	"github.com/corobench/corobench/targets"
 )
@@ -28,8 +27,9 @@ func New(cfg targets.Config) *Server {
 // Serve implements targets.Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
-	var conns sync.WaitGroup
-	defer conns.Wait()
+	live, stop := targets.NewConnSet(ctx)
+	defer stop()
+	defer live.Wait()
 	for {
 		c, err := targets.Accept(ctx, ln)
 		if err != nil {
@@ -38,6 +38,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			return err
 		}
-		conns.Go(func() { s.app.ServeNetConn(ctx, c) })
+		if !live.Add(c) {
+			c.Close()
+			continue
+		}
+		go s.app.ServeNetConn(ctx, c, live)
 	}
 }

@@ -25,6 +25,8 @@ func New(cfg targets.Config) *Server {
 // Serve implements targets.Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
+	live, stop := targets.NewConnSet(ctx)
+	defer stop()
 	for {
 		c, err := targets.Accept(ctx, ln)
 		if err != nil {
@@ -33,6 +35,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			return err
 		}
-		s.app.ServeNetConn(ctx, c)
+		if live.Add(c) {
+			s.app.ServeNetConn(ctx, c, live)
+		} else {
+			c.Close()
+		}
 	}
 }

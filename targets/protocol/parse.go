@@ -16,6 +16,10 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("protocol: %d %s: %s", e.Status, StatusText(e.Status), e.Reason)
 }
 
+// errf returns an *Error whose reason is format with args. The parser runs
+// on every request, often on a goroutine's smallest stack: a call that
+// passes args builds their array in the caller's frame, so such calls are
+// wrapped in small functions kept out of line (see errParam).
 func errf(status int, format string, args ...any) *Error {
 	return &Error{Status: status, Reason: fmt.Sprintf(format, args...)}
 }
@@ -31,19 +35,21 @@ type header struct {
 	contentLength int
 }
 
-func parseRequestLine(line []byte, req *Request) (header, error) {
-	var h header
+// parseRequestLine reads the method and version, and returns the target. The
+// parser's steps are called one after another from ParseRequest, not one
+// from another, so that its deepest frame stays small (see errf).
+func parseRequestLine(line []byte, req *Request) (target []byte, h header, err error) {
 	method, rest, ok := bytes.Cut(line, []byte{' '})
 	if !ok || len(method) == 0 {
-		return h, errf(400, "malformed request line")
+		return nil, h, errf(400, "malformed request line")
 	}
 	target, version, ok := bytes.Cut(rest, []byte{' '})
 	if !ok || len(target) == 0 {
-		return h, errf(400, "malformed request line")
+		return nil, h, errf(400, "malformed request line")
 	}
 	for _, c := range method {
 		if !isToken(c) {
-			return h, errf(400, "malformed method")
+			return nil, h, errf(400, "malformed method")
 		}
 	}
 	switch string(version) {
@@ -53,9 +59,9 @@ func parseRequestLine(line []byte, req *Request) (header, error) {
 	default:
 		if len(version) == 8 && bytes.HasPrefix(version, []byte("HTTP/")) &&
 			isDigit(version[5]) && version[6] == '.' && isDigit(version[7]) {
-			return h, errf(505, "version %s not supported", version)
+			return nil, h, errVersion(version)
 		}
-		return h, errf(400, "malformed version")
+		return nil, h, errf(400, "malformed version")
 	}
 	switch string(method) {
 	case "GET":
@@ -65,27 +71,31 @@ func parseRequestLine(line []byte, req *Request) (header, error) {
 	default:
 		req.Method = MethodOther
 	}
-	return h, parseTarget(target, req)
+	return target, h, nil
 }
 
+//go:noinline
+func errVersion(v []byte) *Error { return errf(505, "version %s not supported", v) }
+
 // parseTarget reads the origin form (/path?query), or the absolute form
-// (http://host/path?query) that HTTP/1.1 servers must also accept.
-func parseTarget(target []byte, req *Request) error {
+// (http://host/path?query) that HTTP/1.1 servers must also accept, and
+// returns the query.
+func parseTarget(target []byte, req *Request) (query []byte, err error) {
 	for _, c := range target {
 		if c <= ' ' || c >= 0x7f {
-			return errf(400, "malformed request target")
+			return nil, errf(400, "malformed request target")
 		}
 	}
 	if bytes.HasPrefix(target, []byte("http://")) {
 		rest := target[len("http://"):]
 		slash := bytes.IndexByte(rest, '/')
 		if slash <= 0 {
-			return errf(400, "malformed absolute request target")
+			return nil, errf(400, "malformed absolute request target")
 		}
 		target = rest[slash:]
 	}
 	if target[0] != '/' {
-		return errf(400, "request target must start with /")
+		return nil, errf(400, "request target must start with /")
 	}
 	path, query, _ := bytes.Cut(target, []byte{'?'})
 	switch string(path) {
@@ -102,13 +112,13 @@ func parseTarget(target []byte, req *Request) error {
 	case "/stats":
 		req.Endpoint = EndpointStats
 	default:
-		return errf(404, "no such path")
+		return nil, errf(404, "no such path")
 	}
 	allowed := req.Method == MethodGet || (req.Endpoint == EndpointEcho && req.Method == MethodPost)
 	if !allowed {
-		return errf(405, "method not allowed on this path")
+		return nil, errf(405, "method not allowed on this path")
 	}
-	return parseQuery(query, req)
+	return query, nil
 }
 
 func parseHeaders(b []byte, h *header) error {
@@ -161,7 +171,9 @@ func (h *header) add(name, value []byte) error {
 		}
 		h.host = true
 	case bytes.EqualFold(name, []byte("Connection")):
-		for opt := range bytes.SplitSeq(value, []byte{','}) {
+		for len(value) > 0 {
+			var opt []byte
+			opt, value, _ = bytes.Cut(value, []byte{','})
 			opt = trimSpace(opt)
 			switch {
 			case bytes.EqualFold(opt, []byte("close")):
@@ -205,10 +217,12 @@ func parseLength(v []byte) (int, error) {
 		n = n*10 + int(c-'0')
 	}
 	if n > MaxBodyBytes {
-		return 0, errf(413, "body exceeds %d bytes", MaxBodyBytes)
+		return 0, errBodyTooLarge
 	}
 	return n, nil
 }
+
+var errBodyTooLarge = errf(413, "body exceeds %d bytes", MaxBodyBytes)
 
 func trimSpace(b []byte) []byte {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {

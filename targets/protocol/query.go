@@ -36,28 +36,30 @@ func withRequired(p param) param {
 func parseQuery(q []byte, req *Request) error {
 	allowed := params[req.Endpoint]
 	var seen uint8 // bit i: allowed[i] was given
-	for kv := range bytes.SplitSeq(q, []byte{'&'}) {
+	for len(q) > 0 {
+		var kv []byte
+		kv, q, _ = bytes.Cut(q, []byte{'&'})
 		if len(kv) == 0 {
 			continue
 		}
 		key, val, _ := bytes.Cut(kv, []byte{'='})
 		i := indexParam(allowed, key)
 		if i < 0 {
-			return errf(400, "unknown parameter %q", key)
+			return errParam("unknown parameter %q", key)
 		}
 		if seen&(1<<i) != 0 {
-			return errf(400, "parameter %q given twice", key)
+			return errParam("parameter %q given twice", key)
 		}
 		seen |= 1 << i
 		v, ok := parseUint(val, allowed[i].max)
 		if !ok {
-			return errf(400, "parameter %s must be a whole number from 0 to %d", allowed[i].name, allowed[i].max)
+			return errRange(allowed[i])
 		}
 		allowed[i].set(req, v)
 	}
 	for i, p := range allowed {
 		if p.required && seen&(1<<i) == 0 {
-			return errf(400, "parameter %s is required", p.name)
+			return errRequired(p)
 		}
 	}
 	if req.Endpoint == EndpointCPU && seen == 0 {
@@ -65,6 +67,20 @@ func parseQuery(q []byte, req *Request) error {
 	}
 	return nil
 }
+
+// The errors below format their reasons out of line, so that the parser's
+// frame stays small (see errf).
+
+//go:noinline
+func errParam(format string, key []byte) *Error { return errf(400, format, key) }
+
+//go:noinline
+func errRange(p param) *Error {
+	return errf(400, "parameter %s must be a whole number from 0 to %d", p.name, p.max)
+}
+
+//go:noinline
+func errRequired(p param) *Error { return errf(400, "parameter %s is required", p.name) }
 
 func indexParam(ps []param, key []byte) int {
 	for i, p := range ps {

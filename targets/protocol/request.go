@@ -72,7 +72,10 @@ func (r *Request) Wait() time.Duration {
 	return time.Duration(r.WaitMillis) * time.Millisecond
 }
 
-var crlfcrlf = []byte("\r\n\r\n")
+var (
+	crlfcrlf          = []byte("\r\n\r\n")
+	errHeaderTooLarge = errf(431, "request line and headers exceed %d bytes", MaxHeaderBytes)
+)
 
 // ParseRequest parses the first request in buf. It returns the number of bytes
 // the request used, 0 with a nil error when buf does not yet hold a whole
@@ -89,7 +92,7 @@ func ParseRequest(buf []byte, req *Request) (int, error) {
 			return 0, errf(400, "line not ended by CRLF")
 		}
 		if len(buf) >= MaxHeaderBytes {
-			return 0, errf(431, "request line and headers exceed %d bytes", MaxHeaderBytes)
+			return 0, errHeaderTooLarge
 		}
 		return 0, nil
 	}
@@ -97,8 +100,15 @@ func ParseRequest(buf []byte, req *Request) (int, error) {
 	headerLen := end + len(crlfcrlf)
 	lines := head[:end+2] // each line keeps its CRLF
 	line, rest := cutLine(lines)
-	h, err := parseRequestLine(line, req)
+	target, h, err := parseRequestLine(line, req)
 	if err != nil {
+		return 0, err
+	}
+	query, err := parseTarget(target, req)
+	if err != nil {
+		return 0, err
+	}
+	if err := parseQuery(query, req); err != nil {
 		return 0, err
 	}
 	if err := parseHeaders(rest, &h); err != nil {

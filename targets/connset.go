@@ -1,0 +1,68 @@
+package targets
+
+import (
+	"context"
+	"net"
+	"sync"
+	"time"
+)
+
+// ConnSet is the set of a server's open connections. When the server's
+// context ends it sets a read deadline of now on each, so that a read blocked
+// on an idle connection returns at once and shutdown does not wait for idle
+// clients. One set costs a map entry per connection, a small part of what a
+// context.AfterFunc per connection costs.
+type ConnSet struct {
+	served sync.WaitGroup
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	done   bool
+}
+
+// NewConnSet returns a set whose connections are woken when ctx ends; call
+// stop when the server returns first.
+func NewConnSet(ctx context.Context) (set *ConnSet, stop func() bool) {
+	set = &ConnSet{conns: make(map[net.Conn]struct{})}
+	return set, context.AfterFunc(ctx, set.wake)
+}
+
+// Add adds c to the set before it is served. It reports false once the
+// context has ended: the caller closes c instead of serving it.
+func (s *ConnSet) Add(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.served.Add(1)
+	return true
+}
+
+// Remove takes c out of the set once it is served.
+func (s *ConnSet) Remove(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.served.Done()
+}
+
+// Wait waits until every connection added is removed.
+func (s *ConnSet) Wait() { s.served.Wait() }
+
+// Len is the number of connections in the set.
+func (s *ConnSet) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+func (s *ConnSet) wake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done = true
+	now := time.Now()
+	for c := range s.conns {
+		c.SetReadDeadline(now)
+	}
+}
