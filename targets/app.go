@@ -98,10 +98,10 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 	return protocol.AppendError(dst, errUnknownEndpoint)
 }
 
-// The answers below build their bodies in arrays on the stack; they are
-// kept out of Respond (noinline) so that its frame, on the stack of every
-// request, stays small (see ServeConn).
-
+// respondStats builds its body in an array on the stack: it is kept out of
+// Respond (noinline) so that Respond's frame, on the stack of every request,
+// stays small (see ServeConn).
+//
 //go:noinline
 func (a *App) respondStats(dst []byte, req *protocol.Request) []byte {
 	var scratch [32]byte
@@ -109,15 +109,13 @@ func (a *App) respondStats(dst []byte, req *protocol.Request) []byte {
 	return protocol.AppendResponse(dst, 200, req.Close, append(body, '\n'))
 }
 
-//go:noinline
 func (a *App) respondCPU(dst []byte, req *protocol.Request) []byte {
 	units := uint64(req.CPUUnits)
 	if units == 0 {
 		units = a.Rate.Units(req.CPUMicros)
 	}
-	var scratch [48]byte
-	body := protocol.AppendCPUBody(scratch[:0], units, work.Spin(units))
-	return protocol.AppendResponse(dst, 200, req.Close, body)
+	dst = protocol.AppendHeader(dst, 200, protocol.CPUBodyLen(units), req.Close)
+	return protocol.AppendCPUBody(dst, units, work.Spin(units))
 }
 
 var (

@@ -58,6 +58,42 @@ func TestIdleConnectionCost(t *testing.T) {
 	t.Logf("per idle connection: stack %.0f B, heap %.0f B", perConn(stacks, stacks0), perConn(heap, heap0))
 }
 
+// TestNoAllocationsPerRequest checks that serving a request on an open
+// connection allocates nothing: no garbage for the GC, whatever the load.
+func TestNoAllocationsPerRequest(t *testing.T) {
+	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
+	addr, err := net.ResolveTCPAddr("tcp", conformance.Serve(t, srv))
+	require.NoError(t, err)
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { unix.Close(fd) })
+	require.NoError(t, unix.Connect(fd, &unix.SockaddrInet4{Port: addr.Port, Addr: [4]byte{127, 0, 0, 1}}))
+	buf := make([]byte, 4096)
+	var resp protocol.Response
+	for _, path := range []string{"/health", "/cpu?us=10", "/echo?size=64"} {
+		req := []byte("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n")
+		allocs := testing.AllocsPerRun(500, func() {
+			if _, err := unix.Write(fd, req); err != nil {
+				t.Fatal(err)
+			}
+			for got := 0; ; { // no assertion helpers here: they allocate
+				m, err := unix.Read(fd, buf[got:])
+				if err != nil || m == 0 {
+					t.Fatalf("read: %d, %v", m, err)
+				}
+				got += m
+				if n, err := protocol.ParseResponse(buf[:got], &resp); err != nil || n > 0 {
+					if err != nil || n != got || resp.Status != 200 {
+						t.Fatalf("answer: %d of %d bytes, status %d, %v", n, got, resp.Status, err)
+					}
+					return
+				}
+			}
+		})
+		assert.Zero(t, allocs, "allocations per request of %s", path)
+	}
+}
+
 // roundTrip sends a GET of path on fd and reads the whole answer.
 func roundTrip(t *testing.T, fd int, path string) {
 	t.Helper()

@@ -7,15 +7,30 @@ type param struct {
 	name     string
 	max      int64
 	required bool
-	set      func(*Request, int64)
 }
 
 var (
-	paramUs   = param{name: "us", max: MaxCPUMicros, set: func(r *Request, v int64) { r.CPUMicros = v }}
-	paramN    = param{name: "n", max: MaxCPUUnits, set: func(r *Request, v int64) { r.CPUUnits = v }}
-	paramMs   = param{name: "ms", max: MaxWaitMillis, set: func(r *Request, v int64) { r.WaitMillis = v }}
-	paramSize = param{name: "size", max: MaxBodyBytes, set: func(r *Request, v int64) { r.Size = int(v) }}
+	paramUs   = param{name: "us", max: MaxCPUMicros}
+	paramN    = param{name: "n", max: MaxCPUUnits}
+	paramMs   = param{name: "ms", max: MaxWaitMillis}
+	paramSize = param{name: "size", max: MaxBodyBytes}
 )
+
+// set sets the request's field of parameter name to v. (A switch, not a
+// function in each param: calling through a function value would make
+// every parsed Request escape to the heap.)
+func (r *Request) set(name string, v int64) {
+	switch name {
+	case "us":
+		r.CPUMicros = v
+	case "n":
+		r.CPUUnits = v
+	case "ms":
+		r.WaitMillis = v
+	case "size":
+		r.Size = int(v)
+	}
+}
 
 // params lists what each endpoint takes; any other parameter is an error, so
 // that a typo (?usec=) is not silently read as "no work".
@@ -55,7 +70,7 @@ func parseQuery(q []byte, req *Request) error {
 		if !ok {
 			return errRange(allowed[i])
 		}
-		allowed[i].set(req, v)
+		req.set(allowed[i].name, v)
 	}
 	for i, p := range allowed {
 		if p.required && seen&(1<<i) == 0 {

@@ -75,13 +75,23 @@ func AppendCPUBody(dst []byte, units uint64, checksum uint32) []byte {
 	dst = append(dst, "units="...)
 	dst = strconv.AppendUint(dst, units, 10)
 	dst = append(dst, " checksum="...)
-	hex := strconv.AppendUint(make([]byte, 0, 8), uint64(checksum), 16)
-	for range 8 - len(hex) {
-		dst = append(dst, '0')
+	for shift := 28; shift >= 0; shift -= 4 {
+		dst = append(dst, hexDigits[checksum>>shift&0xf])
 	}
-	dst = append(dst, hex...)
 	return append(dst, '\n')
 }
+
+// CPUBodyLen is the length of the body AppendCPUBody writes for units, so
+// that a response can be appended without building the body first.
+func CPUBodyLen(units uint64) int {
+	digits := 1
+	for ; units >= 10; units /= 10 {
+		digits++
+	}
+	return len("units=") + digits + len(" checksum=") + 8 + len("\n")
+}
+
+const hexDigits = "0123456789abcdef"
 
 // ParseCPUBody reads a body written by AppendCPUBody.
 func ParseCPUBody(body []byte) (units uint64, checksum uint32, ok bool) {

@@ -77,4 +77,12 @@ func TestCPUBody(t *testing.T) {
 		_, _, ok := ParseCPUBody([]byte(bad))
 		assert.False(t, ok, "%q", bad)
 	}
+	for _, units := range []uint64{0, 9, 10, 99, 100, 123456, 1<<64 - 1} {
+		for _, sum := range []uint32{0, 0xf, 0xdeadbeef, 1<<32 - 1} {
+			b := AppendCPUBody(nil, units, sum)
+			assert.Len(t, b, CPUBodyLen(units), "%q", b)
+			u, s, ok := ParseCPUBody(b)
+			assert.True(t, ok && u == units && s == sum, "%q", b)
+		}
+	}
 }
