@@ -122,6 +122,10 @@ func (l *eloop) ready(c *econn, events uint32, now time.Time) time.Time {
 		l.flush(c, now)
 	}
 	if c.fd >= 0 && events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 {
+		if l.ring != nil {
+			l.readable = append(l.readable, c) // read with the others in readAll
+			return now
+		}
 		return l.read(c, now)
 	}
 	return now
@@ -129,10 +133,18 @@ func (l *eloop) ready(c *econn, events uint32, now time.Time) time.Time {
 
 // send writes c's next round of requests, unless the run is over.
 func (l *eloop) send(c *econn, now time.Time) {
+	if l.start(c, now) {
+		l.flush(c, now)
+	}
+}
+
+// start makes c's next round of requests, to be written from c.out; it
+// reports false when the run is over.
+func (l *eloop) start(c *econn, now time.Time) bool {
 	c.due = time.Time{}
 	c.state = stIdle
 	if !now.Before(l.rs.rec.end) {
-		return
+		return false
 	}
 	c.reqs, c.got, c.wrote = c.reqs[:0], 0, 0
 	if depth := l.rs.cfg.pipeline; depth == 1 {
@@ -150,7 +162,7 @@ func (l *eloop) send(c *econn, now time.Time) {
 	}
 	c.state, c.sent = stBusy, now
 	l.due(c, now.Add(l.rs.cfg.timeout))
-	l.flush(c, now)
+	return true
 }
 
 // flush writes what is left of c's round, watching for writability while
@@ -186,6 +198,14 @@ func (l *eloop) flush(c *econn, now time.Time) {
 // read takes what c's socket has and handles each complete answer; it
 // returns the time of the last one (or now).
 func (l *eloop) read(c *econn, now time.Time) time.Time {
+	n, err := rawRead(c.fd, c.readSpace())
+	return l.received(c, n, err, now)
+}
+
+// readSpace is where the next read into c's buffer goes: after what is
+// unparsed, which moves to the front, or into a larger buffer, when it is
+// full.
+func (c *econn) readSpace() []byte {
 	if c.rpos == len(c.buf) {
 		c.buf, c.rpos = c.buf[:0], 0
 	}
@@ -198,7 +218,13 @@ func (l *eloop) read(c *econn, now time.Time) time.Time {
 			c.buf = grown
 		}
 	}
-	n, err := rawRead(c.fd, c.buf[len(c.buf):cap(c.buf)])
+	return c.buf[len(c.buf):cap(c.buf)]
+}
+
+// received handles the outcome of a read of n bytes into c's readSpace: each
+// complete answer is timed and checked, and the next round queued; it
+// returns the time of the last answer (or now).
+func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 	switch {
 	case err == unix.EAGAIN || err == unix.EINTR:
 		return now
@@ -303,7 +329,7 @@ func (l *eloop) roundDone(c *econn, now time.Time) {
 	case c.fd < 0:
 		l.dial(c, now)
 	default:
-		l.send(c, now)
+		l.queue = append(l.queue, c) // sent with the others answered in this wake-up
 	}
 }
 

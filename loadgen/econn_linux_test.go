@@ -15,8 +15,14 @@ import (
 )
 
 // The epoll engine's hot path (an answer read, parsed, checked and
-// recorded, the next request written) allocates nothing.
+// recorded, the next request written) allocates nothing, with a ring or
+// without.
 func TestEpollHotPathAllocatesNothing(t *testing.T) {
+	t.Run("epoll", func(t *testing.T) { testHotPath(t, false) })
+	t.Run("uring", func(t *testing.T) { testHotPath(t, true) })
+}
+
+func testHotPath(t *testing.T, withRing bool) {
 	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	require.NoError(t, err)
 	peer := pair[1]
@@ -31,6 +37,15 @@ func TestEpollHotPathAllocatesNothing(t *testing.T) {
 	c := &econn{fd: pair[0], buf: make([]byte, 0, 16<<10), mix: newMix(cfg.requests, "h", 1, false)}
 	l.conns = []*econn{c}
 	defer c.close()
+	l.onRead, l.onWrite = l.readDone, l.writeDone
+	if withRing {
+		r, err := newRing(8)
+		if err != nil {
+			t.Skipf("no io_uring here: %v", err)
+		}
+		l.ring = r
+		defer r.close()
+	}
 
 	body := protocol.AppendCPUBody(nil, 1000, rs.sums.get(1000))
 	answer := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
@@ -44,7 +59,13 @@ func TestEpollHotPathAllocatesNothing(t *testing.T) {
 		if _, err := unix.Write(peer, answer); err != nil {
 			t.Fatal(err)
 		}
-		l.read(c, time.Now())
+		if withRing {
+			l.readable = append(l.readable, c)
+			l.readAll(time.Now())
+		} else {
+			l.read(c, time.Now())
+		}
+		l.sendQueued()
 	}
 	round()
 	allocs := testing.AllocsPerRun(2000, round)

@@ -30,18 +30,32 @@ type eloop struct {
 	wake   int // eventfd, written when the run's context ends
 	conns  []*econn
 	events []unix.EpollEvent
+	// queue holds the connections whose next round is sent once every
+	// event of a wake-up is handled: the requests then reach the target
+	// together, as a burst, rather than one between each two reads.
+	queue []*econn
+	// ring, when there is one, takes a wake-up's reads (of the readable
+	// connections) and then its writes (of the queued rounds) in one
+	// system call each; without one, each is a system call of its own.
+	ring     *ring
+	readable []*econn
+	now      time.Time // of the batch in progress
+	onRead   func(user uint64, res int32)
+	onWrite  func(user uint64, res int32)
 	// next is when the earliest deadline (timeout, think, reconnect) may
 	// fall; it is a lower bound, refreshed by a scan of the connections.
 	next time.Time
 }
 
 // runEpoll drives a closed loop's connections from cfg.threads event loops
-// and returns when the run ends.
-func runEpoll(ctx context.Context, rs *runState, host string, threads int) error {
+// and returns when the run ends, with the engine it was: uring when every
+// loop had a ring.
+func runEpoll(ctx context.Context, rs *runState, host string, threads int) (Engine, error) {
 	ta, err := net.ResolveTCPAddr("tcp", rs.addr)
 	if err != nil {
-		return fmt.Errorf("loadgen: address %q: %w", rs.addr, err)
+		return "", fmt.Errorf("loadgen: address %q: %w", rs.addr, err)
 	}
+	engine := EngineURing
 	loops := make([]*eloop, threads)
 	for i := range loops {
 		sa, family := sockaddr(ta)
@@ -50,7 +64,10 @@ func runEpoll(ctx context.Context, rs *runState, host string, threads int) error
 			for _, l := range loops[:i] {
 				l.close()
 			}
-			return err
+			return "", err
+		}
+		if l.ring == nil {
+			engine = EngineEpoll
 		}
 		loops[i] = l
 	}
@@ -69,7 +86,7 @@ func runEpoll(ctx context.Context, rs *runState, host string, threads int) error
 		})
 	}
 	wg.Wait()
-	return nil
+	return engine, nil
 }
 
 // sockaddr is a's socket address; each loop has its own, as connect(2)
@@ -101,9 +118,23 @@ func newLoop(rs *runState, sa unix.Sockaddr, family int, s *shard) (*eloop, erro
 		unix.Close(wake)
 		return nil, fmt.Errorf("loadgen: epoll: %w", err)
 	}
-	return &eloop{rs: rs, shard: s, sa: sa, family: family, ep: ep, wake: wake,
-		events: make([]unix.EpollEvent, 256)}, nil
+	l := &eloop{rs: rs, shard: s, sa: sa, family: family, ep: ep, wake: wake,
+		events: make([]unix.EpollEvent, 256)}
+	l.onRead, l.onWrite = l.readDone, l.writeDone
+	if rs.cfg.engine != EngineEpoll {
+		r, err := newRing(ringEntries)
+		if err != nil && rs.cfg.engine == EngineURing {
+			l.close()
+			return nil, err
+		}
+		l.ring = r // nil without io_uring: plain system calls
+	}
+	return l, nil
 }
+
+// ringEntries is the size of an event loop's ring: a wake-up's operations
+// beyond it go in more than one system call.
+const ringEntries = 256
 
 // interrupt wakes the loop from epoll_wait; it runs when the context ends.
 func (l *eloop) interrupt() {
@@ -114,6 +145,9 @@ func (l *eloop) interrupt() {
 func (l *eloop) close() {
 	unix.Close(l.ep)
 	unix.Close(l.wake)
+	if l.ring != nil {
+		l.ring.close()
+	}
 }
 
 // run is the loop: wait for readiness or the next deadline, handle what is
@@ -149,12 +183,113 @@ func (l *eloop) run(ctx context.Context) {
 			}
 			now = l.ready(l.conns[ev.Fd], ev.Events, now)
 		}
+		if len(l.readable) > 0 {
+			now = l.readAll(now)
+		}
+		if len(l.queue) > 0 {
+			now = l.sendQueued()
+		}
 		if !l.next.IsZero() && !now.Before(l.next) {
 			l.scan(now)
 		}
 	}
 	l.finish(now)
 	l.shard.mu.Unlock()
+}
+
+// readAll reads every connection found readable, in one system call, and
+// handles what each received; it returns the time of the last answer.
+func (l *eloop) readAll(now time.Time) time.Time {
+	l.now = now
+	for _, c := range l.readable {
+		if c.fd >= 0 && l.ring != nil {
+			l.prep(uringOpRecv, c, c.readSpace(), l.onRead)
+		} else if c.fd >= 0 {
+			l.now = l.read(c, l.now)
+		}
+	}
+	l.readable = l.readable[:0]
+	l.submit(l.onRead)
+	return l.now
+}
+
+func (l *eloop) readDone(user uint64, res int32) {
+	n, err := uringResult(res)
+	l.now = l.received(l.conns[user], n, err, l.now)
+}
+
+// sendQueued sends the next round of every connection queued, through the
+// ring when there is one, and returns the time it was sent at.
+func (l *eloop) sendQueued() time.Time {
+	now := time.Now()
+	l.now = now
+	for _, c := range l.queue {
+		if l.ring == nil {
+			l.send(c, now)
+		} else if l.start(c, now) {
+			l.prep(uringOpSend, c, c.out, l.onWrite)
+		}
+	}
+	l.queue = l.queue[:0]
+	l.submit(l.onWrite)
+	return now
+}
+
+// writeDone goes on with a round whose write completed: what is left, if
+// the socket took only part of it, is written as without a ring.
+func (l *eloop) writeDone(user uint64, res int32) {
+	c := l.conns[user]
+	n, err := uringResult(res)
+	switch {
+	case err != nil && err != unix.EAGAIN && err != unix.EINTR:
+		l.fail(c, err, l.now)
+	default:
+		c.wrote += n
+		l.flush(c, l.now)
+	}
+}
+
+// prep queues an operation on c's socket in the ring, first submitting
+// what is queued when the ring is full.
+func (l *eloop) prep(op uint8, c *econn, b []byte, done func(uint64, int32)) {
+	if l.ring.space() == 0 {
+		l.submit(done)
+	}
+	if l.ring == nil { // failed just now
+		if op == uringOpRecv {
+			l.now = l.read(c, l.now)
+		} else {
+			l.flush(c, l.now)
+		}
+		return
+	}
+	l.ring.prep(op, c.fd, b, uint64(c.idx))
+}
+
+// submit submits what is queued in the ring, if there is one.
+func (l *eloop) submit(done func(uint64, int32)) {
+	if l.ring == nil {
+		return
+	}
+	if err := l.ring.submit(done); err != nil {
+		l.ringFailed(err)
+	}
+}
+
+// ringFailed gives up the ring after an io_uring_enter error, which only a
+// kernel fault can cause: the loop goes on with plain system calls.
+func (l *eloop) ringFailed(err error) {
+	l.shard.addFailure(l.rs.rec, l.now, kindOf(err, false))
+	l.ring.close()
+	l.ring = nil
+}
+
+// uringResult is a completion's result as read(2) or write(2) would give it.
+func uringResult(res int32) (int, error) {
+	if res < 0 {
+		return 0, unix.Errno(-res)
+	}
+	return int(res), nil
 }
 
 // waitMillis is epoll_wait's timeout until t: at least 0, rounded up so

@@ -68,12 +68,13 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 		first, last time.Time
 		pl          *pool
 		runErr      error
+		engine      = EngineGoroutines
 	)
 	done := make(chan struct{})
 	switch mode {
 	case results.ModeClosed:
 		if threads > 0 {
-			wg.Go(func() { runErr = runEpoll(runCtx, rs, host, threads) })
+			wg.Go(func() { engine, runErr = runEpoll(runCtx, rs, host, threads) })
 			break
 		}
 		for i := range cfg.conns {
@@ -103,6 +104,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 
 	load := rec.load(max(stopped.Sub(rec.from), 0))
 	load.Mode = mode
+	load.Engine = string(engine)
 	load.Conns = conns
 	load.Series = m.series
 	load.ClientUser = m.cpu.user.Seconds()
@@ -164,10 +166,10 @@ func (c *config) validate() error {
 		return fmt.Errorf("loadgen: pipelining needs a closed loop on kept-alive connections")
 	case c.think > 0 && c.mode() != results.ModeClosed:
 		return fmt.Errorf("loadgen: think time is for a closed loop; an open loop is paced by its rate")
-	case c.engine != EngineAuto && c.engine != EngineEpoll && c.engine != EngineGoroutines:
-		return fmt.Errorf("loadgen: engine %q: want %q or %q", c.engine, EngineEpoll, EngineGoroutines)
-	case c.engine == EngineEpoll && !epollSupported:
-		return fmt.Errorf("loadgen: the epoll engine needs Linux")
+	case c.engine != EngineAuto && c.engine != EngineEpoll && c.engine != EngineURing && c.engine != EngineGoroutines:
+		return fmt.Errorf("loadgen: engine %q: want %q, %q or %q", c.engine, EngineURing, EngineEpoll, EngineGoroutines)
+	case (c.engine == EngineEpoll || c.engine == EngineURing) && !epollSupported:
+		return fmt.Errorf("loadgen: the %s engine needs Linux", c.engine)
 	case c.threads < 0:
 		return fmt.Errorf("loadgen: threads must not be negative, not %d", c.threads)
 	}

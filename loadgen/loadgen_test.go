@@ -16,8 +16,9 @@ import (
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
-// engines are the closed loop's engines; EngineAuto is epoll on Linux.
-var engines = []loadgen.Engine{loadgen.EngineGoroutines, loadgen.EngineAuto}
+// engines are the closed loop's engines; EngineAuto is uring (or epoll) on
+// Linux.
+var engines = append([]loadgen.Engine{loadgen.EngineGoroutines, loadgen.EngineAuto}, platformEngines...)
 
 func engineName(e loadgen.Engine) string {
 	if e == loadgen.EngineAuto {

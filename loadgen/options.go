@@ -137,11 +137,16 @@ type Engine string
 
 // The engines. Open-loop, replay and batch runs always use goroutines.
 const (
-	// EngineAuto is epoll on Linux, goroutines elsewhere.
+	// EngineAuto is uring where io_uring can be used, else epoll on
+	// Linux, goroutines elsewhere.
 	EngineAuto Engine = ""
 	// EngineEpoll runs WithThreads event loops, each an OS thread with its
 	// own epoll over its share of the connections (Linux only).
 	EngineEpoll Engine = "epoll"
+	// EngineURing is EngineEpoll whose loops hand each wake-up's socket
+	// reads, then its writes, to io_uring in one system call each, rather
+	// than one per connection (Linux with io_uring).
+	EngineURing Engine = "uring"
 	// EngineGoroutines runs one goroutine per connection on Go's netpoller.
 	EngineGoroutines Engine = "goroutines"
 )

@@ -15,7 +15,11 @@ import (
 // prints it, and returns the first write error.
 func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s load on %s: %d connections, %.1fs measured\n", l.Mode, addr, l.Conns, l.Elapsed)
+	fmt.Fprintf(bw, "%s load on %s: %d connections, %.1fs measured", l.Mode, addr, l.Conns, l.Elapsed)
+	if l.Engine != "" {
+		fmt.Fprintf(bw, ", %s engine", l.Engine)
+	}
+	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "  requests   %d (%.0f req/s)\n", l.Requests, l.Throughput())
 	if l.Requests > 0 {
 		h := l.Latency

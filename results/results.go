@@ -85,7 +85,10 @@ const (
 
 // Load is what one load generator run measured.
 type Load struct {
-	Mode     string  `json:"mode"`
+	Mode string `json:"mode"`
+	// Engine is how the load generator drove its connections: uring,
+	// epoll or goroutines (see loadgen.Engine).
+	Engine   string  `json:"engine,omitempty"`
 	Conns    int     `json:"conns"`
 	Elapsed  float64 `json:"elapsed_s"` // measured time, warm-up excluded
 	Requests int64   `json:"requests"`  // answered with the expected status and body

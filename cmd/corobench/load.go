@@ -48,8 +48,8 @@ type loadFlags struct {
 
 func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.IntVar(&f.conns, "c", loadgen.DefaultConns, "connections (closed loop); connections opened before the start (open loop)")
-	fs.IntVar(&f.threads, "t", loadgen.DefaultThreads, "closed loop: event loops (OS threads), each with its own epoll; 0: one per CPU the process may run on")
-	fs.StringVar(&f.engine, "engine", string(loadgen.EngineAuto), "closed loop: epoll (Linux) or goroutines; default: epoll where there is one")
+	fs.IntVar(&f.threads, "t", loadgen.DefaultThreads, "closed loop: event loops (OS threads) of the uring and epoll engines; 0: one per CPU the process may run on")
+	fs.StringVar(&f.engine, "engine", string(loadgen.EngineAuto), "closed loop: uring (epoll loops batching socket I/O through io_uring), epoll or goroutines; default: uring, else epoll, where there is one")
 	fs.DurationVar(&f.duration, "d", loadgen.DefaultDuration, "how long to measure, after the warm-up")
 	fs.DurationVar(&f.warmup, "warmup", 0, "load sent before measuring starts, not counted")
 	fs.DurationVar(&f.timeout, "timeout", loadgen.DefaultTimeout, "bound on connecting and on each request")
