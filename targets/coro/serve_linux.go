@@ -2,7 +2,6 @@ package coro
 
 import (
 	"context"
-	"errors"
 	"net"
 
 	"github.com/corobench/corobench/targets"
@@ -15,8 +14,7 @@ import (
 // Sleep yield to the loop whenever they would block.
 func handle(ctx context.Context, app *targets.App, c *conn) {
 	err := app.ServeConn(ctx, c, c.Sleep)
-	var refused *protocol.Error
-	if errors.As(err, &refused) {
+	if _, refused := err.(*protocol.Error); refused {
 		targets.Linger(c)
 	}
 }
