@@ -15,10 +15,17 @@ QUICK_SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml \
 help:
 	@awk -F': ' '/^## /{ sub(/^## /, ""); printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-## build: build the corobench binary into bin/
+# The binary is linked statically (CGO_ENABLED=0: nothing in it needs cgo)
+# and without the chart library's PDF, EPS, PNG and TeX back ends (gonum's
+# `minimal` tag; reports draw SVG only). Both cut its start, which the
+# process model pays per connection: see docs/startup.md. A plain `go build`
+# still makes a working binary, only slower to start.
+BUILDTAGS ?= minimal
+
+## build: build the corobench binary into bin/ (static, SVG-only charts, so it starts fast)
 .PHONY: build
 build:
-	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/corobench
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -tags '$(BUILDTAGS)' -o $(BIN) ./cmd/corobench
 
 ## test: vet (the bench module too), then run every test with the race detector
 .PHONY: test
@@ -85,3 +92,8 @@ report: build
 .PHONY: bench-models
 bench-models: build
 	cd bench && $(GO) run ./models -bin ../$(BIN) $(BENCH_MODELS_FLAGS)
+
+## bench-startup: start cost of the binary (paid per connection by the process model), merge-base (BASE=) vs working tree
+.PHONY: bench-startup
+bench-startup:
+	@scripts/bench-startup.sh

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/corobench/corobench/results"
 	"github.com/montanaflynn/stats"
@@ -260,10 +261,11 @@ func modelRank(name string) int {
 	return len(modelOrder)
 }
 
-var unsafeSlug = regexp.MustCompile(`[^a-z0-9]+`)
+// unsafeSlug is compiled on first use, not at every start of the binary.
+var unsafeSlug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // slugify makes a scenario name safe as a file name: "CPU bound" → "cpu-bound".
 func slugify(name string) string {
-	s := strings.Trim(unsafeSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	s := strings.Trim(unsafeSlug().ReplaceAllString(strings.ToLower(name), "-"), "-")
 	return cmp.Or(s, "scenario")
 }

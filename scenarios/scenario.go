@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -104,7 +105,10 @@ func LoadFile(path string) (*Scenario, error) {
 	return Parse(path, data)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlLine finds the line in the YAML library's errors. It is compiled on
+// first use, not at start: every start of the binary (a process-model
+// child's too) would pay for it.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // Parse reads a scenario from data; name is the file it came from. It
 // checks the shape of the file (unknown keys, wrong types) and then its
@@ -112,7 +116,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func Parse(name string, data []byte) (*Scenario, error) {
 	s := &Scenario{file: name, root: &yaml.Node{}}
 	if err := yaml.Unmarshal(data, s.root); err != nil {
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 			return nil, fmt.Errorf("%s:%s: %s", name, m[1], m[2])
 		}
 		return nil, fmt.Errorf("%s:1: %w", name, err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -46,7 +47,8 @@ func (t TargetSpec) readyLine() (text string, ok bool) {
 	return strings.TrimSpace(rest), ok
 }
 
-var placeholder = regexp.MustCompile(`\{[a-z]*\}`)
+// placeholder matches {name}; compiled on first use, as yamlLine.
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[a-z]*\}`) })
 
 // expand replaces {addr}, {host} and {port} in every argument.
 func expand(argv []string, host, port string) []string {
@@ -61,7 +63,7 @@ func expand(argv []string, host, port string) []string {
 // checkPlaceholders returns the placeholders of argv that expand does not know.
 func checkPlaceholders(argv []string) error {
 	for _, a := range argv {
-		for _, p := range placeholder.FindAllString(a, -1) {
+		for _, p := range placeholder().FindAllString(a, -1) {
 			if p != "{addr}" && p != "{host}" && p != "{port}" {
 				return fmt.Errorf("unknown placeholder %s; the placeholders are {addr}, {host} and {port}", p)
 			}

@@ -38,8 +38,10 @@ trap cleanup EXIT
 
 echo "bench-check: A = merge-base $(git rev-parse --short "$base"), B = working tree of $(git rev-parse --short HEAD)" >&2
 git worktree add --detach --quiet "$tmp/base" "$base" || fail "git worktree add $base"
-(cd "$tmp/base" && go build -o "$tmp/corobench-a" ./cmd/corobench) || fail "build of A ($base) failed"
-go build -o "$tmp/corobench-b" ./cmd/corobench || fail "build of B (working tree) failed"
+# Each side built by its own Makefile, as it ships (the build flags change
+# how fast the process model's children start).
+make -s -C "$tmp/base" build BIN="$tmp/corobench-a" >&2 || fail "build of A ($base) failed"
+make -s build BIN="$tmp/corobench-b" >&2 || fail "build of B (working tree) failed"
 
 out=${OUT:-reports/bench-check}
 mkdir -p "$out" || fail "mkdir $out"

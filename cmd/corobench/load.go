@@ -171,10 +171,9 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer hf.Close()
 		opts = append(opts, loadgen.WithHlog(hf))
 	}
-	if !f.quiet && isTerminal(stderr) {
-		p := &progressLine{w: stderr}
-		opts = append(opts, loadgen.WithProgress(p.show))
-		defer p.clear()
+	if line := newLiveLine(stderr); !f.quiet && line != nil {
+		opts = append(opts, loadgen.WithProgress(func(pr loadgen.Progress) { line.show(loadLine(pr)) }))
+		defer line.clear()
 	}
 	load, err := loadgen.Run(ctx, addr, opts...)
 	if err != nil {

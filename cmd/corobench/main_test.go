@@ -32,7 +32,10 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "corobench")
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	// Built as `make build` builds it: static, with gonum's minimal tag.
+	build := exec.Command("go", "build", "-tags", "minimal", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build corobench: %v\n%s", err, out)
 		os.Exit(1)

@@ -3,22 +3,19 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/scenarios"
 )
 
-// progress shows where a suite is: a bar on a terminal, a plain line per run
-// otherwise. The time left is the planned time of the runs left, scaled by
-// how the runs so far compared with their plan.
+// progress shows where a suite is: a live line with a bar on a terminal, a
+// plain line per run otherwise. The time left is the planned time of the
+// runs left, scaled by how the runs so far compared with their plan.
 type progress struct {
 	w        io.Writer
-	bar      *progressbar.ProgressBar // nil when w is not a terminal
+	line     *liveLine                // nil when w is not a terminal
+	desc     string                   // what runs now, on the live line
 	estimate map[string]time.Duration // per run, by scenario name
 	total    int
 	done     int
@@ -29,18 +26,11 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, suite []*scenarios.Scenario) *progress {
-	p := &progress{w: w, estimate: map[string]time.Duration{}, start: time.Now()}
+	p := &progress{w: w, line: newLiveLine(w), estimate: map[string]time.Duration{}, start: time.Now()}
 	for _, s := range suite {
 		p.estimate[s.Name] = s.Estimate()
 		p.total += s.Runs()
 		p.planned += time.Duration(s.Runs()) * s.Estimate()
-	}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.bar = progressbar.NewOptions(p.total,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(20),
-			progressbar.OptionClearOnFinish())
 	}
 	return p
 }
@@ -55,8 +45,9 @@ func (p *progress) Begin(scenario, target string, rep, reps int) {
 	}
 	line := fmt.Sprintf("%s / %s / rep %d of %d — %s elapsed, ~%s left",
 		scenario, target, rep, reps, elapsed.Round(time.Second), left.Round(time.Second))
-	if p.bar != nil {
-		p.bar.Describe(line)
+	if p.line != nil {
+		p.desc = line
+		p.line.show(suiteLine(p.done, p.total, p.desc))
 		return
 	}
 	fmt.Fprintf(p.w, "[%d/%d] %s\n", p.done+1, p.total, line)
@@ -68,18 +59,18 @@ func (p *progress) End(run results.Run) {
 	est := p.estimate[p.scenario]
 	p.planned -= est
 	p.spent += est
-	if p.bar != nil {
-		p.bar.Clear()
+	if p.line != nil {
+		p.line.clear()
 		fmt.Fprintln(p.w, scenarios.RunLine(p.scenario, run))
-		p.bar.Add(1)
+		p.line.show(suiteLine(p.done, p.total, p.desc))
 		return
 	}
 	fmt.Fprintln(p.w, "  ", scenarios.RunLine(p.scenario, run))
 }
 
-// finish clears the bar.
+// finish clears the live line.
 func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
+	if p.line != nil {
+		p.line.clear()
 	}
 }
