@@ -127,8 +127,8 @@ func (r *ring) prep(op uint8, fd int, b []byte, user uint64) {
 }
 
 // submit hands the kernel what was queued and waits until all of it has
-// completed (at once, for non-blocking sockets); each completion is then
-// passed to done, in order of completion.
+// completed (at once, for non-blocking sockets); each completion is passed
+// to done, in order of completion.
 func (r *ring) submit(done func(user uint64, res int32)) error {
 	total := r.queued
 	if total == 0 {
@@ -137,9 +137,17 @@ func (r *ring) submit(done func(user uint64, res int32)) error {
 	atomic.StoreUint32(r.sqTail, atomic.LoadUint32(r.sqTail)+total)
 	r.queued = 0
 	for reaped := uint32(0); reaped < total; {
+		// Without waiting first, as a raw system call (the operations
+		// complete while submitted, so it cannot block and the runtime
+		// need not know of it); waiting only if some have not completed.
 		toSubmit := atomic.LoadUint32(r.sqTail) - atomic.LoadUint32(r.sqHead) // what the kernel has not taken yet
-		_, _, e := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(toSubmit), uintptr(total-reaped),
-			uringEnterGetEvents, 0, 0)
+		var e unix.Errno
+		if toSubmit > 0 {
+			_, _, e = unix.RawSyscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(toSubmit), 0, 0, 0, 0)
+		} else {
+			_, _, e = unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), 0, uintptr(total-reaped),
+				uringEnterGetEvents, 0, 0)
+		}
 		if e != 0 && e != unix.EINTR {
 			return fmt.Errorf("loadgen: io_uring_enter: %w", e)
 		}

@@ -27,7 +27,7 @@ REQPATH=${PATH_:-/health}
 TARGET_CPU=${TARGET_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 MODEL=${MODEL:-goroutine}
-ENGINES=${ENGINES:-epoll goroutines}
+ENGINES=${ENGINES:-uring epoll goroutines}
 THREADS=${THREADS:-1}
 BOMBARDIER_VERSION=v1.2.6
 
