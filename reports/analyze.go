@@ -65,6 +65,10 @@ type target struct {
 	bound       *results.Bound
 	idle        *results.Idle // the median repetition's
 	idlePerConn float64
+	// idleUnserved: some idle connections were never answered (held in the
+	// backlog of a model with fewer workers), so their cost is not the
+	// model's.
+	idleUnserved bool
 	series      []results.Second // the median repetition's
 }
 
@@ -163,6 +167,7 @@ func (t *target) compute(kind string) {
 		t.ok = append(t.ok, r)
 		if r.Idle != nil {
 			perConn = append(perConn, r.Idle.PerConn())
+			t.idleUnserved = t.idleUnserved || (r.Idle.Touched && r.Idle.Answered < r.Idle.Conns)
 		}
 		if r.Resources != nil {
 			t.hasRes = true

@@ -118,7 +118,7 @@ func runCaveats(s *scenario, t *target, r *results.Run, clientCores int) []strin
 		if l.Dropped > 0 {
 			note(fmt.Sprintf("%s sends dropped: no free connection when they were due", fmtInt(l.Dropped)))
 		}
-		if l.Unfinished > 0 {
+		if unfinishedWorthSaying(l) {
 			note(fmt.Sprintf("%s still unanswered when the run ended", plural(int(l.Unfinished), "request")))
 		}
 		if n := l.ErrorCount(); n > 0 {
@@ -170,3 +170,19 @@ func cpuCount(list string) int {
 
 // caveats are the report's caveats, computed once.
 func (a *analysis) caveats() []caveat { return a.cav }
+
+// unfinishedWorthSaying reports whether a run's unanswered requests are a
+// caveat of their own: not when the load generator's warnings already
+// speak of them, nor when they are only a closed loop's requests in flight
+// at the end (one a connection, or one a pipelined slot).
+func unfinishedWorthSaying(l *results.Load) bool {
+	if l.Unfinished == 0 {
+		return false
+	}
+	for _, w := range l.Warnings {
+		if strings.HasPrefix(w, "unfinished:") {
+			return false
+		}
+	}
+	return l.Mode != results.ModeClosed || l.Unfinished > int64(l.Conns*max(1, l.Pipeline))
+}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -165,7 +166,8 @@ func (s *scenario) batchFindings(ts []*target) []string {
 
 func (s *scenario) idleFindings(ts []*target) []string {
 	pc := func(t *target) float64 { return t.idlePerConn }
-	hi, lo := extremes(ts, pc)
+	served := slices.DeleteFunc(slices.Clone(ts), func(t *target) bool { return t.idleUnserved })
+	hi, lo := extremes(served, pc)
 	if hi == nil || hi == lo {
 		return nil
 	}

@@ -156,6 +156,9 @@ func (a *analysis) idleTable(s *scenario) *table {
 		if i.Asked > i.Conns {
 			conns += " of " + fmtInt(int64(i.Asked))
 		}
+		if i.Touched && i.Answered < i.Conns {
+			conns += ", " + fmtInt(int64(i.Answered)) + " answered"
+		}
 		tb.add(a.modelCell(s, t.name), conns, bytesCell(i.BaseRSS), bytesCell(i.RSS), bytesCell(i.BasePSS), bytesCell(i.PSS), fmtBytes(t.idlePerConn))
 	}
 	return tb
