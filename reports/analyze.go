@@ -69,7 +69,7 @@ type target struct {
 	// backlog of a model with fewer workers), so their cost is not the
 	// model's.
 	idleUnserved bool
-	series      []results.Second // the median repetition's
+	series       []results.Second // the median repetition's
 }
 
 // efficiency is how close the target came to its bound: 1 is the bound.
