@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/corobench/corobench/internal/affinity"
@@ -125,6 +126,19 @@ func RunLine(scenario string, run results.Run) string {
 		return line
 	}
 	return head
+}
+
+// Only keeps the targets named in names, in the file's order, and reports
+// whether any is left. A name that is none of the scenario's targets is not
+// an error: a suite's scenarios need not share their targets.
+func (s *Scenario) Only(names []string) bool {
+	s.Targets = slices.DeleteFunc(s.Targets, func(t TargetSpec) bool { return !slices.Contains(names, t.Name) })
+	for name := range s.Load.ByTarget {
+		if !slices.Contains(names, name) {
+			delete(s.Load.ByTarget, name)
+		}
+	}
+	return len(s.Targets) > 0
 }
 
 // Scale overrides, when not zero, the repetitions, the measured duration

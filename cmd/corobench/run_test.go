@@ -213,3 +213,37 @@ requests: [{path: "/io?ms=5"}]
 	assert.Positive(t, r.Load.Requests)
 	assert.True(t, strings.Contains(strings.Join(f.Warnings, " "), "interrupted"))
 }
+
+// -targets runs only the targets named, drops what a scenario says of the
+// others (connections_by_target), skips a scenario left with none, and
+// refuses a name no scenario has.
+func TestRunOnlyTargets(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"idle.yaml": `
+name: idle
+targets: [goroutine, loop]
+load: {mode: idle, connections: 20, connections_by_target: {loop: 5}, duration: 100ms}
+`,
+		"loop-only.yaml": `
+name: loop-only
+targets: [loop]
+load: {connections: 1, duration: 200ms}
+requests: [{path: /health}]
+`,
+	}
+	f, stderr, err := runSuite(t, files, "-targets", "goroutine")
+	require.NoError(t, err, stderr)
+	require.Len(t, f.Scenarios, 1, "loop-only has none of -targets")
+	assert.Contains(t, stderr, "loop-only: none of -targets; skipped")
+	runs := runsOf(f, "idle")
+	assert.Len(t, runs, 1)
+	assert.Contains(t, runs, "goroutine")
+
+	dir := t.TempDir()
+	p := filepath.Join(dir, "idle.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(files["idle.yaml"]), 0o644))
+	out, err := exec.Command(binary, "run", "-o", dir, "-targets", "gorutine", p).CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), `-targets: "gorutine" is a target of none of the scenarios`)
+}

@@ -23,6 +23,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	reps := fs.Int("repetitions", 0, "override every scenario's repetitions (0: as the files say)")
 	duration := fs.Duration("duration", 0, "override the measured duration of closed and open scenarios")
 	warmup := fs.Duration("warmup", 0, "override the warm-up of closed and open scenarios")
+	only := fs.String("targets", "", "comma-separated targets to run, of those the scenarios name (default: all)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: corobench run [flags] SCENARIO.yaml...")
 		fs.PrintDefaults()
@@ -48,6 +49,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
+	}
+	if *only != "" {
+		var err error
+		if suite, err = onlyTargets(suite, strings.Split(*only, ","), stderr); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return err
@@ -90,6 +97,31 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("run: interrupted; the results hold what was measured: %w", ctx.Err())
 	}
 	return failures(f)
+}
+
+// onlyTargets keeps the named targets of each scenario, and the scenarios
+// that keep any. Every name must be a target of some scenario.
+func onlyTargets(suite []*scenarios.Scenario, names []string, stderr io.Writer) ([]*scenarios.Scenario, error) {
+	known := map[string]bool{}
+	for _, s := range suite {
+		for _, t := range s.Targets {
+			known[t.Name] = true
+		}
+	}
+	for _, n := range names {
+		if !known[n] {
+			return nil, fmt.Errorf("%w: -targets: %q is a target of none of the scenarios", errUsage, n)
+		}
+	}
+	kept := suite[:0]
+	for _, s := range suite {
+		if s.Only(names) {
+			kept = append(kept, s)
+		} else {
+			fmt.Fprintf(stderr, "%s: none of -targets; skipped\n", s.Name)
+		}
+	}
+	return kept, nil
 }
 
 // defaultPinning says where the targets and the client run unless a
