@@ -48,6 +48,10 @@ func (a *analysis) computeCaveats() []caveat {
 		out = append(out, caveat{text: escape(w)})
 	}
 	clientCores := a.file.Env.Cores
+	// Scenarios with too few repetitions for the same targets share one
+	// caveat: a short suite would otherwise say it once a scenario.
+	var fewKeys []string
+	fewScenarios := map[string][]string{}
 	for _, s := range a.scenarios {
 		cores := clientCores
 		if s.PinClient != "" {
@@ -81,8 +85,16 @@ func (a *analysis) computeCaveats() []caveat {
 			}
 		}
 		if len(few) > 0 {
-			out = append(out, caveat{s, "", fmt.Sprintf("fewer than %d measured repetitions for %s: the spread is not known well enough to tell a small difference from noise", MinRepetitions, strings.Join(few, ", "))})
+			key := strings.Join(few, ", ")
+			if fewScenarios[key] == nil {
+				fewKeys = append(fewKeys, key)
+			}
+			fewScenarios[key] = append(fewScenarios[key], bold(escape(s.Name)))
 		}
+	}
+	for _, key := range fewKeys {
+		out = append(out, caveat{text: fmt.Sprintf("%s: fewer than %d measured repetitions for %s: the spread is not known well enough to tell a small difference from noise",
+			list(fewScenarios[key]), MinRepetitions, key)})
 	}
 	return out
 }
