@@ -74,7 +74,7 @@ func newRing(n uint32) (*ring, error) {
 	p.flags = uringSetupSubmitAll | uringSetupCoopTask
 	fd, _, e := unix.Syscall(unix.SYS_IO_URING_SETUP, uintptr(n), uintptr(unsafe.Pointer(&p)), 0)
 	if e != 0 {
-		return nil, fmt.Errorf("loadgen: io_uring_setup: %w", e)
+		return nil, fmt.Errorf("loadgen: io_uring_setup: %w (io_uring missing, or disabled by kernel.io_uring_disabled or seccomp; -engine epoll does without it)", e)
 	}
 	r := &ring{fd: int(fd)}
 	if p.features&uringFeatSingleMmap == 0 {
