@@ -43,3 +43,15 @@ func TestIdleFindingsLeaveOutUnservedConnections(t *testing.T) {
 		assert.NotContains(t, got[0], "prefork")
 	}
 }
+
+func TestPlain(t *testing.T) {
+	t.Parallel()
+	for md, want := range map[string]string{
+		"**cpu-bound** and **c10k**: for `process`": "cpu-bound and c10k: for process",
+		`a\_b \* c \\ d`: `a_b * c \ d`,
+		"no marks":       "no marks",
+		"trailing \\":    "trailing \\",
+	} {
+		assert.Equal(t, want, plain(md), md)
+	}
+}

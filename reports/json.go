@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/corobench/corobench/results"
 )
@@ -13,7 +14,14 @@ import (
 type Summary struct {
 	Env       results.Env       `json:"env"`
 	Scenarios []ScenarioSummary `json:"scenarios"`
-	Caveats   []string          `json:"caveats,omitempty"`
+	Caveats   []CaveatSummary   `json:"caveats,omitempty"`
+}
+
+// CaveatSummary is one caveat, in plain text.
+type CaveatSummary struct {
+	Scenario string `json:"scenario,omitempty"` // "": the whole suite
+	Target   string `json:"target,omitempty"`   // "": the whole scenario
+	Text     string `json:"text"`
 }
 
 // ScenarioSummary is one scenario's table.
@@ -21,7 +29,7 @@ type ScenarioSummary struct {
 	Name     string          `json:"name"`
 	Kind     string          `json:"kind"`
 	Targets  []TargetSummary `json:"targets"`
-	Findings []string        `json:"findings,omitempty"`
+	Findings []string        `json:"findings,omitempty"` // plain text
 }
 
 // TargetSummary is one target's row: medians over its measured
@@ -53,7 +61,10 @@ func Summarize(f *results.File) *Summary {
 	a := analyze(f)
 	out := &Summary{Env: f.Env, Scenarios: []ScenarioSummary{}}
 	for _, s := range a.scenarios {
-		ss := ScenarioSummary{Name: s.Name, Kind: s.kind, Targets: []TargetSummary{}, Findings: s.findings()}
+		ss := ScenarioSummary{Name: s.Name, Kind: s.kind, Targets: []TargetSummary{}}
+		for _, f := range s.findings() {
+			ss.Findings = append(ss.Findings, plain(f))
+		}
 		for _, t := range s.targets {
 			ts := TargetSummary{
 				Target: t.name, Repetitions: len(t.ok), Failed: t.failed,
@@ -70,9 +81,32 @@ func Summarize(f *results.File) *Summary {
 		out.Scenarios = append(out.Scenarios, ss)
 	}
 	for _, c := range a.caveats() {
-		out.Caveats = append(out.Caveats, c.String())
+		cs := CaveatSummary{Target: c.target, Text: plain(c.text)}
+		if c.scenario != nil {
+			cs.Scenario = c.scenario.Name
+		}
+		out.Caveats = append(out.Caveats, cs)
 	}
 	return out
+}
+
+// plain is markdown text as plain text: without the marks of code and bold,
+// and with escaped characters unescaped.
+func plain(md string) string {
+	var b strings.Builder
+	for i := 0; i < len(md); i++ {
+		switch {
+		case md[i] == '\\' && i+1 < len(md):
+			i++
+			b.WriteByte(md[i])
+		case md[i] == '`':
+		case strings.HasPrefix(md[i:], "**"):
+			i++
+		default:
+			b.WriteByte(md[i])
+		}
+	}
+	return b.String()
 }
 
 // WriteJSON writes the summary of f as indented JSON and returns the first
