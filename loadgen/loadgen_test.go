@@ -192,6 +192,13 @@ func fakeServer(t *testing.T, answer string) string {
 					if _, err := c.Write([]byte(answer)); err != nil {
 						return
 					}
+					if strings.Contains(answer, "Connection: close") {
+						// Close first, as a server that says so does: its
+						// end of the connection then waits in TIME_WAIT,
+						// and the client cannot reuse the port while the
+						// old connection still answers.
+						return
+					}
 				}
 			}()
 		}
