@@ -302,9 +302,9 @@ func (l *eloop) lost(c *econn, err error, now time.Time) {
 		return
 	}
 	if l.rs.ending(l.ctx, now) {
-		if age := earliest(now, l.rs.rec.end).Sub(c.sent); age > 0 {
-			l.shard.addUnfinished(n, age)
-		}
+		// Sent, so counted, even in the instant the run ended: the target
+		// may have answered it.
+		l.shard.addUnfinished(n, max(earliest(now, l.rs.rec.end).Sub(c.sent), 0))
 		return
 	}
 	kind := kindOf(err, false)

@@ -28,6 +28,9 @@ type eloop struct {
 	family int
 	ep     int // epoll
 	wake   int // eventfd, written when the run's context ends
+	// wakeMu orders interrupt and close: an interrupt that came after the
+	// close would write into whatever file reused the eventfd's number.
+	wakeMu sync.Mutex
 	conns  []*econn
 	events []unix.EpollEvent
 	// queue holds the connections whose next round is sent once every
@@ -136,17 +139,26 @@ func newLoop(rs *runState, sa unix.Sockaddr, family int, s *shard) (*eloop, erro
 // beyond it go in more than one system call.
 const ringEntries = 256
 
-// interrupt wakes the loop from epoll_wait; it runs when the context ends.
+// interrupt wakes the loop from epoll_wait; it runs when the context ends,
+// and does nothing once the loop is closed.
 func (l *eloop) interrupt() {
-	one := [8]byte{1}
-	unix.Write(l.wake, one[:])
+	l.wakeMu.Lock()
+	defer l.wakeMu.Unlock()
+	if l.wake >= 0 {
+		one := [8]byte{1}
+		unix.Write(l.wake, one[:])
+	}
 }
 
 func (l *eloop) close() {
+	l.wakeMu.Lock()
+	defer l.wakeMu.Unlock()
 	unix.Close(l.ep)
 	unix.Close(l.wake)
+	l.ep, l.wake = -1, -1
 	if l.ring != nil {
 		l.ring.close()
+		l.ring = nil
 	}
 }
 

@@ -111,10 +111,8 @@ func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Dur
 		return
 	}
 	if !t.Before(r.end) {
-		// Due (or sent) age before the end, if at all.
-		if age := latency - t.Sub(r.end); age > 0 {
-			s.addUnfinished(1, age)
-		}
+		// Answered after the end: unfinished, due (or sent) age before it.
+		s.addUnfinished(1, max(latency-t.Sub(r.end), 0))
 		return
 	}
 	s.hist.Record(latency)

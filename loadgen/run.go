@@ -58,11 +58,12 @@ func (rs *runState) lostAt(ctx context.Context, s *shard, c *conn, err error, n 
 // not zero) only those due in the window, so that what was due there adds
 // up; in a closed loop those sent before the end, warm-up included.
 func (rs *runState) unfinishedAt(s *shard, n int, now, since, key time.Time) {
-	age := earliest(now, rs.rec.end).Sub(since)
-	if age <= 0 || (!key.IsZero() && !rs.rec.counts(key)) {
+	if !key.IsZero() && !rs.rec.counts(key) {
 		return
 	}
-	rs.rec.unfinished(s, n, age)
+	// Sent, so counted, even in the instant the run ended: the target may
+	// have answered it.
+	rs.rec.unfinished(s, n, max(earliest(now, rs.rec.end).Sub(since), 0))
 }
 
 // sleep waits d or until ctx ends.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -27,6 +28,10 @@ type Poller struct {
 	epfd, wakefd int
 	events       []unix.EpollEvent
 	wakebuf      [8]byte
+	// wakeMu orders Wake and Close: a Wake after the Close would write into
+	// whatever file reused the eventfd's number.
+	wakeMu sync.Mutex
+	closed bool
 }
 
 // New returns a poller; Close releases it.
@@ -50,6 +55,12 @@ func New() (*Poller, error) {
 
 // Close closes the epoll and eventfd descriptors.
 func (p *Poller) Close() error {
+	p.wakeMu.Lock()
+	defer p.wakeMu.Unlock()
+	if p.closed {
+		return nil
+	}
+	p.closed = true
 	return errors.Join(unix.Close(p.epfd), unix.Close(p.wakefd))
 }
 
@@ -77,8 +88,14 @@ func (p *Poller) ctl(op, fd int, events uint32) error {
 }
 
 // Wake makes a Wait in progress, or the next one, return at once. It is the
-// one method safe to call from any goroutine.
+// one method safe to call from any goroutine, even after Close (it then
+// does nothing).
 func (p *Poller) Wake() error {
+	p.wakeMu.Lock()
+	defer p.wakeMu.Unlock()
+	if p.closed {
+		return nil
+	}
 	one := [8]byte{1}
 	_, err := unix.Write(p.wakefd, one[:])
 	if err != nil && err != unix.EAGAIN { // EAGAIN: already woken

@@ -75,3 +75,19 @@ func TestAcceptFromListenerFD(t *testing.T) {
 		return true
 	}, 5*time.Second, time.Millisecond)
 }
+
+// A Wake after Close writes nothing, not into the file that reused the
+// eventfd's number: a pipe made right after the Close takes the two
+// numbers the poller freed.
+func TestWakeAfterCloseWritesNothing(t *testing.T) {
+	p, err := poller.New()
+	require.NoError(t, err)
+	require.NoError(t, p.Close())
+	var fds [2]int
+	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	require.NoError(t, p.Wake())
+	n, err := unix.Read(fds[0], make([]byte, 16))
+	assert.Equal(t, unix.EAGAIN, err, "read %d bytes", n)
+}
