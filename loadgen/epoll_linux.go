@@ -214,10 +214,8 @@ func (l *eloop) run(ctx context.Context) {
 func (l *eloop) readAll(now time.Time) time.Time {
 	l.now = now
 	for _, c := range l.readable {
-		if c.fd >= 0 && l.ring != nil {
+		if c.fd >= 0 {
 			l.prep(uringOpRecv, c, c.readSpace(), l.onRead)
-		} else if c.fd >= 0 {
-			l.now = l.read(c, l.now)
 		}
 	}
 	l.readable = l.readable[:0]
@@ -236,9 +234,7 @@ func (l *eloop) sendQueued() time.Time {
 	now := time.Now()
 	l.now = now
 	for _, c := range l.queue {
-		if l.ring == nil {
-			l.send(c, now)
-		} else if l.start(c, now) {
+		if l.start(c, now) {
 			l.prep(uringOpSend, c, c.out, l.onWrite)
 		}
 	}
@@ -262,12 +258,13 @@ func (l *eloop) writeDone(user uint64, res int32) {
 }
 
 // prep queues an operation on c's socket in the ring, first submitting
-// what is queued when the ring is full.
+// what is queued when the ring is full; without a ring it does the
+// operation at once, with a system call of its own.
 func (l *eloop) prep(op uint8, c *econn, b []byte, done func(uint64, int32)) {
-	if l.ring.space() == 0 {
+	if l.ring != nil && l.ring.space() == 0 {
 		l.submit(done)
 	}
-	if l.ring == nil { // failed just now
+	if l.ring == nil {
 		if op == uringOpRecv {
 			l.now = l.read(c, l.now)
 		} else {

@@ -61,7 +61,6 @@ const (
 	uringFeatSingleMmap = 1 << 0
 	uringEnterGetEvents = 1 << 0
 	uringOffSQRing      = 0
-	uringOffCQRing      = 0x8000000
 	uringOffSQEs        = 0x10000000
 	uringSetupSubmitAll = 1 << 7
 	uringSetupCoopTask  = 1 << 8

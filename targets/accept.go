@@ -58,9 +58,7 @@ func (a *App) ServeNetConn(ctx context.Context, c net.Conn, live *ConnSet) error
 	s.idle = idleReader(c)
 	err := s.serve(ctx) // not ServeConn: one frame less on a small stack
 	s.Give()
-	if _, refused := err.(*protocol.Error); refused {
-		Linger(c)
-	}
+	Linger(c, err)
 	live.Remove(c)
 	c.Close()
 	return err
@@ -72,14 +70,19 @@ const (
 	lingerBytes = 256 << 10
 )
 
-// Linger closes the sending side of c and reads what the client still sends,
-// for a short while, before the caller closes c. Closing a socket that has
-// unread input makes the kernel send a reset, which can destroy the error
-// answer before the client reads it; lingering lets the answer arrive.
+// Linger, when err is the refused request ServeConn answered (an
+// *protocol.Error), closes the sending side of c and reads what the client
+// still sends, for a short while, before the caller closes c; after any
+// other end it does nothing. Closing a socket that has unread input makes
+// the kernel send a reset, which can destroy the error answer before the
+// client reads it; lingering lets the answer arrive.
 func Linger(c interface {
 	io.Reader
 	Deadliner
-}) {
+}, err error) {
+	if _, refused := err.(*protocol.Error); !refused {
+		return
+	}
 	cw, ok := c.(interface{ CloseWrite() error })
 	if !ok || cw.CloseWrite() != nil {
 		return

@@ -50,13 +50,6 @@ func (s *ConnSet) Remove(c net.Conn) {
 // Wait waits until every connection added is removed.
 func (s *ConnSet) Wait() { s.served.Wait() }
 
-// Len is the number of connections in the set.
-func (s *ConnSet) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
-
 func (s *ConnSet) wake() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

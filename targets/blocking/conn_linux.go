@@ -14,7 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // Conn is a connected TCP socket in blocking mode.
@@ -170,9 +169,6 @@ func Serve(ctx context.Context, app *targets.App, c *Conn) error {
 	stop := context.AfterFunc(ctx, c.Wake)
 	defer stop()
 	err := app.ServeConn(ctx, c, Sleep)
-	var refused *protocol.Error
-	if errors.As(err, &refused) {
-		targets.Linger(c)
-	}
+	targets.Linger(c, err)
 	return err
 }

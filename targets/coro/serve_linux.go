@@ -6,7 +6,6 @@ import (
 
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/poller"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // handle is a connection's whole life, run inside its coroutine: the same
@@ -14,9 +13,7 @@ import (
 // Sleep yield to the loop whenever they would block.
 func handle(ctx context.Context, app *targets.App, c *conn) {
 	err := app.ServeConn(ctx, c, c.Sleep)
-	if _, refused := err.(*protocol.Error); refused {
-		targets.Linger(c)
-	}
+	targets.Linger(c, err)
 }
 
 // Serve implements targets.Server: one loop, on this goroutine's OS thread.
