@@ -42,8 +42,8 @@ bench: build
 ## fuzz: fuzz the request and response parsers (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
-	$(GO) test ./targets/protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
-	$(GO) test ./targets/protocol -run '^$$' -fuzz '^FuzzParseResponse$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseResponse$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean

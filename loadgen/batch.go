@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // runBatch opens cfg.batch connections, then sends one request on each at

@@ -4,8 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/corobench/corobench/targets/protocol"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/protocol"
+	"github.com/corobench/corobench/work"
 )
 
 // check returns the error kind of a wrong answer to req, or "".

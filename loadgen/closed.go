@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // reconnectPause keeps a connection whose target refuses it from spinning;

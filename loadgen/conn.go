@@ -5,7 +5,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // conn is one client connection and the bytes it has received but not yet

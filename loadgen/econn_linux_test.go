@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // The epoll engine's hot path (an answer read, parsed, checked and

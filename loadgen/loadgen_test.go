@@ -12,7 +12,7 @@ import (
 
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
@@ -28,7 +28,7 @@ func engineName(e loadgen.Engine) string {
 }
 
 func serveGoroutine(t *testing.T) string {
-	return conformance.Serve(t, goroutine.New(targets.Config{App: conformance.App("goroutine")}))
+	return conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
 }
 
 func TestRunCountsAnswers(t *testing.T) {

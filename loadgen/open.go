@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // job is one open-loop request: what to send and when it was due.

@@ -19,7 +19,7 @@ import (
 
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		go func() { io.Copy(io.Discard, os.Stdin); cancel() }() // ends with its parent
-		_ = goroutine.New(targets.Config{App: conformance.App("goroutine")}).Serve(ctx, ln)
+		_ = goroutine.New(targets.Config{App: conformancetest.App("goroutine")}).Serve(ctx, ln)
 		return
 	}
 	os.Exit(m.Run())

@@ -6,7 +6,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // Backoff after a failed accept (out of file descriptors, say): it doubles

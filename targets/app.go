@@ -5,8 +5,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/protocol"
+	"github.com/corobench/corobench/work"
 )
 
 // Default bounds on a connection's time, which every model enforces.

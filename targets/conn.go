@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // Buffer sizes of a connection: reads start in a small pooled buffer that

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // serveOne serves one end of a pipe with app and returns the other end and

@@ -19,9 +19,9 @@ import (
 	"github.com/panjf2000/gnet/v2/pkg/logging"
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/protocol"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/work"
 )
 
 type server struct {

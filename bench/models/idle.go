@@ -6,7 +6,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 // idleResult is the memory a target holds per idle connection.

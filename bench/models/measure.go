@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
 )
 
 type key struct{ target, workload string }
@@ -42,9 +42,9 @@ func (s sample) String() string {
 }
 
 // start runs a target pinned to the target CPU and waits for its ready line.
-func (b *bench) start(t target) (*scenarios.Target, error) {
+func (b *bench) start(t target) (*harness.Target, error) {
 	argv := append([]string{"taskset", "-c", b.targetCPU}, t.argv...)
-	return scenarios.Start(context.Background(), argv, 10*time.Second)
+	return harness.Start(context.Background(), argv, 10*time.Second)
 }
 
 // measure runs one target on one workload: warm-up, then the measured

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/protocol"
 )
 
 func main() {

@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/reports/compare"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/work"
 )
 
 // abCmd runs two builds of the targets through scenarios, interleaved
@@ -71,11 +71,11 @@ func abCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
 	ab := &abRun{
-		runners: [2]*scenarios.Runner{
+		runners: [2]*harness.Runner{
 			compare.A: {Binary: *a, Rate: work.Rate(*rate)},
 			compare.B: {Binary: *b, Rate: work.Rate(*rate)},
 		},
-		scenario: map[compare.Key]*scenarios.Scenario{},
+		scenario: map[compare.Key]*harness.Scenario{},
 		runs:     map[compare.Key][][2]*results.Run{},
 		log:      stderr,
 	}
@@ -131,8 +131,8 @@ func abCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // abRun holds an A/B's runners and the runs so far: runs[key][pair][side].
 type abRun struct {
-	runners  [2]*scenarios.Runner
-	scenario map[compare.Key]*scenarios.Scenario
+	runners  [2]*harness.Runner
+	scenario map[compare.Key]*harness.Scenario
 	runs     map[compare.Key][][2]*results.Run
 	total    int // pairs planned, for the progress lines
 	log      io.Writer
@@ -155,12 +155,12 @@ func (ab *abRun) do(ctx context.Context, steps []compare.Step) {
 }
 
 // runOnce runs one target of s once, through the scenario runner.
-func runOnce(ctx context.Context, r *scenarios.Runner, s *scenarios.Scenario, target string) results.Run {
+func runOnce(ctx context.Context, r *harness.Runner, s *harness.Scenario, target string) results.Run {
 	one := *s
 	one.Targets = nil
 	for _, t := range s.Targets {
 		if t.Name == target {
-			one.Targets = []scenarios.TargetSpec{t}
+			one.Targets = []harness.TargetSpec{t}
 		}
 	}
 	one.Repetitions = 1
@@ -198,7 +198,7 @@ func (ab *abRun) sets(keys []compare.Key) []compare.PairSet {
 
 // write saves each side's runs as a results file, a.json and b.json, which
 // compare and report read like any other.
-func (ab *abRun) write(dir string, suite []*scenarios.Scenario, rate float64, started time.Time) error {
+func (ab *abRun) write(dir string, suite []*harness.Scenario, rate float64, started time.Time) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("ab: %w", err)
 	}
@@ -226,11 +226,11 @@ func (ab *abRun) write(dir string, suite []*scenarios.Scenario, rate float64, st
 
 // loadScenarios reads every file first, so that a typo in the last one does
 // not cost the time of running the others; it reports every bad file.
-func loadScenarios(paths []string) ([]*scenarios.Scenario, error) {
-	var suite []*scenarios.Scenario
+func loadScenarios(paths []string) ([]*harness.Scenario, error) {
+	var suite []*harness.Scenario
 	var errs []error
 	for _, path := range paths {
-		s, err := scenarios.LoadFile(path)
+		s, err := harness.LoadFile(path)
 		if err != nil {
 			errs = append(errs, err)
 			continue

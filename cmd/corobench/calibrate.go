@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/work"
 )
 
 func calibrateCmd(args []string, stdout, stderr io.Writer) error {

@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
-	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/prefork"
-	"github.com/corobench/corobench/targets/process"
-	"github.com/corobench/corobench/targets/spawn"
+	"github.com/corobench/corobench/targets/child"
 )
 
 // childCommand is the hidden subcommand a multi-process model re-executes
-// this binary with (see package spawn): `corobench child ROLE FLAGS`, with
+// this binary with (see package child): `corobench child ROLE FLAGS`, with
 // its socket on file descriptor 3.
 const childCommand = "child"
 
@@ -26,14 +24,9 @@ func selfArgs() ([]string, error) {
 }
 
 func childCmd(ctx context.Context, args []string) error {
-	role, app, err := spawn.Parse(args)
-	if err != nil {
+	err := child.Run(ctx, args) // main handles SIGTERM already
+	if errors.Is(err, child.ErrUsage) {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	spawn.Ready() // main handles SIGTERM already
-	serve := map[spawn.Role]func(context.Context, *targets.App, *os.File) error{
-		spawn.Conn:   process.ServeChild,
-		spawn.Worker: prefork.ServeWorker,
-	}[role]
-	return serve(ctx, app, spawn.Socket())
+	return err
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/loadgen"
-	"github.com/corobench/corobench/scenarios"
 )
 
 // The models that multiplex connections hold 10,000 busy connections at once
@@ -61,7 +61,7 @@ func TestCapsHoldUnderFlood(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.model, func(t *testing.T) {
 			t.Parallel()
-			tgt, err := scenarios.Start(context.Background(), []string{binary, "serve", "-model", tt.model,
+			tgt, err := harness.Start(context.Background(), []string{binary, "serve", "-model", tt.model,
 				"-cpu-rate", "500", "-max-conns", itoa(tt.cap)}, 10*time.Second)
 			require.NoError(t, err)
 			t.Cleanup(func() { tgt.Kill() })

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/corobench/corobench/internal/proctest"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 )
 
 // Every model survives the bad-input suite and leaks nothing: after a first
@@ -23,9 +23,9 @@ func TestEveryModelSurvivesHostileInput(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)
 			pid := tgt.Ready.PID
-			conformance.RunHostile(t, tgt.Ready.Addr, name)
+			conformancetest.RunHostile(t, tgt.Ready.Addr, name)
 			before := settle(pid, nil)
-			conformance.RunHostile(t, tgt.Ready.Addr, name)
+			conformancetest.RunHostile(t, tgt.Ready.Addr, name)
 			after := settle(pid, &before)
 			assert.Equal(t, before.fds, after.fds, "open fds after a second round")
 			assert.Equal(t, before.children, after.children, "child processes after a second round")

@@ -13,13 +13,13 @@ import (
 
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
 func TestLoadBenchJSONAndMerge(t *testing.T) {
 	t.Parallel()
-	addr := conformance.Serve(t, goroutine.New(targets.Config{App: conformance.App("goroutine")}))
+	addr := conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
 	dir := t.TempDir()
 	var files []string
 	for _, args := range [][]string{

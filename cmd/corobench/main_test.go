@@ -16,10 +16,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 )
 
 // binary is corobench built once for the tests that run it as a process, as
@@ -46,9 +46,9 @@ func TestMain(m *testing.M) {
 }
 
 // startModel runs `corobench serve -model NAME` and stops it when the test ends.
-func startModel(t *testing.T, name string) *scenarios.Target {
+func startModel(t *testing.T, name string) *harness.Target {
 	t.Helper()
-	tgt, err := scenarios.Start(context.Background(), []string{binary, "serve", "-model", name, "-cpu-rate", "500"}, 10*time.Second)
+	tgt, err := harness.Start(context.Background(), []string{binary, "serve", "-model", name, "-cpu-rate", "500"}, 10*time.Second)
 	require.NoError(t, err)
 	t.Cleanup(func() { tgt.Kill() })
 	return tgt
@@ -62,7 +62,7 @@ func TestEveryModelConforms(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)
 			assert.Equal(t, name, tgt.Ready.Model)
-			conformance.Run(t, tgt.Ready.Addr, name)
+			conformancetest.Run(t, tgt.Ready.Addr, name)
 			assert.NoError(t, tgt.Stop(5*time.Second), "clean exit on SIGTERM")
 		})
 	}

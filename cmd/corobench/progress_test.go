@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
 )
 
 func TestCutRunes(t *testing.T) {
@@ -82,11 +82,11 @@ func TestNewLiveLineNotATerminal(t *testing.T) {
 	assert.Nil(t, newLiveLine(&bytes.Buffer{}))
 }
 
-func suiteOf(t *testing.T) []*scenarios.Scenario {
+func suiteOf(t *testing.T) []*harness.Scenario {
 	t.Helper()
-	s, err := scenarios.Parse("s.yaml", []byte("name: s\ntargets: [loop, goroutine]\nload: {duration: 1s}\nrequests: [{path: /health}]\n"))
+	s, err := harness.Parse("s.yaml", []byte("name: s\ntargets: [loop, goroutine]\nload: {duration: 1s}\nrequests: [{path: /health}]\n"))
 	require.NoError(t, err)
-	return []*scenarios.Scenario{s}
+	return []*harness.Scenario{s}
 }
 
 func TestSuiteProgressPlain(t *testing.T) {

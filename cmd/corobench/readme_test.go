@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
@@ -23,7 +23,7 @@ func TestREADMELoadExamples(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
-	addr := conformance.Serve(t, goroutine.New(targets.Config{App: conformance.App("goroutine")}))
+	addr := conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
 	shorten := strings.NewReplacer(
 		"127.0.0.1:8080", addr,
 		"-d 10s", "-d 200ms", "-d 30s", "-d 200ms", "-warmup 2s", "-warmup 50ms",

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/work"
 )
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,10 +36,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	// Read every file first: a typo in the last one should not cost the
 	// time of running the others.
-	var suite []*scenarios.Scenario
+	var suite []*harness.Scenario
 	var errs []error
 	for _, path := range fs.Args() {
-		s, err := scenarios.LoadFile(path)
+		s, err := harness.LoadFile(path)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -70,7 +70,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	f.Env.CPURate = *rate
 	f.Env.Pinning = defaultPinning
 	prog := newProgress(stderr, suite)
-	runner := &scenarios.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog}
+	runner := &harness.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog}
 	resultsPath := filepath.Join(*outDir, "results.json")
 	for _, s := range suite {
 		f.Scenarios = append(f.Scenarios, runner.Run(ctx, s))
@@ -101,7 +101,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // onlyTargets keeps the named targets of each scenario, and the scenarios
 // that keep any. Every name must be a target of some scenario.
-func onlyTargets(suite []*scenarios.Scenario, names []string, stderr io.Writer) ([]*scenarios.Scenario, error) {
+func onlyTargets(suite []*harness.Scenario, names []string, stderr io.Writer) ([]*harness.Scenario, error) {
 	known := map[string]bool{}
 	for _, s := range suite {
 		for _, t := range s.Targets {
@@ -137,7 +137,7 @@ func failures(f *results.File) error {
 	for _, s := range f.Scenarios {
 		for _, r := range s.Runs {
 			runs++
-			if r.Error != "" && !strings.HasPrefix(r.Error, scenarios.SkippedPrefix) {
+			if r.Error != "" && !strings.HasPrefix(r.Error, harness.SkippedPrefix) {
 				failed = append(failed, fmt.Sprintf("%s / %s / rep %d: %s", s.Name, r.Target, r.Rep, r.Error))
 			}
 		}

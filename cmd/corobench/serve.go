@@ -10,10 +10,10 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/affinity"
-	"github.com/corobench/corobench/scenarios"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/work"
 )
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -76,7 +76,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	ready, _ := json.Marshal(scenarios.Ready{
+	ready, _ := json.Marshal(harness.Ready{
 		Model: *name, Addr: ln.Addr().String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 	})
 	fmt.Fprintf(stdout, "%s\n", ready)

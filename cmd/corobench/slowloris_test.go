@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 )
 
 // With 1,000 connections trickling a header byte a second, the models that
@@ -35,7 +35,7 @@ func TestSlowloris(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
 			done := make(chan int)
-			go func() { done <- conformance.Slowloris(ctx, tgt.Ready.Addr, 1000, time.Second) }()
+			go func() { done <- conformancetest.Slowloris(ctx, tgt.Ready.Addr, 1000, time.Second) }()
 			time.Sleep(1500 * time.Millisecond) // let the slow connections take their places
 			// Generous, for a loaded machine; a starving model's client sits
 			// in the backlog behind 1,000 slow ones that the request timeout

@@ -8,8 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
 )
 
 // smokeIO is the smoke's scenario: 20 connections, each request waits
@@ -38,9 +38,9 @@ func TestSmoke(t *testing.T) {
 	if os.Getenv("COROBENCH_SMOKE") != "1" {
 		t.Skip("set COROBENCH_SMOKE=1 to run the smoke suite")
 	}
-	s, err := scenarios.Parse("smoke-io.yaml", []byte(smokeIO))
+	s, err := harness.Parse("smoke-io.yaml", []byte(smokeIO))
 	require.NoError(t, err)
-	r := &scenarios.Runner{Binary: binary, Rate: 500}
+	r := &harness.Runner{Binary: binary, Rate: 500}
 	out := r.Run(context.Background(), s)
 
 	byTarget := map[string][]results.Run{}

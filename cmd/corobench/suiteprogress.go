@@ -5,8 +5,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/results"
-	"github.com/corobench/corobench/scenarios"
 )
 
 // progress shows where a suite is: a live line with a bar on a terminal, a
@@ -25,7 +25,7 @@ type progress struct {
 	scenario string
 }
 
-func newProgress(w io.Writer, suite []*scenarios.Scenario) *progress {
+func newProgress(w io.Writer, suite []*harness.Scenario) *progress {
 	p := &progress{w: w, line: newLiveLine(w), estimate: map[string]time.Duration{}, start: time.Now()}
 	for _, s := range suite {
 		p.estimate[s.Name] = s.Estimate()
@@ -35,7 +35,7 @@ func newProgress(w io.Writer, suite []*scenarios.Scenario) *progress {
 	return p
 }
 
-// Begin implements scenarios.Progress.
+// Begin implements harness.Progress.
 func (p *progress) Begin(scenario, target string, rep, reps int) {
 	p.scenario = scenario
 	elapsed := time.Since(p.start)
@@ -53,7 +53,7 @@ func (p *progress) Begin(scenario, target string, rep, reps int) {
 	fmt.Fprintf(p.w, "[%d/%d] %s\n", p.done+1, p.total, line)
 }
 
-// End implements scenarios.Progress.
+// End implements harness.Progress.
 func (p *progress) End(run results.Run) {
 	p.done++
 	est := p.estimate[p.scenario]
@@ -61,11 +61,11 @@ func (p *progress) End(run results.Run) {
 	p.spent += est
 	if p.line != nil {
 		p.line.clear()
-		fmt.Fprintln(p.w, scenarios.RunLine(p.scenario, run))
+		fmt.Fprintln(p.w, harness.RunLine(p.scenario, run))
 		p.line.show(suiteLine(p.done, p.total, p.desc))
 		return
 	}
-	fmt.Fprintln(p.w, "  ", scenarios.RunLine(p.scenario, run))
+	fmt.Fprintln(p.w, "  ", harness.RunLine(p.scenario, run))
 }
 
 // finish clears the live line.

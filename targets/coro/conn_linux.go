@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/poller"
 )
 
 // waitFor is what a coroutine yielded for.

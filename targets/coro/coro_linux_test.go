@@ -7,24 +7,24 @@ import (
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
-	"github.com/corobench/corobench/targets/fidelity"
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/fidelitytest"
 )
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	srv := New(targets.Config{App: conformance.App("coro")})
-	conformance.Run(t, conformance.Serve(t, srv), "coro")
+	srv := New(targets.Config{App: conformancetest.App("coro")})
+	conformancetest.Run(t, conformancetest.Serve(t, srv), "coro")
 }
 
 // newWatched returns a server whose coroutines are watched: each read tells
 // which OS thread the coroutine runs on, and whether it is the loop's.
-func newWatched() (*Server, *fidelity.Threads, *atomic.Int64) {
-	threads := fidelity.NewThreads()
+func newWatched() (*Server, *fidelitytest.Threads, *atomic.Int64) {
+	threads := fidelitytest.NewThreads()
 	var offLoop atomic.Int64
-	srv := New(targets.Config{App: conformance.App("coro")})
+	srv := New(targets.Config{App: conformancetest.App("coro")})
 	srv.onRead = func(loopTID int, b []byte) {
 		tid := unix.Gettid()
 		if tid != loopTID {
@@ -42,7 +42,7 @@ func newWatched() (*Server, *fidelity.Threads, *atomic.Int64) {
 // coroutine running on the loop's own OS thread.
 func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	srv, threads, offLoop := newWatched()
-	fidelity.WaitsOverlap(t, conformance.Serve(t, srv))
+	fidelitytest.WaitsOverlap(t, conformancetest.Serve(t, srv))
 	threads.AssertOne(t)
 	assert.Zero(t, offLoop.Load(), "reads made by a coroutine off the loop's thread")
 }
@@ -50,17 +50,17 @@ func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asse
 // CPU work runs inside the coroutine and stalls the loop, as in gevent.
 func TestCPUWorkStallsTheLoop(t *testing.T) { // not parallel: timing is asserted
 	srv, threads, offLoop := newWatched()
-	fidelity.CPUStalls(t, conformance.Serve(t, srv), threads)
+	fidelitytest.CPUStalls(t, conformancetest.Serve(t, srv), threads)
 	assert.Zero(t, offLoop.Load(), "reads made by a coroutine off the loop's thread")
 }
 
 func TestTimeouts(t *testing.T) {
 	t.Parallel()
-	srv := New(targets.Config{App: fidelity.App("coro")})
-	fidelity.Timeouts(t, conformance.Serve(t, srv))
+	srv := New(targets.Config{App: fidelitytest.App("coro")})
+	fidelitytest.Timeouts(t, conformancetest.Serve(t, srv))
 }
 
 func TestShutdownFinishesInFlight(t *testing.T) {
 	t.Parallel()
-	fidelity.Shutdown(t, New(targets.Config{App: conformance.App("coro")}))
+	fidelitytest.Shutdown(t, New(targets.Config{App: conformancetest.App("coro")}))
 }

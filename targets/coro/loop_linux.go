@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/poller"
 )
 
 // Back-off of a loop that cannot accept (out of descriptors).

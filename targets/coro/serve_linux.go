@@ -4,8 +4,8 @@ import (
 	"context"
 	"net"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/poller"
 )
 
 // handle is a connection's whole life, run inside its coroutine: the same

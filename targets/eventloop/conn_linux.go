@@ -5,8 +5,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/corobench/corobench/targets/poller"
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/internal/poller"
+	"github.com/corobench/corobench/protocol"
 )
 
 // Bounds of a gentle close after an error answer, as targets.Linger.

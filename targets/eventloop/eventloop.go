@@ -12,8 +12,8 @@
 package eventloop
 
 import (
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // Server runs one event loop on one OS thread.

@@ -5,23 +5,23 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
-	"github.com/corobench/corobench/targets/fidelity"
-	"github.com/corobench/corobench/targets/protocol"
+	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/fidelitytest"
 )
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	srv := New(targets.Config{App: conformance.App("eventloop")})
-	conformance.Run(t, conformance.Serve(t, srv), "eventloop")
+	srv := New(targets.Config{App: conformancetest.App("eventloop")})
+	conformancetest.Run(t, conformancetest.Serve(t, srv), "eventloop")
 }
 
 // newWatched returns a server whose requests are watched: each one tells
 // which OS thread answered it.
-func newWatched(t *testing.T) (*Server, *fidelity.Threads) {
-	threads := fidelity.NewThreads()
-	srv := New(targets.Config{App: conformance.App("eventloop")})
+func newWatched(t *testing.T) (*Server, *fidelitytest.Threads) {
+	threads := fidelitytest.NewThreads()
+	srv := New(targets.Config{App: conformancetest.App("eventloop")})
 	srv.onRequest = func(req *protocol.Request) { threads.Saw(unix.Gettid(), req) }
 	return srv, threads
 }
@@ -30,7 +30,7 @@ func newWatched(t *testing.T) (*Server, *fidelity.Threads) {
 // two waits, and one OS thread answers them all.
 func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(t)
-	fidelity.WaitsOverlap(t, conformance.Serve(t, srv))
+	fidelitytest.WaitsOverlap(t, conformancetest.Serve(t, srv))
 	threads.AssertOne(t)
 }
 
@@ -38,16 +38,16 @@ func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asse
 // connection waits for it.
 func TestCPUWorkStallsTheLoop(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(t)
-	fidelity.CPUStalls(t, conformance.Serve(t, srv), threads)
+	fidelitytest.CPUStalls(t, conformancetest.Serve(t, srv), threads)
 }
 
 func TestTimeouts(t *testing.T) {
 	t.Parallel()
-	srv := New(targets.Config{App: fidelity.App("eventloop")})
-	fidelity.Timeouts(t, conformance.Serve(t, srv))
+	srv := New(targets.Config{App: fidelitytest.App("eventloop")})
+	fidelitytest.Timeouts(t, conformancetest.Serve(t, srv))
 }
 
 func TestShutdownFinishesInFlight(t *testing.T) {
 	t.Parallel()
-	fidelity.Shutdown(t, New(targets.Config{App: conformance.App("eventloop")}))
+	fidelitytest.Shutdown(t, New(targets.Config{App: conformancetest.App("eventloop")}))
 }

@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/eventloop"
 )
 
 // The bad-input suite in this process, so that the race detector and the
 // goroutine-leak check see the model's own code under it.
 func TestHostileInput(t *testing.T) {
-	srv := eventloop.New(targets.Config{App: conformance.App("eventloop")})
-	conformance.RunHostile(t, conformance.Serve(t, srv), "eventloop")
+	srv := eventloop.New(targets.Config{App: conformancetest.App("eventloop")})
+	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "eventloop")
 }

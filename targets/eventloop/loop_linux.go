@@ -9,9 +9,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/internal/poller"
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/poller"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // Sizes of a loop's buffers. Reads land in the loop's one read buffer and

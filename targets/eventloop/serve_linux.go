@@ -4,8 +4,8 @@ import (
 	"context"
 	"net"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/poller"
 )
 
 // Serve implements targets.Server: one loop, on this goroutine's OS thread,

@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets/external"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // inputs are requests, good and bad, on which a peer must agree with
-// targets/protocol: the cases of its own tests, and more.
+// protocol: the cases of its own tests, and more.
 var inputs = []string{
 	"GET /health HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET /cpu?us=250 HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -92,7 +92,7 @@ var inputs = []string{
 }
 
 // nodeDeviations are the inputs on which Node's http parser (llhttp) and
-// targets/protocol disagree in a way the peer cannot correct: what Node
+// protocol disagree in a way the peer cannot correct: what Node
 // answers, and why. docs/peers.md lists them.
 var nodeDeviations = map[string]struct {
 	status int
@@ -103,7 +103,7 @@ var nodeDeviations = map[string]struct {
 		"llhttp refuses a repeated Content-Length even when the values agree"},
 }
 
-// goAnswer is the status targets/protocol gives a whole input (200 when it
+// goAnswer is the status protocol gives a whole input (200 when it
 // parses), and whether the input is whole.
 func goAnswer(in string) (status int, whole bool) {
 	var req protocol.Request
@@ -114,7 +114,7 @@ func goAnswer(in string) (status int, whole bool) {
 	return 200, n > 0
 }
 
-// goParse describes what targets/protocol makes of in, in the form the
+// goParse describes what protocol makes of in, in the form the
 // Python snippet of TestPythonParserMatchesGo prints.
 func goParse(in []byte) string {
 	var req protocol.Request

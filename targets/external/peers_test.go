@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/corobench/corobench/scenarios"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/harness"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/external"
 )
 
@@ -39,13 +39,13 @@ func installed(t *testing.T) []external.Peer {
 
 // start runs p on a free port, as the harness would, and stops it when the
 // test ends, checking that SIGTERM makes it exit cleanly.
-func start(t *testing.T, p external.Peer, args ...string) *scenarios.Target {
+func start(t *testing.T, p external.Peer, args ...string) *harness.Target {
 	t.Helper()
 	argv := append(p.Command(root, "0"), args...)
-	tgt, err := scenarios.Start(context.Background(), argv, startupTimeout)
+	tgt, err := harness.Start(context.Background(), argv, startupTimeout)
 	require.NoError(t, err)
 	t.Cleanup(func() {
-		assert.NoError(t, tgt.Stop(scenarios.DefaultStopTimeout), "%s on SIGTERM", p.Name)
+		assert.NoError(t, tgt.Stop(harness.DefaultStopTimeout), "%s on SIGTERM", p.Name)
 	})
 	return tgt
 }
@@ -58,7 +58,7 @@ func TestPeersConform(t *testing.T) {
 			t.Parallel()
 			tgt := start(t, p)
 			assert.Equal(t, p.Name, tgt.Ready.Model)
-			conformance.Run(t, tgt.Ready.Addr, p.Name)
+			conformancetest.Run(t, tgt.Ready.Addr, p.Name)
 		})
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/targets/external"
-	"github.com/corobench/corobench/targets/work"
+	"github.com/corobench/corobench/work"
 )
 
 // snippet runs a few lines of a peer's language, with the peer's modules

@@ -4,16 +4,16 @@ import (
 	"testing"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
 )
 
 func TestConformance(t *testing.T) {
-	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
-	conformance.Run(t, conformance.Serve(t, srv), "goroutine")
+	srv := goroutine.New(targets.Config{App: conformancetest.App("goroutine")})
+	conformancetest.Run(t, conformancetest.Serve(t, srv), "goroutine")
 }
 
 func TestHostileInput(t *testing.T) {
-	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
-	conformance.RunHostile(t, conformance.Serve(t, srv), "goroutine")
+	srv := goroutine.New(targets.Config{App: conformancetest.App("goroutine")})
+	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "goroutine")
 }

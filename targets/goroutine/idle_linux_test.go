@@ -15,10 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // TestIdleConnectionCost checks what an idle connection keeps in the
@@ -27,8 +27,8 @@ import (
 // path is kept shallow enough not to outgrow.
 func TestIdleConnectionCost(t *testing.T) {
 	const conns = 1000
-	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
-	addr, err := net.ResolveTCPAddr("tcp", conformance.Serve(t, srv))
+	srv := goroutine.New(targets.Config{App: conformancetest.App("goroutine")})
+	addr, err := net.ResolveTCPAddr("tcp", conformancetest.Serve(t, srv))
 	require.NoError(t, err)
 	port := addr.Port
 	paths := []string{"/health", "/cpu?us=10", "/echo?size=64", "/io?ms=1", "/mix?us=5&ms=1", "/stats"}
@@ -61,8 +61,8 @@ func TestIdleConnectionCost(t *testing.T) {
 // TestNoAllocationsPerRequest checks that serving a request on an open
 // connection allocates nothing: no garbage for the GC, whatever the load.
 func TestNoAllocationsPerRequest(t *testing.T) {
-	srv := goroutine.New(targets.Config{App: conformance.App("goroutine")})
-	addr, err := net.ResolveTCPAddr("tcp", conformance.Serve(t, srv))
+	srv := goroutine.New(targets.Config{App: conformancetest.App("goroutine")})
+	addr, err := net.ResolveTCPAddr("tcp", conformancetest.Serve(t, srv))
 	require.NoError(t, err)
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	require.NoError(t, err)

@@ -10,20 +10,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/loop"
 )
 
 func TestConformance(t *testing.T) {
-	srv := loop.New(targets.Config{App: conformance.App("loop")})
-	conformance.Run(t, conformance.Serve(t, srv), "loop")
+	srv := loop.New(targets.Config{App: conformancetest.App("loop")})
+	conformancetest.Run(t, conformancetest.Serve(t, srv), "loop")
 }
 
 // Two clients that each wait 200 ms are served one after the other: the loop
 // server does one thing at a time.
 func TestServesOneConnectionAtATime(t *testing.T) {
-	srv := loop.New(targets.Config{App: conformance.App("loop")})
-	addr := conformance.Serve(t, srv)
+	srv := loop.New(targets.Config{App: conformancetest.App("loop")})
+	addr := conformancetest.Serve(t, srv)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range 2 {
@@ -42,6 +42,6 @@ func TestServesOneConnectionAtATime(t *testing.T) {
 }
 
 func TestHostileInput(t *testing.T) {
-	srv := loop.New(targets.Config{App: conformance.App("loop")})
-	conformance.RunHostile(t, conformance.Serve(t, srv), "loop")
+	srv := loop.New(targets.Config{App: conformancetest.App("loop")})
+	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "loop")
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/spawn"
+	"github.com/corobench/corobench/targets/internal/spawn"
 )
 
 // Pauses before a dead worker is replaced: a worker that keeps dying young

@@ -11,9 +11,9 @@ import (
 
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/internal/spawn/spawntest"
 	"github.com/corobench/corobench/targets/prefork"
-	"github.com/corobench/corobench/targets/spawn/spawntest"
 )
 
 func TestMain(m *testing.M) {
@@ -22,15 +22,15 @@ func TestMain(m *testing.M) {
 }
 
 func newServer(workers int) *prefork.Server {
-	return prefork.New(targets.Config{App: conformance.App("prefork"), Workers: workers, Self: spawntest.Self()})
+	return prefork.New(targets.Config{App: conformancetest.App("prefork"), Workers: workers, Self: spawntest.Self()})
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Serve(t, newServer(2)), "prefork")
+	conformancetest.Run(t, conformancetest.Serve(t, newServer(2)), "prefork")
 }
 
 func TestShutdown(t *testing.T) {
-	conformance.CheckShutdown(t, newServer(2))
+	conformancetest.CheckShutdown(t, newServer(2))
 	assert.Empty(t, children(t), "workers left after Serve returned")
 }
 
@@ -38,8 +38,8 @@ func TestShutdown(t *testing.T) {
 // goes on answering.
 func TestDeadWorkerIsReplaced(t *testing.T) {
 	const workers = 3
-	addr := conformance.Serve(t, newServer(workers))
-	conformance.Dial(t, addr).Close()
+	addr := conformancetest.Serve(t, newServer(workers))
+	conformancetest.Dial(t, addr).Close()
 	require.Eventually(t, func() bool { return len(children(t)) == workers }, 10*time.Second, 10*time.Millisecond)
 	first := children(t)
 	require.NoError(t, syscall.Kill(first[0].PID, syscall.SIGKILL))
@@ -48,19 +48,19 @@ func TestDeadWorkerIsReplaced(t *testing.T) {
 		return len(kids) == workers && !contains(kids, first[0].PID)
 	}, 10*time.Second, 10*time.Millisecond, "a new worker in place of %d", first[0].PID)
 	for range workers {
-		conformance.Dial(t, addr).Close()
+		conformancetest.Dial(t, addr).Close()
 	}
 }
 
 // Each worker serves one connection at a time: with every worker holding
 // one, the next waits.
 func TestWorkersAreSequential(t *testing.T) {
-	addr := conformance.Serve(t, newServer(1))
-	first := conformance.Dial(t, addr)
+	addr := conformancetest.Serve(t, newServer(1))
+	first := conformancetest.Dial(t, addr)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		conformance.Dial(t, addr).Close()
+		conformancetest.Dial(t, addr).Close()
 	}()
 	select {
 	case <-done:

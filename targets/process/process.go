@@ -17,7 +17,7 @@ import (
 	"os"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/blocking"
+	"github.com/corobench/corobench/targets/internal/blocking"
 )
 
 // DefaultMaxChildren caps live children when Config.MaxConns is zero.

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/spawn"
+	"github.com/corobench/corobench/targets/internal/spawn"
 )
 
 // Serve implements targets.Server.

@@ -10,9 +10,9 @@ import (
 
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/internal/spawn/spawntest"
 	"github.com/corobench/corobench/targets/process"
-	"github.com/corobench/corobench/targets/spawn/spawntest"
 )
 
 func TestMain(m *testing.M) {
@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 }
 
 func newServer(maxConns int) *process.Server {
-	return process.New(targets.Config{App: conformance.App("process"), MaxConns: maxConns, Self: spawntest.Self()})
+	return process.New(targets.Config{App: conformancetest.App("process"), MaxConns: maxConns, Self: spawntest.Self()})
 }
 
 // The conformance suite runs against the process model in cmd/corobench,
@@ -29,7 +29,7 @@ func newServer(maxConns int) *process.Server {
 // binary takes most of a second to start.
 
 func TestShutdown(t *testing.T) {
-	conformance.CheckShutdown(t, newServer(0))
+	conformancetest.CheckShutdown(t, newServer(0))
 	assert.Empty(t, children(t), "children left after Serve returned")
 }
 
@@ -37,10 +37,10 @@ func TestShutdown(t *testing.T) {
 // they close; every one is reaped, none is left a zombie.
 func TestProcessPerConnection(t *testing.T) {
 	const conns = 8
-	addr := conformance.Serve(t, newServer(0))
+	addr := conformancetest.Serve(t, newServer(0))
 	var open []interface{ Close() error }
 	for range conns {
-		open = append(open, conformance.Dial(t, addr))
+		open = append(open, conformancetest.Dial(t, addr))
 	}
 	assert.Len(t, children(t), conns, "a child per open connection")
 	for _, c := range open {
@@ -53,12 +53,12 @@ func TestProcessPerConnection(t *testing.T) {
 // Connections beyond the cap wait in the backlog, and are served as
 // children end.
 func TestCapOnChildren(t *testing.T) {
-	addr := conformance.Serve(t, newServer(2))
-	a, b := conformance.Dial(t, addr), conformance.Dial(t, addr)
+	addr := conformancetest.Serve(t, newServer(2))
+	a, b := conformancetest.Dial(t, addr), conformancetest.Dial(t, addr)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		conformance.Dial(t, addr).Close()
+		conformancetest.Dial(t, addr).Close()
 	}()
 	select {
 	case <-done:

@@ -19,8 +19,8 @@ package reactors
 import (
 	"runtime"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/protocol"
 )
 
 // Server runs one event loop per core.

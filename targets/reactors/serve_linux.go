@@ -7,9 +7,9 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/eventloop"
-	"github.com/corobench/corobench/targets/poller"
 )
 
 // Serve implements targets.Server: each loop runs on its own OS thread; the

@@ -18,7 +18,7 @@ package thread
 
 import (
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/blocking"
+	"github.com/corobench/corobench/targets/internal/blocking"
 )
 
 // DefaultMaxThreads caps the live connection threads when Config.MaxConns is

@@ -11,24 +11,24 @@ import (
 
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/thread"
 )
 
 func TestConformance(t *testing.T) {
-	srv := thread.New(targets.Config{App: conformance.App("thread")})
-	conformance.Run(t, conformance.Serve(t, srv), "thread")
+	srv := thread.New(targets.Config{App: conformancetest.App("thread")})
+	conformancetest.Run(t, conformancetest.Serve(t, srv), "thread")
 }
 
 // The process's OS threads rise with open connections and fall back once
 // they close: a thread per connection, destroyed with it.
 func TestThreadPerConnection(t *testing.T) {
 	const conns = 40
-	addr := conformance.Serve(t, thread.New(targets.Config{App: conformance.App("thread")}))
+	addr := conformancetest.Serve(t, thread.New(targets.Config{App: conformancetest.App("thread")}))
 	before := threads(t)
 	var open []net.Conn
 	for range conns {
-		open = append(open, conformance.Dial(t, addr))
+		open = append(open, conformancetest.Dial(t, addr))
 	}
 	during := threads(t)
 	// Idle runtime threads may be the ones a connection takes over: count
@@ -45,8 +45,8 @@ func TestThreadPerConnection(t *testing.T) {
 // free up.
 func TestCapOnThreads(t *testing.T) {
 	t.Parallel()
-	addr := conformance.Serve(t, thread.New(targets.Config{App: conformance.App("thread"), MaxConns: 1}))
-	first := conformance.Dial(t, addr)
+	addr := conformancetest.Serve(t, thread.New(targets.Config{App: conformancetest.App("thread"), MaxConns: 1}))
+	first := conformancetest.Dial(t, addr)
 	second, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer second.Close()
@@ -56,7 +56,7 @@ func TestCapOnThreads(t *testing.T) {
 	_, err = second.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "the second connection waits while the first holds the only thread")
 	first.Close()
-	second.SetReadDeadline(time.Now().Add(conformance.Timeout))
+	second.SetReadDeadline(time.Now().Add(conformancetest.Timeout))
 	_, err = second.Read(make([]byte, 1))
 	assert.NoError(t, err, "served once the first has gone")
 }
@@ -69,5 +69,5 @@ func threads(t *testing.T) int {
 
 func TestShutdown(t *testing.T) {
 	t.Parallel()
-	conformance.CheckShutdown(t, thread.New(targets.Config{App: conformance.App("thread")}))
+	conformancetest.CheckShutdown(t, thread.New(targets.Config{App: conformancetest.App("thread")}))
 }

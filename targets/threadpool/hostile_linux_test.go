@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/threadpool"
 )
 
 // The bad-input suite in this process, so that the race detector and the
 // goroutine-leak check see the model's own code under it.
 func TestHostileInput(t *testing.T) {
-	srv := threadpool.New(targets.Config{App: conformance.App("threadpool")})
-	conformance.RunHostile(t, conformance.Serve(t, srv), "threadpool")
+	srv := threadpool.New(targets.Config{App: conformancetest.App("threadpool")})
+	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "threadpool")
 }

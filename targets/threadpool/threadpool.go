@@ -10,7 +10,7 @@ package threadpool
 
 import (
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/blocking"
+	"github.com/corobench/corobench/targets/internal/blocking"
 )
 
 // DefaultWorkers is the number of threads when Config.Workers is zero.

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/blocking"
+	"github.com/corobench/corobench/targets/internal/blocking"
 )
 
 // Serve implements targets.Server.

@@ -11,26 +11,26 @@ import (
 
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets"
-	"github.com/corobench/corobench/targets/conformance"
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/threadpool"
 )
 
 func TestConformance(t *testing.T) {
-	srv := threadpool.New(targets.Config{App: conformance.App("threadpool")})
-	conformance.Run(t, conformance.Serve(t, srv), "threadpool")
+	srv := threadpool.New(targets.Config{App: conformancetest.App("threadpool")})
+	conformancetest.Run(t, conformancetest.Serve(t, srv), "threadpool")
 }
 
 func TestShutdown(t *testing.T) {
 	t.Parallel()
-	conformance.CheckShutdown(t, threadpool.New(targets.Config{App: conformance.App("threadpool"), Workers: 4}))
+	conformancetest.CheckShutdown(t, threadpool.New(targets.Config{App: conformancetest.App("threadpool"), Workers: 4}))
 }
 
 // The threads are made at start, one per worker, and stay.
 func TestThreadsMadeAtStart(t *testing.T) {
 	const workers = 30
 	before := threads(t)
-	addr := conformance.Serve(t, threadpool.New(targets.Config{App: conformance.App("threadpool"), Workers: workers}))
-	conformance.Dial(t, addr)
+	addr := conformancetest.Serve(t, threadpool.New(targets.Config{App: conformancetest.App("threadpool"), Workers: workers}))
+	conformancetest.Dial(t, addr)
 	assert.Eventually(t, func() bool { return threads(t) > workers }, 5*time.Second, 10*time.Millisecond,
 		"a thread per worker, with no connection (before: %d)", before)
 }
@@ -38,8 +38,8 @@ func TestThreadsMadeAtStart(t *testing.T) {
 // With every worker busy, a connection waits until one is free.
 func TestBusyWorkersQueue(t *testing.T) {
 	t.Parallel()
-	addr := conformance.Serve(t, threadpool.New(targets.Config{App: conformance.App("threadpool"), Workers: 1}))
-	first := conformance.Dial(t, addr)
+	addr := conformancetest.Serve(t, threadpool.New(targets.Config{App: conformancetest.App("threadpool"), Workers: 1}))
+	first := conformancetest.Dial(t, addr)
 	second, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer second.Close()
@@ -49,7 +49,7 @@ func TestBusyWorkersQueue(t *testing.T) {
 	_, err = second.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "the second connection waits while the first holds the only worker")
 	first.Close()
-	second.SetReadDeadline(time.Now().Add(conformance.Timeout))
+	second.SetReadDeadline(time.Now().Add(conformancetest.Timeout))
 	_, err = second.Read(make([]byte, 1))
 	assert.NoError(t, err, "served once the worker is free")
 }

@@ -3,7 +3,7 @@
 //
 // Node's http parser (llhttp) reads the requests; this handler adds what
 // corobench's protocol asks beyond it (the endpoints, parameters and bounds,
-// the error answers of targets/protocol) and maps llhttp's own refusals to the
+// the error answers of protocol) and maps llhttp's own refusals to the
 // statuses the Go parser gives. Waits are timers in the loop; CPU work runs on
 // the loop and stalls every connection while it runs -- the point of an event
 // loop. The unit of work is Go's (work.Spin): one xorshift32 step, calibrated
@@ -84,7 +84,7 @@ function parseUint(v, max) {
   return n <= max ? n : -1;
 }
 
-// parseTarget is targets/protocol's parseTarget and parseQuery: it returns
+// parseTarget is protocol's parseTarget and parseQuery: it returns
 // {path, us, n, ms, size} or throws a ProtoError.
 function parseTarget(method, target) {
   if (/[^\x21-\x7e]/.test(target)) throw new ProtoError(400, 'malformed request target');
@@ -121,7 +121,7 @@ function parseTarget(method, target) {
   return r;
 }
 
-// check is what targets/protocol checks that llhttp does not, in the Go
+// check is what protocol checks that llhttp does not, in the Go
 // parser's order: version, target, headers.
 function check(req) {
   if (req.httpVersion !== '1.1' && req.httpVersion !== '1.0') {
@@ -200,7 +200,7 @@ function handle(app, req, res) {
   });
 }
 
-// statusOf maps a refusal of llhttp to the status targets/protocol gives the
+// statusOf maps a refusal of llhttp to the status protocol gives the
 // same bytes.
 function statusOf(err) {
   const raw = (err.rawPacket || Buffer.alloc(0)).toString('latin1');

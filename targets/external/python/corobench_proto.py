@@ -1,6 +1,6 @@
 """corobench's protocol and work for the Python peers, written once.
 
-This is targets/protocol and targets/work of the Go module, translated line by
+This is protocol and work of the Go module, translated line by
 line: the same HTTP/1.1 subset, the same bounds and error answers, the same
 unit of CPU work (one xorshift32 step) calibrated the same way. Every Python
 server imports it, so that -- as in Go -- only the concurrency differs between
@@ -20,7 +20,7 @@ import socket
 import sys
 import time
 
-# Bounds, as in targets/protocol.
+# Bounds, as in protocol.
 MAX_HEADER_BYTES = 8 << 10
 MAX_BODY_BYTES = 1 << 20
 MAX_CPU_MICROS = 1_000_000

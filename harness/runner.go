@@ -1,0 +1,160 @@
+package harness
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/corobench/corobench/internal/affinity"
+	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/work"
+)
+
+// Runner runs scenarios: it starts each model as a `corobench serve`
+// process of Binary, each external target by its command, and puts load on
+// it from this process.
+type Runner struct {
+	// Binary is the corobench executable that serves the models.
+	Binary string
+	// Rate is the calibrated work rate every model is given.
+	Rate work.Rate
+	// Log receives one line per run; nil is silent.
+	Log io.Writer
+	// Progress, when set, is told when each run begins and ends.
+	Progress Progress
+	// ReadyTimeout bounds a target's start; zero is DefaultReadyTimeout.
+	ReadyTimeout time.Duration
+	// Cores is the machine's CPU count; zero is runtime.NumCPU().
+	Cores int
+}
+
+// Progress follows a suite: Begin before each run, End after it.
+type Progress interface {
+	Begin(scenario, target string, rep, reps int)
+	End(run results.Run)
+}
+
+// Run runs every repetition of every target of s, repetitions outermost so
+// that targets are interleaved in time and a slow drift of the machine
+// spreads over all of them. A target that fails is recorded and the run goes
+// on; when ctx ends, what was measured so far is returned.
+func (r *Runner) Run(ctx context.Context, s *Scenario) results.Scenario {
+	pin := s.Pin.resolve(r.cores())
+	out := results.Scenario{
+		Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind(),
+		PinTarget: affinity.Format(pin.target), PinClient: affinity.Format(pin.client),
+	}
+	for rep := 1; rep <= s.Repetitions; rep++ {
+		for _, spec := range s.Targets {
+			if ctx.Err() != nil {
+				return out
+			}
+			if r.Progress != nil {
+				r.Progress.Begin(s.Name, spec.Name, rep, s.Repetitions)
+			}
+			run := r.runOne(ctx, s, spec, rep, pin)
+			out.Runs = append(out.Runs, run)
+			if r.Progress != nil {
+				r.Progress.End(run)
+			}
+			r.log(s, run)
+		}
+	}
+	return out
+}
+
+// Kind is what the scenario measures, as results.Scenario.Kind says it.
+func (s *Scenario) Kind() string {
+	switch s.Load.Mode {
+	case ModeBatch:
+		return "batch"
+	case ModeIdle:
+		return "idle"
+	}
+	return "throughput"
+}
+
+// Runs is the number of runs the scenario makes.
+func (s *Scenario) Runs() int { return s.Repetitions * len(s.Targets) }
+
+// startCost is a rough guess of a target's start and stop, for Estimate.
+const startCost = 300 * time.Millisecond
+
+// Estimate is a rough guess of one run's time, for a progress display.
+func (s *Scenario) Estimate() time.Duration {
+	l := s.Load
+	switch l.Mode {
+	case ModeBatch:
+		return startCost + time.Second
+	case ModeIdle:
+		// Opening at OpenRate, and touching at about 2,500 a second.
+		open := time.Duration(float64(l.Connections) * (1/l.OpenRate + 1.0/2500) * float64(time.Second))
+		return startCost + open + time.Duration(l.Duration) + time.Second
+	}
+	return startCost + time.Duration(l.Warmup+l.Duration)
+}
+
+func (r *Runner) cores() int { return cmp.Or(r.Cores, runtime.NumCPU()) }
+
+func (r *Runner) log(s *Scenario, run results.Run) {
+	if r.Log != nil {
+		fmt.Fprintln(r.Log, RunLine(s.Name, run))
+	}
+}
+
+// RunLine is the one-line summary of a run, for a log.
+func RunLine(scenario string, run results.Run) string {
+	head := fmt.Sprintf("%s / %s / rep %d:", scenario, run.Target, run.Rep)
+	switch {
+	case run.Error != "":
+		return head + " " + run.Error
+	case run.Idle != nil:
+		return fmt.Sprintf("%s %d of %d connections open, %d answered, %.1f KiB each", head,
+			run.Idle.Conns, run.Idle.Asked, run.Idle.Answered, run.Idle.PerConn()/1024)
+	case run.Load != nil && run.Load.Mode == ModeBatch:
+		return fmt.Sprintf("%s makespan %.3fs, %d errors", head, run.Load.Makespan, run.Load.ErrorCount())
+	case run.Load != nil:
+		line := fmt.Sprintf("%s %.0f req/s, p99 %s, %d errors", head,
+			run.Load.Throughput(), run.Load.Latency.Quantile(0.99), run.Load.ErrorCount())
+		if run.Bound != nil {
+			line += fmt.Sprintf(", %.0f%% of the bound", 100*run.Bound.Efficiency)
+		}
+		return line
+	}
+	return head
+}
+
+// Only keeps the targets named in names, in the file's order, and reports
+// whether any is left. A name that is none of the scenario's targets is not
+// an error: a suite's scenarios need not share their targets.
+func (s *Scenario) Only(names []string) bool {
+	s.Targets = slices.DeleteFunc(s.Targets, func(t TargetSpec) bool { return !slices.Contains(names, t.Name) })
+	for name := range s.Load.ByTarget {
+		if !slices.Contains(names, name) {
+			delete(s.Load.ByTarget, name)
+		}
+	}
+	return len(s.Targets) > 0
+}
+
+// Scale overrides, when not zero, the repetitions, the measured duration
+// and the warm-up of a closed or open scenario: for a quick look at a
+// suite. Batch and idle scenarios keep their own, except repetitions.
+func (s *Scenario) Scale(reps int, duration, warmup time.Duration) {
+	if reps > 0 {
+		s.Repetitions = reps
+	}
+	if s.Load.Mode != ModeClosed && s.Load.Mode != ModeOpen || len(s.Load.Phases) > 0 {
+		return
+	}
+	if duration > 0 {
+		s.Load.Duration = Duration(duration)
+	}
+	if warmup > 0 {
+		s.Load.Warmup = Duration(warmup)
+	}
+}

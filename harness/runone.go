@@ -1,0 +1,196 @@
+package harness
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/corobench/corobench/internal/affinity"
+	"github.com/corobench/corobench/internal/bound"
+	"github.com/corobench/corobench/internal/procstat"
+	"github.com/corobench/corobench/results"
+)
+
+// CheckTimeout bounds an external target's check command.
+const CheckTimeout = 10 * time.Second
+
+// SkippedPrefix begins the Error of a run that was skipped (an external
+// target whose check failed): a skip is not a failure of the suite.
+const SkippedPrefix = "skipped: "
+
+// runOne runs one repetition of one target: start it, sample it, load it,
+// stop it, and say what physics allows.
+func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep int, pin pinning) results.Run {
+	run := results.Run{Target: spec.Name, Rep: rep}
+	if len(spec.Check) > 0 {
+		if err := check(ctx, spec.Check); err != nil {
+			run.Error = SkippedPrefix + err.Error()
+			return run
+		}
+	}
+	conns := cmp.Or(s.Load.ByTarget[spec.Name], s.Load.Connections)
+	if s.Load.Mode == ModeIdle {
+		// Before the target starts, so that it inherits the limit.
+		if err := raiseFileLimit(conns + 64); err != nil {
+			run.Warnings = append(run.Warnings, err.Error())
+		}
+	}
+	t, err := r.start(ctx, s, spec, pin)
+	switch {
+	case err != nil && !spec.External() && strings.Contains(err.Error(), "unknown model"):
+		run.Error = fmt.Sprintf("did not start: unknown model %q: this corobench does not have it", spec.Name)
+		return run
+	case err != nil:
+		run.Error = "did not start: " + oneLine(strings.TrimPrefix(err.Error(), "harness: "))
+		return run
+	}
+	run.GOMAXPROCS = t.Ready.GOMAXPROCS
+
+	// The run ends early if the target exits: a crash is not waited out.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-t.Done():
+			cancel()
+		case <-runCtx.Done():
+		}
+	}()
+	watcher := procstat.NewWatcher(t.PID())
+	watcher.Mark()
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		watcher.Run(runCtx, procstat.DefaultInterval)
+	}()
+
+	if s.Load.Mode == ModeIdle {
+		var warnings []string
+		run.Idle, warnings, err = holdIdle(runCtx, t.Ready.Addr, conns, s.Load, watcher)
+		run.Warnings = append(run.Warnings, warnings...)
+	} else {
+		var mark *time.Timer
+		if s.Load.Mode != ModeBatch {
+			mark = time.AfterFunc(time.Duration(s.Load.Warmup), func() { watcher.Mark() })
+		}
+		var opts []loadOption
+		opts, err = loadOptions(s, conns)
+		if err == nil {
+			run.Load, err = loadRun(runCtx, t.Ready.Addr, opts)
+		}
+		if mark != nil {
+			mark.Stop()
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		run.Error = oneLine(err.Error())
+	}
+	watcher.Sample() // the end of the measured window
+	cancel()
+	<-sampled
+	if err := t.Stop(DefaultStopTimeout); err != nil {
+		if errors.Is(err, ErrExited) {
+			run.Error = "target " + oneLine(err.Error())
+		} else {
+			run.Warnings = append(run.Warnings, "target "+oneLine(err.Error()))
+		}
+	}
+	if s.Load.Mode != ModeIdle {
+		run.Resources = watcher.Resources()
+	}
+	if run.Load != nil {
+		run.Warnings = append(run.Warnings, run.Load.Warnings...)
+		run.CPUPerRequest = run.Resources.CPUPerRequest(run.Load.Requests)
+		r.bound(&run, s, spec, t.Ready, conns, pin)
+	}
+	return run
+}
+
+// start starts the target pinned to its CPUs: this process pins itself to
+// them while it starts the target, which inherits the pinning, and then to
+// the client's CPUs. Models are also told their CPUs.
+func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pinning) (*Target, error) {
+	n := r.cores()
+	if err := affinity.PinSelf(orAll(pin.target, n)); err != nil {
+		return nil, err
+	}
+	defer affinity.PinSelf(orAll(pin.client, n))
+	env := envList(s.Env, spec.Env)
+	timeout := cmp.Or(r.ReadyTimeout, DefaultReadyTimeout)
+	if spec.External() {
+		return StartExternal(ctx, spec, env, timeout)
+	}
+	argv := []string{r.Binary, "serve", "-model", spec.Name, "-addr", "127.0.0.1:0",
+		"-cpu-rate", strconv.FormatFloat(float64(r.Rate), 'f', -1, 64)}
+	if len(pin.target) > 0 {
+		argv = append(argv, "-cpus", affinity.Format(pin.target))
+	}
+	return start(ctx, argv, env, timeout, readyJSON, "")
+}
+
+// bound fills run.Bound and flags a measurement that beats it.
+func (r *Runner) bound(run *results.Run, s *Scenario, spec TargetSpec, ready Ready, conns int, pin pinning) {
+	w, ok := s.work(r.Rate)
+	if !ok {
+		return
+	}
+	k := cores(pin.target, r.cores())
+	m, known := bound.Parallelism(spec.Name, bound.ModelInfo{
+		Conns: conns, GOMAXPROCS: ready.GOMAXPROCS, Cores: k, Workers: ready.Workers})
+	switch {
+	case ready.Parallelism > 0 || ready.CPUParallelism > 0:
+		m, known = bound.Model{Slots: ready.Parallelism, CPU: ready.CPUParallelism}, true
+	case spec.External() && spec.Parallelism > 0:
+		m, known = bound.Model{Slots: spec.Parallelism, CPU: spec.Parallelism}, true
+	case spec.External():
+		known = false
+	}
+	if !known {
+		return
+	}
+	var b *results.Bound
+	if s.Load.Mode == ModeBatch {
+		b = bound.Batch(w, m, k, s.Load.Batch)
+	} else {
+		b = bound.Throughput(w, m, bound.Load{Conns: conns, Cores: k, Rate: s.Load.meanRate()})
+	}
+	if warn := bound.Check(b, run.Load.Throughput(), run.Load.Makespan); warn != "" {
+		run.Warnings = append(run.Warnings, warn)
+	}
+	run.Bound = b
+}
+
+// check runs an external target's check command.
+func check(ctx context.Context, argv []string) error {
+	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		msg := strings.TrimSpace(string(out))
+		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
+			msg = msg[i+1:]
+		}
+		return fmt.Errorf("check %q failed: %v: %s", strings.Join(argv, " "), err, msg)
+	}
+	return nil
+}
+
+func envList(maps ...map[string]string) []string {
+	var env []string
+	for _, m := range maps {
+		for k, v := range m {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// oneLine keeps an error to one line in the results.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

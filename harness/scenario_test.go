@@ -1,0 +1,227 @@
+package harness
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseAppliesDefaults(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte("name: s\ntargets: [loop]\nrequests:\n  - path: /health\n"))
+	require.NoError(t, err)
+	assert.Equal(t, DefaultConnections, s.Load.Connections)
+	assert.Equal(t, Duration(DefaultDuration), s.Load.Duration)
+	assert.Equal(t, 1, s.Repetitions)
+	assert.Equal(t, Request{Method: "GET", Path: "/health", Weight: 1}, s.Requests[0])
+}
+
+func TestParseErrorsNameFileLineAndKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{
+			name: "unknown key",
+			in:   "name: s\ntargets: [loop]\nlod: {}\n",
+			want: []string{"s.yaml:3: lod: unknown key; the keys here are name,"},
+		},
+		{
+			name: "bad duration",
+			in:   "name: s\ntargets: [loop]\nload:\n  duration: soon\nrequests: [{path: /health}]\n",
+			want: []string{`s.yaml:4: load.duration: want a duration such as 5s or 250ms, not "soon"`},
+		},
+		{
+			name: "unknown keys at every depth, wrong types, and values, at once",
+			in: `name: s
+targets:
+  - loop
+  - name: ext
+    comand: [x]
+load:
+  conections: 5
+  connections: many
+  warmup: -1s
+  mode: open
+requests:
+  - {path: "/cpu?us=1", wieght: 2}
+pin: {target: "0-"}
+`,
+			want: []string{
+				"s.yaml:5: targets.1.comand: unknown key",
+				"s.yaml:7: load.conections: unknown key",
+				`s.yaml:8: load.connections: want a whole number, not "many"`,
+				"s.yaml:9: load.warmup: must not be negative",
+				"s.yaml:10: load.mode: mode open needs a rate or phases",
+				"s.yaml:12: requests.0.wieght: unknown key",
+				"s.yaml:13: pin.target",
+			},
+		},
+		{
+			name: "external targets",
+			in: `name: s
+targets:
+  - name: x
+    command: [x, "{prot}"]
+    ready: soon
+  - name: y
+    check: [true]
+  - x
+load: {mode: batch}
+requests: [{path: /health}]
+`,
+			want: []string{
+				"s.yaml:4: targets.0.command: unknown placeholder {prot}",
+				`s.yaml:5: targets.0.ready: must be "port" or "line: TEXT", not "soon"`,
+				"s.yaml:6: targets.1.command: ready and check need a command",
+				`s.yaml:8: targets.2.name: "x" is listed twice`,
+				"s.yaml:9: load.batch: mode batch needs batch",
+			},
+		},
+		{
+			name: "options of another mode",
+			in:   "name: s\ntargets: [loop]\nload: {rate: 5, touch: true, batch: 3}\nrequests: [{path: /health}]\n",
+			want: []string{
+				"load.rate: applies to mode open only (this is closed)",
+				"load.touch: applies to mode idle only",
+				"load.batch: applies to mode batch only",
+			},
+		},
+		{
+			name: "every problem at once",
+			in:   "targets: []\nload:\n  connections: -1\nrequests:\n  - path: /health\n  - path: nope\n    method: PUT\npin: {target: x}\n",
+			want: []string{
+				"s.yaml:1: name: is required",
+				"s.yaml:1: targets: name at least one target",
+				"s.yaml:3: load.connections: must be at least 1",
+				"s.yaml:6: requests.1.path: must start with /",
+				`s.yaml:7: requests.1.method: must be GET or POST, not "PUT"`,
+				"s.yaml:8: pin.target",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("s.yaml", []byte(tt.in))
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+// The scenario files shipped in scenarios/ all load.
+func TestShippedScenariosLoad(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(suiteDir + "/*.yaml")
+	require.NoError(t, err)
+	for _, dir := range []string{"examples", "check", "cross-language"} {
+		more, err := filepath.Glob(suiteDir + "/" + dir + "/*.yaml")
+		require.NoError(t, err)
+		require.NotEmpty(t, more, dir)
+		files = append(files, more...)
+	}
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		s, err := LoadFile(f)
+		require.NoError(t, err, f)
+		assert.NotEmpty(t, s.Description, "%s says what it shows", f)
+		assert.LessOrEqual(t, time.Duration(s.Load.Duration), time.Minute, f)
+	}
+}
+
+func TestParseExternalTarget(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte(`name: s
+targets:
+  - goroutine
+  - name: python-gevent
+    command: [/usr/bin/python3, server.py, --port, "{port}"]
+    check: [/usr/bin/python3, -c, "import gevent"]
+    env: {PYTHONUNBUFFERED: "1"}
+    parallelism: 1
+  - name: node
+    command: [node, s.js, "{addr}"]
+    ready: "line: listening"
+requests: [{path: /health}]
+`))
+	require.NoError(t, err)
+	require.Len(t, s.Targets, 3)
+	assert.Equal(t, TargetSpec{Name: "goroutine"}, s.Targets[0])
+	assert.False(t, s.Targets[0].External())
+	gevent := s.Targets[1]
+	assert.True(t, gevent.External())
+	assert.Equal(t, ReadyPort, gevent.Ready, "the default rule")
+	assert.Equal(t, map[string]string{"PYTHONUNBUFFERED": "1"}, gevent.Env)
+	assert.Equal(t, 1, gevent.Parallelism)
+	text, ok := s.Targets[2].readyLine()
+	assert.True(t, ok)
+	assert.Equal(t, "listening", text)
+	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080"))
+}
+
+func TestParseLoadModes(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte(`name: s
+targets: [loop]
+load:
+  mode: open
+  warmup: 1s
+  phases:
+    - {rate: 100, to: 300, for: 2s}
+    - {rate: 300, for: 2s}
+requests: [{path: /health}]
+`))
+	require.NoError(t, err)
+	assert.Equal(t, Duration(3*time.Second), s.Load.Duration, "the phases include the warm-up")
+	assert.InDelta(t, 250, s.Load.meanRate(), 1e-9)
+	assert.Equal(t, "throughput", s.Kind())
+
+	idle, err := Parse("s.yaml", []byte("name: s\ntargets: [loop]\nload: {mode: idle, connections: 10, touch: true}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "idle", idle.Kind())
+	assert.Equal(t, "/health", idle.Requests[0].Path, "an idle run needs no mix")
+	assert.Equal(t, Duration(DefaultIdleHold), idle.Load.Duration)
+}
+
+func TestParseSyntaxError(t *testing.T) {
+	t.Parallel()
+	_, err := Parse("s.yaml", []byte("name: s\ntargets: [loop\n"))
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "s.yaml:"), err.Error())
+}
+
+func TestPinResolve(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, pinning{target: []int{0}, client: []int{1}}, Pin{}.resolve(2))
+	assert.Equal(t, pinning{target: []int{0}, client: []int{1, 2, 3}}, Pin{}.resolve(4))
+	assert.Equal(t, pinning{}, Pin{}.resolve(1), "one core: nothing pinned")
+	assert.Equal(t, pinning{client: []int{1}}, Pin{Target: PinAll}.resolve(2))
+}
+
+// The default suite (every file in scenarios/, as make bench runs it) is planned to
+// take at most 5 minutes on 2 cores: a check of the plan, not of a clock.
+func TestDefaultSuiteFitsItsBudget(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(suiteDir + "/*.yaml")
+	require.NoError(t, err)
+	var total time.Duration
+	for _, f := range files {
+		s, err := LoadFile(f)
+		require.NoError(t, err)
+		total += time.Duration(s.Runs()) * s.Estimate()
+	}
+	t.Logf("default suite planned at %s", total)
+	assert.LessOrEqual(t, total, 5*time.Minute)
+}
+
+// suiteDir holds the scenario files the project ships.
+const suiteDir = "../scenarios"

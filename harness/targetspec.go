@@ -1,0 +1,73 @@
+package harness
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TargetSpec is one entry of a scenario's targets: a model name (written as a
+// plain string), or an external target, a command that listens on the port
+// the harness gives it.
+type TargetSpec struct {
+	Name        string            `yaml:"name" doc:"required; names the target in results"`
+	Command     []string          `yaml:"command" doc:"the command line of an external target; {addr}, {host} and {port} are replaced; relative paths resolve against the current directory"`
+	Ready       string            `yaml:"ready" doc:"when the target is ready: port (default: the port accepts a connection) or line: TEXT (a line on its stdout holds TEXT)"`
+	Check       []string          `yaml:"check" doc:"a command run first; if it fails the target is skipped, with the reason in the results"`
+	Env         map[string]string `yaml:"env" doc:"environment variables added to this target's process"`
+	Parallelism int               `yaml:"parallelism" doc:"requests it serves at once, for the bound (default: unknown, no bound; models know their own)"`
+}
+
+// External reports whether t is a command rather than one of the models.
+func (t TargetSpec) External() bool { return len(t.Command) > 0 }
+
+// UnmarshalYAML implements yaml.Unmarshaler: a plain string is a model name.
+func (t *TargetSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		t.Name = n.Value
+		return nil
+	}
+	type plain TargetSpec // without this method
+	return n.Decode((*plain)(t))
+}
+
+// Readiness rules of an external target.
+const (
+	ReadyPort       = "port"
+	readyLinePrefix = "line:"
+)
+
+// readyLine is the text a "line: TEXT" rule waits for; ok is false for the
+// port rule.
+func (t TargetSpec) readyLine() (text string, ok bool) {
+	rest, ok := strings.CutPrefix(t.Ready, readyLinePrefix)
+	return strings.TrimSpace(rest), ok
+}
+
+// placeholder matches {name}; compiled on first use, as yamlLine.
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[a-z]*\}`) })
+
+// expand replaces {addr}, {host} and {port} in every argument.
+func expand(argv []string, host, port string) []string {
+	r := strings.NewReplacer("{addr}", host+":"+port, "{host}", host, "{port}", port)
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = r.Replace(a)
+	}
+	return out
+}
+
+// checkPlaceholders returns the placeholders of argv that expand does not know.
+func checkPlaceholders(argv []string) error {
+	for _, a := range argv {
+		for _, p := range placeholder().FindAllString(a, -1) {
+			if p != "{addr}" && p != "{host}" && p != "{port}" {
+				return fmt.Errorf("unknown placeholder %s; the placeholders are {addr}, {host} and {port}", p)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package poller_test
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/internal/poller"
+)
+
+func TestPollerReportsReadableAndWakes(t *testing.T) {
+	t.Parallel()
+	p, err := poller.New()
+	require.NoError(t, err)
+	defer p.Close()
+	var fds [2]int
+	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	require.NoError(t, p.Add(fds[0], poller.Readable))
+
+	// Nothing ready: the timeout ends the wait.
+	var ready []int
+	note := func(fd int, _ uint32) { ready = append(ready, fd) }
+	woken, err := p.Wait(time.Millisecond, note)
+	require.NoError(t, err)
+	assert.False(t, woken)
+	assert.Empty(t, ready)
+
+	_, err = unix.Write(fds[1], []byte("x"))
+	require.NoError(t, err)
+	woken, err = p.Wait(-1, note)
+	require.NoError(t, err)
+	assert.False(t, woken)
+	assert.Equal(t, []int{fds[0]}, ready)
+
+	// Wake from another goroutine ends a wait with no timeout.
+	require.NoError(t, p.Mod(fds[0], 0))
+	go p.Wake()
+	woken, err = p.Wait(-1, func(int, uint32) {})
+	require.NoError(t, err)
+	assert.True(t, woken)
+}
+
+func TestAcceptFromListenerFD(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	lfd, err := poller.ListenerFD(ln)
+	require.NoError(t, err)
+	defer unix.Close(lfd)
+
+	_, err = poller.Accept(lfd)
+	assert.ErrorIs(t, err, unix.EAGAIN, "nobody waiting: EAGAIN, not a block")
+	c, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	require.Eventually(t, func() bool {
+		fd, err := poller.Accept(lfd)
+		if err != nil {
+			return false
+		}
+		defer unix.Close(fd)
+		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		require.NoError(t, err)
+		assert.NotZero(t, flags&unix.O_NONBLOCK, "accepted socket is non-blocking")
+		nodelay, err := unix.GetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY)
+		require.NoError(t, err)
+		assert.Equal(t, 1, nodelay)
+		return true
+	}, 5*time.Second, time.Millisecond)
+}
+
+// A Wake after Close writes nothing, not into the file that reused the
+// eventfd's number: a pipe made right after the Close takes the two
+// numbers the poller freed.
+func TestWakeAfterCloseWritesNothing(t *testing.T) {
+	p, err := poller.New()
+	require.NoError(t, err)
+	require.NoError(t, p.Close())
+	var fds [2]int
+	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	require.NoError(t, p.Wake())
+	n, err := unix.Read(fds[0], make([]byte, 16))
+	assert.Equal(t, unix.EAGAIN, err, "read %d bytes", n)
+}

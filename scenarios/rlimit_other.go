@@ -1,7 +1,0 @@
-//go:build !linux
-
-package scenarios
-
-// raiseFileLimit does nothing outside Linux; the connections that do not
-// fit are counted as not opened.
-func raiseFileLimit(n int) error { return nil }

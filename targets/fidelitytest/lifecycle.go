@@ -1,0 +1,93 @@
+package fidelitytest
+
+import (
+	"context"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformancetest"
+)
+
+// ShortTimeout is the idle and request timeout of App, so that Timeouts
+// runs in a fraction of a second. Not shorter: on a loaded machine a
+// server may first look at a connection after a very short idle timeout
+// is already due, and then rightly close it before reading its bytes.
+const ShortTimeout = 300 * time.Millisecond
+
+// App returns a test App with short idle and request timeouts.
+func App(model string) *targets.App {
+	app := conformancetest.App(model)
+	app.IdleTimeout, app.RequestTimeout = ShortTimeout, ShortTimeout
+	return app
+}
+
+// Timeouts checks, against a server made with App, that an idle connection
+// is closed quietly and a request that stalls half-sent is answered 408.
+func Timeouts(t *testing.T, addr string) {
+	t.Run("idle", func(t *testing.T) {
+		c, err := net.DialTimeout("tcp", addr, timeout)
+		require.NoError(t, err)
+		defer c.Close()
+		require.NoError(t, c.SetDeadline(time.Now().Add(timeout)))
+		got, err := io.ReadAll(c)
+		require.NoError(t, err)
+		assert.Empty(t, got, "an idle connection is closed without an answer")
+	})
+	t.Run("slow request", func(t *testing.T) {
+		c, err := net.DialTimeout("tcp", addr, timeout)
+		require.NoError(t, err)
+		defer c.Close()
+		require.NoError(t, c.SetDeadline(time.Now().Add(timeout)))
+		_, err = io.WriteString(c, "GET /health HTTP/1.1\r\nHo")
+		require.NoError(t, err)
+		got, err := io.ReadAll(c)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(string(got), "HTTP/1.1 408 "), "%q", got)
+	})
+}
+
+// Shutdown runs srv, and ends its context while one request waits and
+// another connection is idle: the waiting request is answered, the idle
+// connection closed, and Serve returns nil.
+func Shutdown(t *testing.T, srv targets.Server) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	addr := ln.Addr().String()
+
+	idle, err := net.DialTimeout("tcp", addr, timeout)
+	require.NoError(t, err)
+	defer idle.Close()
+	busy, err := net.DialTimeout("tcp", addr, timeout)
+	require.NoError(t, err)
+	defer busy.Close()
+	answered := make(chan int, 1)
+	go func() {
+		_, status := roundTrip(t, busy, "/io?ms=300", time.Now())
+		answered <- status
+	}()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	assert.Equal(t, 200, <-answered, "the request in flight is answered")
+	require.NoError(t, idle.SetDeadline(time.Now().Add(timeout)))
+	_, err = idle.Read(make([]byte, 1))
+	assert.Error(t, err, "the idle connection is closed")
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(timeout):
+		t.Fatal("Serve did not return after its context ended")
+	}
+	_, err = net.DialTimeout("tcp", addr, time.Second)
+	assert.Error(t, err, "the listener is closed")
+}

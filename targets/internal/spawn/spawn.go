@@ -1,0 +1,94 @@
+// Package spawn starts the child processes of the multi-process models
+// (process, prefork). Go cannot fork a running program safely, so a parent
+// re-executes its own binary: the command line is Config.Self followed by
+// Args (the child's role and the App's settings, so that the child does the
+// same work with the same timeouts), and the child inherits one socket as
+// file descriptor 3 — a connection to serve, or the listener to accept on.
+// The binary's hidden child mode reads them back with Parse and Socket, and
+// calls Ready once it handles SIGTERM.
+//
+// A Group holds a parent's live children: it reaps every one (no zombies),
+// and stops them gently — SIGTERM, or the model's own way, once the child is
+// ready to handle it, since the signal would otherwise kill it outright —
+// then SIGKILL after a grace period. On Linux a child also dies with its
+// parent (Pdeathsig).
+package spawn
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/work"
+)
+
+// Role is what a child does with its socket.
+type Role string
+
+// The roles.
+const (
+	// Conn serves the connection it inherited, then exits (process).
+	Conn Role = "conn"
+	// Worker accepts on the listener it inherited, one connection at a
+	// time, until told to stop (prefork).
+	Worker Role = "worker"
+)
+
+// The file descriptors a child inherits: its socket, the first after stdin,
+// stdout and stderr; then the pipe it tells its parent it is ready on.
+const (
+	SocketFD = 3
+	ReadyFD  = 4
+)
+
+// DefaultGrace is how long Group.Stop lets children finish the requests in
+// flight before it kills them; it stays under the harness's stop timeout.
+const DefaultGrace = 3 * time.Second
+
+// ErrNoSelf is returned when a multi-process model has no Config.Self.
+var ErrNoSelf = errors.New("spawn: Config.Self is empty: no command line to start a child with")
+
+// Args is a child's command line after Self: its role, then app's settings.
+func Args(role Role, app *targets.App) []string {
+	return []string{
+		string(role),
+		"-model", app.Model,
+		"-cpu-rate", strconv.FormatFloat(float64(app.Rate), 'g', -1, 64),
+		"-idle-timeout", app.IdleTimeout.String(),
+		"-request-timeout", app.RequestTimeout.String(),
+	}
+}
+
+// Parse reads back what Args wrote.
+func Parse(args []string) (Role, *targets.App, error) {
+	if len(args) == 0 {
+		return "", nil, errors.New("spawn: child: no role")
+	}
+	role := Role(args[0])
+	if role != Conn && role != Worker {
+		return "", nil, fmt.Errorf("spawn: child: unknown role %q", args[0])
+	}
+	fs := flag.NewFlagSet("child", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	model := fs.String("model", "", "")
+	rate := fs.Float64("cpu-rate", 0, "")
+	idle := fs.Duration("idle-timeout", targets.DefaultIdleTimeout, "")
+	request := fs.Duration("request-timeout", targets.DefaultRequestTimeout, "")
+	if err := fs.Parse(args[1:]); err != nil {
+		return "", nil, fmt.Errorf("spawn: child: %w", err)
+	}
+	if *rate <= 0 {
+		return "", nil, errors.New("spawn: child: -cpu-rate must be positive")
+	}
+	app := targets.NewApp(*model, work.Rate(*rate))
+	app.IdleTimeout, app.RequestTimeout = *idle, *request
+	return role, app, nil
+}
+
+// Socket is the socket a child inherited.
+func Socket() *os.File { return os.NewFile(SocketFD, "inherited socket") }
