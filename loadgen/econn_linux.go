@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/protocol"
 )
 
@@ -26,7 +27,7 @@ var errEnded = errors.New("loadgen: run ended")
 
 // econn is one connection of the epoll engine; only its loop touches it.
 type econn struct {
-	idx     int // in its loop, and the epoll event's data
+	idx     int // in its loop, and its key in the loop's poller
 	fd      int
 	state   connState
 	writing bool // EPOLLOUT is watched for the rest of a partial write
@@ -52,12 +53,6 @@ func (c *econn) close() {
 	c.buf, c.rpos = c.buf[:0], 0
 }
 
-// ctl registers or changes what c's socket is watched for.
-func (l *eloop) ctl(c *econn, op int, events uint32) error {
-	ev := unix.EpollEvent{Events: events, Fd: int32(c.idx)}
-	return unix.EpollCtl(l.ep, op, c.fd, &ev)
-}
-
 // dial starts connecting c; the connect completes (or fails) when the
 // socket is writable, even when it is already done, so that the loop never
 // recurses.
@@ -74,7 +69,7 @@ func (l *eloop) dial(c *econn, now time.Time) {
 		l.dialFailed(c, err, now)
 		return
 	}
-	if err := l.ctl(c, unix.EPOLL_CTL_ADD, unix.EPOLLOUT); err != nil {
+	if err := l.p.AddKey(c.fd, poller.Writable, int32(c.idx)); err != nil {
 		l.dialFailed(c, err, now)
 		return
 	}
@@ -109,7 +104,7 @@ func (l *eloop) ready(c *econn, events uint32, now time.Time) time.Time {
 			l.dialFailed(c, err, now)
 			return now
 		}
-		if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN); err != nil {
+		if err := l.p.ModKey(c.fd, poller.Readable, int32(c.idx)); err != nil {
 			l.dialFailed(c, err, now)
 			return now
 		}
@@ -169,12 +164,12 @@ func (l *eloop) start(c *econn, now time.Time) bool {
 // the socket's buffer is full.
 func (l *eloop) flush(c *econn, now time.Time) {
 	for c.wrote < len(c.out) {
-		n, err := rawWrite(c.fd, c.out[c.wrote:])
+		n, err := poller.Write(c.fd, c.out[c.wrote:])
 		switch {
 		case err == unix.EAGAIN:
 			if !c.writing {
 				c.writing = true
-				if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN|unix.EPOLLOUT); err != nil {
+				if err := l.p.ModKey(c.fd, poller.Readable|poller.Writable, int32(c.idx)); err != nil {
 					l.fail(c, err, now)
 				}
 			}
@@ -189,7 +184,7 @@ func (l *eloop) flush(c *econn, now time.Time) {
 	}
 	if c.writing {
 		c.writing = false
-		if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN); err != nil {
+		if err := l.p.ModKey(c.fd, poller.Readable, int32(c.idx)); err != nil {
 			l.fail(c, err, now)
 		}
 	}
@@ -198,7 +193,7 @@ func (l *eloop) flush(c *econn, now time.Time) {
 // read takes what c's socket has and handles each complete answer; it
 // returns the time of the last one (or now).
 func (l *eloop) read(c *econn, now time.Time) time.Time {
-	n, err := rawRead(c.fd, c.readSpace())
+	n, err := poller.Read(c.fd, c.readSpace())
 	return l.received(c, n, err, now)
 }
 

@@ -91,3 +91,46 @@ func TestWakeAfterCloseWritesNothing(t *testing.T) {
 	n, err := unix.Read(fds[0], make([]byte, 16))
 	assert.Equal(t, unix.EAGAIN, err, "read %d bytes", n)
 }
+
+// A descriptor added with a key is reported by that key, even a key that is
+// the number of the poller's own eventfd (a loop's connection index can
+// be); Poll and Dispatch are Wait in two halves.
+func TestKeysPollAndDispatch(t *testing.T) {
+	t.Parallel()
+	p, err := poller.New()
+	require.NoError(t, err)
+	defer p.Close()
+	var fds [2]int
+	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	key := int32(poller.WakeFD(p))
+	require.NoError(t, p.AddKey(fds[0], poller.Readable, key))
+	var got []int
+	note := func(key int, _ uint32) { got = append(got, key) }
+
+	n, err := p.Poll(0)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing ready, and a zero timeout does not block")
+
+	_, err = unix.Write(fds[1], []byte("x"))
+	require.NoError(t, err)
+	n, err = p.Poll(-1)
+	require.NoError(t, err)
+	assert.False(t, p.Dispatch(n, note), "a key equal to the eventfd's number is not a wake")
+	assert.Equal(t, []int{int(key)}, got)
+
+	require.NoError(t, p.ModKey(fds[0], poller.Readable, 7))
+	require.NoError(t, p.Wake())
+	got = nil
+	n, err = p.Poll(-1)
+	require.NoError(t, err)
+	assert.True(t, p.Dispatch(n, note))
+	assert.Equal(t, []int{7}, got, "the pipe, by its new key; the wake is not passed on")
+
+	got = nil
+	woken, err := p.Wait(0, note)
+	require.NoError(t, err)
+	assert.False(t, woken, "a wake is taken once")
+	assert.Equal(t, []int{7}, got, "level-triggered: unread bytes are reported again")
+}
