@@ -55,36 +55,27 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 	rs := w.run
 	deadline := earliest(sent.Add(rs.cfg.timeout), rs.rec.end)
 	if err := w.c.write(w.out, deadline); err != nil {
-		rs.lost(ctx, w.shard, &w.c, err, len(w.reqs), sent)
+		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs), sent)
 		return
 	}
 	var resp protocol.Response
 	for i, req := range w.reqs {
 		n, err := w.c.read(&resp)
 		if err != nil {
-			rs.lost(ctx, w.shard, &w.c, err, len(w.reqs)-i, sent)
+			rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs)-i, sent)
 			return
 		}
 		end := time.Now()
 		if kind := check(rs.sums, req, &resp); kind != "" {
 			rs.rec.failure(w.shard, end, kind)
-			w.abandon(end, len(w.reqs)-i-1)
+			rs.lost(ctx, w.shard, &w.c, ErrClosed, len(w.reqs)-i-1, sent) // the rest of the pipeline
 			return
 		}
 		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent))
 		w.c.consume(n)
 		if resp.Close {
-			w.abandon(end, len(w.reqs)-i-1)
+			rs.lost(ctx, w.shard, &w.c, ErrClosed, len(w.reqs)-i-1, sent)
 			return
 		}
 	}
-}
-
-// abandon closes the connection, counting the n requests of the pipeline
-// still unanswered as closed.
-func (w *closedWorker) abandon(now time.Time, n int) {
-	for range n {
-		w.run.rec.failure(w.shard, now, ErrClosed)
-	}
-	w.c.close()
 }

@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"errors"
 	"io"
 	"os"
 	"time"
@@ -21,9 +20,6 @@ const (
 	stIdle                        // connected, thinking until due (or the run is over)
 	stBusy                        // a round in flight, timing out at due
 )
-
-// errEnded marks the requests still in flight when the run ended.
-var errEnded = errors.New("loadgen: run ended")
 
 // econn is one connection of the epoll engine; only its loop touches it.
 type econn struct {
@@ -271,41 +267,25 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 	return now
 }
 
-// abandon closes c, counting the rest of its round as closed.
+// abandon closes c, counting the rest of its round as closed, and goes on.
 func (l *eloop) abandon(c *econn, now time.Time) {
-	for range len(c.reqs) - c.got {
-		l.shard.addFailure(l.rs.rec, now, ErrClosed)
-	}
-	c.got = len(c.reqs)
-	c.close()
+	l.lost(c, ErrClosed, now)
 	l.roundDone(c, now)
 }
 
 // fail ends c's round on err and goes on.
 func (l *eloop) fail(c *econn, err error, now time.Time) {
-	l.lost(c, err, now)
+	l.lost(c, kindOf(err, false), now)
 	l.roundDone(c, now)
 }
 
-// lost closes c after err cut its round short: the unanswered requests are
-// unfinished if the run is ending, else failures of err's kind.
-func (l *eloop) lost(c *econn, err error, now time.Time) {
+// lost closes c after a failure of kind cut its round short, and records
+// the unanswered requests as recorder.lost says.
+func (l *eloop) lost(c *econn, kind string, now time.Time) {
 	n := len(c.reqs) - c.got
 	c.got = len(c.reqs)
 	c.close()
-	if n <= 0 {
-		return
-	}
-	if l.rs.ending(l.ctx, now) {
-		// Sent, so counted, even in the instant the run ended: the target
-		// may have answered it.
-		l.shard.addUnfinished(n, max(earliest(now, l.rs.rec.end).Sub(c.sent), 0))
-		return
-	}
-	kind := kindOf(err, false)
-	for range n {
-		l.shard.addFailure(l.rs.rec, now, kind)
-	}
+	l.shard.addLost(l.rs.rec, n, kind, l.ctx.Err() != nil, now, c.sent)
 }
 
 // roundDone starts c's next round: after the think time, on a new

@@ -300,7 +300,7 @@ func (l *eloop) scan(now time.Time) {
 func (l *eloop) finish(now time.Time) {
 	for _, c := range l.conns {
 		if c.state == stBusy {
-			l.lost(c, errEnded, now)
+			l.lost(c, ErrOther, now) // unfinished: the run is ending (unless the poller failed)
 		}
 		c.close()
 	}

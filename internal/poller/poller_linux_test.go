@@ -12,15 +12,21 @@ import (
 	"github.com/corobench/corobench/internal/poller"
 )
 
-func TestPollerReportsReadableAndWakes(t *testing.T) {
-	t.Parallel()
+// newPollerAndPipe returns a poller and a non-blocking pipe, closed when t
+// ends.
+func newPollerAndPipe(t *testing.T) (*poller.Poller, [2]int) {
 	p, err := poller.New()
 	require.NoError(t, err)
-	defer p.Close()
+	t.Cleanup(func() { p.Close() })
 	var fds [2]int
 	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
+	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+	return p, fds
+}
+
+func TestPollerReportsReadableAndWakes(t *testing.T) {
+	t.Parallel()
+	p, fds := newPollerAndPipe(t)
 	require.NoError(t, p.Add(fds[0], poller.Readable))
 
 	// Nothing ready: the timeout ends the wait.
@@ -97,13 +103,7 @@ func TestWakeAfterCloseWritesNothing(t *testing.T) {
 // be); Poll and Dispatch are Wait in two halves.
 func TestKeysPollAndDispatch(t *testing.T) {
 	t.Parallel()
-	p, err := poller.New()
-	require.NoError(t, err)
-	defer p.Close()
-	var fds [2]int
-	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
+	p, fds := newPollerAndPipe(t)
 	key := int32(poller.WakeFD(p))
 	require.NoError(t, p.AddKey(fds[0], poller.Readable, key))
 	var got []int
