@@ -68,14 +68,22 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 		end := time.Now()
 		if kind := check(rs.sums, req, &resp); kind != "" {
 			rs.rec.failure(w.shard, end, kind)
-			rs.lost(ctx, w.shard, &w.c, ErrClosed, len(w.reqs)-i-1, sent) // the rest of the pipeline
+			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}
 		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent))
 		w.c.consume(n)
 		if resp.Close {
-			rs.lost(ctx, w.shard, &w.c, ErrClosed, len(w.reqs)-i-1, sent)
+			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}
 	}
+}
+
+// abandon closes the connection after the answer that came at now ended
+// it: the n requests of the pipeline still unanswered, sent at sent, were
+// cut short then by the target, not by the run's end.
+func (w *closedWorker) abandon(now, sent time.Time, n int) {
+	w.c.close()
+	w.run.rec.lost(w.shard, n, ErrClosed, false, now, sent)
 }

@@ -267,25 +267,27 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 	return now
 }
 
-// abandon closes c, counting the rest of its round as closed, and goes on.
+// abandon closes c after the answer that came at now ended it: the rest
+// of its round was cut short by the target, not by the run's end; and goes
+// on.
 func (l *eloop) abandon(c *econn, now time.Time) {
-	l.lost(c, ErrClosed, now)
+	l.lost(c, ErrClosed, false, now)
 	l.roundDone(c, now)
 }
 
 // fail ends c's round on err and goes on.
 func (l *eloop) fail(c *econn, err error, now time.Time) {
-	l.lost(c, kindOf(err, false), now)
+	l.lost(c, kindOf(err, false), l.ctx.Err() != nil, now)
 	l.roundDone(c, now)
 }
 
-// lost closes c after a failure of kind cut its round short, and records
-// the unanswered requests as recorder.lost says.
-func (l *eloop) lost(c *econn, kind string, now time.Time) {
+// lost closes c after a failure of kind cut its round short at now, and
+// records the unanswered requests as recorder.lost says.
+func (l *eloop) lost(c *econn, kind string, stopped bool, now time.Time) {
 	n := len(c.reqs) - c.got
 	c.got = len(c.reqs)
 	c.close()
-	l.shard.addLost(l.rs.rec, n, kind, l.ctx.Err() != nil, now, c.sent)
+	l.shard.addLost(l.rs.rec, n, kind, stopped, now, c.sent)
 }
 
 // roundDone starts c's next round: after the think time, on a new

@@ -300,7 +300,7 @@ func (l *eloop) scan(now time.Time) {
 func (l *eloop) finish(now time.Time) {
 	for _, c := range l.conns {
 		if c.state == stBusy {
-			l.lost(c, ErrOther, now) // unfinished: the run is ending (unless the poller failed)
+			l.lost(c, ErrOther, l.ctx.Err() != nil, now) // unfinished: the run is ending (unless the poller failed)
 		}
 		c.close()
 	}

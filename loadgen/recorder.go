@@ -96,7 +96,9 @@ func (r *recorder) failure(s *shard, key time.Time, kind string) {
 
 // lost records n requests that will get no answer: a failure of kind cut
 // them short at now; they were sent (in an open loop, due) at since, and
-// stopped says the run's context has ended. It is the one rule for such
+// stopped says the run's context had ended then, so that its end may be
+// what cut them (false when the target did, closing the connection after
+// an answer). It is the one rule for such
 // requests, in every engine and mode: while the run goes on they are
 // failures, counted when they failed (in an open loop, when they were due)
 // if that is in the window; once the run is ending they are not errors but
