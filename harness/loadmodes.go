@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"github.com/corobench/corobench/results"
 	"time"
 
 	"github.com/corobench/corobench/loadgen"
@@ -12,9 +13,9 @@ import (
 func modeOptions(l Load, conns int) ([]loadOption, error) {
 	var opts []loadOption
 	switch l.Mode {
-	case ModeOpen:
+	case results.ModeOpen:
 		opts = append(opts, loadgen.WithRate(pacer(l)), loadgen.WithMaxConns(conns))
-	case ModeBatch:
+	case results.ModeBatch:
 		opts = append(opts, loadgen.WithBatch(l.Batch), loadgen.WithConns(l.Batch),
 			loadgen.WithDuration(time.Duration(l.Timeout)), loadgen.WithWarmup(0))
 	}

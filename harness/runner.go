@@ -70,12 +70,12 @@ func (r *Runner) Run(ctx context.Context, s *Scenario) results.Scenario {
 // Kind is what the scenario measures, as results.Scenario.Kind says it.
 func (s *Scenario) Kind() string {
 	switch s.Load.Mode {
-	case ModeBatch:
-		return "batch"
-	case ModeIdle:
-		return "idle"
+	case results.ModeBatch:
+		return results.KindBatch
+	case results.ModeIdle:
+		return results.KindIdle
 	}
-	return "throughput"
+	return results.KindThroughput
 }
 
 // Runs is the number of runs the scenario makes.
@@ -88,9 +88,9 @@ const startCost = 300 * time.Millisecond
 func (s *Scenario) Estimate() time.Duration {
 	l := s.Load
 	switch l.Mode {
-	case ModeBatch:
+	case results.ModeBatch:
 		return startCost + time.Second
-	case ModeIdle:
+	case results.ModeIdle:
 		// Opening at OpenRate, and touching at about 2,500 a second.
 		open := time.Duration(float64(l.Connections) * (1/l.OpenRate + 1.0/2500) * float64(time.Second))
 		return startCost + open + time.Duration(l.Duration) + time.Second
@@ -115,7 +115,7 @@ func RunLine(scenario string, run results.Run) string {
 	case run.Idle != nil:
 		return fmt.Sprintf("%s %d of %d connections open, %d answered, %.1f KiB each", head,
 			run.Idle.Conns, run.Idle.Asked, run.Idle.Answered, run.Idle.PerConn()/1024)
-	case run.Load != nil && run.Load.Mode == ModeBatch:
+	case run.Load != nil && run.Load.Mode == results.ModeBatch:
 		return fmt.Sprintf("%s makespan %.3fs, %d errors", head, run.Load.Makespan, run.Load.ErrorCount())
 	case run.Load != nil:
 		line := fmt.Sprintf("%s %.0f req/s, p99 %s, %d errors", head,
@@ -148,7 +148,7 @@ func (s *Scenario) Scale(reps int, duration, warmup time.Duration) {
 	if reps > 0 {
 		s.Repetitions = reps
 	}
-	if s.Load.Mode != ModeClosed && s.Load.Mode != ModeOpen || len(s.Load.Phases) > 0 {
+	if s.Load.Mode != results.ModeClosed && s.Load.Mode != results.ModeOpen || len(s.Load.Phases) > 0 {
 		return
 	}
 	if duration > 0 {

@@ -34,7 +34,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		}
 	}
 	conns := cmp.Or(s.Load.ByTarget[spec.Name], s.Load.Connections)
-	if s.Load.Mode == ModeIdle {
+	if s.Load.Mode == results.ModeIdle {
 		// Before the target starts, so that it inherits the limit.
 		if err := raiseFileLimit(conns + 64); err != nil {
 			run.Warnings = append(run.Warnings, err.Error())
@@ -50,6 +50,10 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		return run
 	}
 	run.GOMAXPROCS = t.Ready.GOMAXPROCS
+	run.Design = spec.design()
+	if t.Ready.Analogue != "" || t.Ready.Textbook != "" {
+		run.Design = &results.Design{Analogue: t.Ready.Analogue, Textbook: t.Ready.Textbook}
+	}
 
 	// The run ends early if the target exits: a crash is not waited out.
 	runCtx, cancel := context.WithCancel(ctx)
@@ -69,13 +73,13 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		watcher.Run(runCtx, procstat.DefaultInterval)
 	}()
 
-	if s.Load.Mode == ModeIdle {
+	if s.Load.Mode == results.ModeIdle {
 		var warnings []string
 		run.Idle, warnings, err = holdIdle(runCtx, t.Ready.Addr, conns, s.Load, watcher)
 		run.Warnings = append(run.Warnings, warnings...)
 	} else {
 		var mark *time.Timer
-		if s.Load.Mode != ModeBatch {
+		if s.Load.Mode != results.ModeBatch {
 			mark = time.AfterFunc(time.Duration(s.Load.Warmup), func() { watcher.Mark() })
 		}
 		var opts []loadOption
@@ -100,7 +104,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 			run.Warnings = append(run.Warnings, "target "+oneLine(err.Error()))
 		}
 	}
-	if s.Load.Mode != ModeIdle {
+	if s.Load.Mode != results.ModeIdle {
 		run.Resources = watcher.Resources()
 	}
 	if run.Load != nil {
@@ -140,21 +144,17 @@ func (r *Runner) bound(run *results.Run, s *Scenario, spec TargetSpec, ready Rea
 		return
 	}
 	k := cores(pin.target, r.cores())
-	m, known := bound.Parallelism(spec.Name, bound.ModelInfo{
-		Conns: conns, GOMAXPROCS: ready.GOMAXPROCS, Cores: k, Workers: ready.Workers})
+	var m bound.Model
 	switch {
-	case ready.Parallelism > 0 || ready.CPUParallelism > 0:
-		m, known = bound.Model{Slots: ready.Parallelism, CPU: ready.CPUParallelism}, true
-	case spec.External() && spec.Parallelism > 0:
-		m, known = bound.Model{Slots: spec.Parallelism, CPU: spec.Parallelism}, true
-	case spec.External():
-		known = false
-	}
-	if !known {
-		return
+	case ready.Parallelism != nil:
+		m = *ready.Parallelism
+	case spec.Parallelism > 0:
+		m = bound.Model{Slots: spec.Parallelism, CPU: spec.Parallelism}
+	default:
+		return // a target that does not say: no bound
 	}
 	var b *results.Bound
-	if s.Load.Mode == ModeBatch {
+	if s.Load.Mode == results.ModeBatch {
 		b = bound.Batch(w, m, k, s.Load.Batch)
 	} else {
 		b = bound.Throughput(w, m, bound.Load{Conns: conns, Cores: k, Rate: s.Load.meanRate()})

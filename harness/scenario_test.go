@@ -85,6 +85,22 @@ requests: [{path: /health}]
 			},
 		},
 		{
+			name: "designs",
+			in: `name: s
+targets:
+  - name: loop
+    like: [goroutine]
+  - name: peer
+    command: [peer, "{port}"]
+    like: [loop, peer]
+requests: [{path: /health}]
+`,
+			want: []string{
+				"s.yaml:4: targets.0.like: analogue and like describe an external target",
+				`s.yaml:7: targets.1.like.1: must name another target, not "peer"`,
+			},
+		},
+		{
 			name: "options of another mode",
 			in:   "name: s\ntargets: [loop]\nload: {rate: 5, touch: true, batch: 3}\nrequests: [{path: /health}]\n",
 			want: []string{

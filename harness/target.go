@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/corobench/corobench/internal/bound"
 )
 
 // Bounds on a target's life cycle.
@@ -35,14 +37,13 @@ type Ready struct {
 	Addr       string `json:"addr"`
 	PID        int    `json:"pid"`
 	GOMAXPROCS int    `json:"gomaxprocs,omitempty"`
-	// Workers is how many workers the model made at start (prefork,
-	// threadpool, reactors), when it has any.
-	Workers int `json:"workers,omitempty"`
-	// Parallelism and CPUParallelism, when set, say how many requests the
-	// model serves at once and computes at once (0: as many as asked), for
-	// the bound; otherwise the harness knows the models by name.
-	Parallelism    int `json:"parallelism,omitempty"`
-	CPUParallelism int `json:"cpu_parallelism,omitempty"`
+	// Parallelism says how many requests the model serves at once and
+	// computes at once, as it was made, for the bound; nil when it does not
+	// say (an external target's comes from its scenario file).
+	Parallelism *bound.Model `json:"parallelism,omitempty"`
+	// Analogue and Textbook describe the model (see results.Design).
+	Analogue string `json:"analogue,omitempty"`
+	Textbook string `json:"textbook,omitempty"`
 }
 
 // Target is a running target process.

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corobench/corobench/results"
 )
 
 // TargetSpec is one entry of a scenario's targets: a model name (written as a
@@ -19,6 +21,16 @@ type TargetSpec struct {
 	Check       []string          `yaml:"check" doc:"a command run first; if it fails the target is skipped, with the reason in the results"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to this target's process"`
 	Parallelism int               `yaml:"parallelism" doc:"requests it serves at once, for the bound (default: unknown, no bound; models know their own)"`
+	Analogue    string            `yaml:"analogue" doc:"what the target is, in a few words, for the report (models know their own)"`
+	Like        []string          `yaml:"like" doc:"models whose design the target shares; the report compares it with those of them in the same scenario"`
+}
+
+// design is what the results say of an external target.
+func (t TargetSpec) design() *results.Design {
+	if t.Analogue == "" && len(t.Like) == 0 {
+		return nil
+	}
+	return &results.Design{Analogue: t.Analogue, Like: t.Like}
 }
 
 // External reports whether t is a command rather than one of the models.

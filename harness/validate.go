@@ -2,20 +2,13 @@ package harness
 
 import (
 	"fmt"
+	"github.com/corobench/corobench/results"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/corobench/corobench/internal/affinity"
 	"go.yaml.in/yaml/v3"
-)
-
-// Load modes of a scenario.
-const (
-	ModeClosed = "closed"
-	ModeOpen   = "open"
-	ModeBatch  = "batch"
-	ModeIdle   = "idle"
 )
 
 // Defaults of a scenario's fields.
@@ -72,6 +65,9 @@ func (s *Scenario) validate() []keyError {
 			if t.Ready != "" || len(t.Check) > 0 {
 				bad(key+".command", "ready and check need a command (an external target)")
 			}
+			if t.Analogue != "" || len(t.Like) > 0 {
+				bad(key+".like", "analogue and like describe an external target; a model describes itself")
+			}
 		} else if err := checkPlaceholders(t.Command); err != nil {
 			bad(key+".command", "%v", err)
 		}
@@ -81,12 +77,17 @@ func (s *Scenario) validate() []keyError {
 		if t.Parallelism < 0 {
 			bad(key+".parallelism", "must not be negative")
 		}
+		for j, m := range t.Like {
+			if m == "" || m == t.Name {
+				bad(key+".like."+strconv.Itoa(j), "must name another target, not %q", m)
+			}
+		}
 	}
 	if s.Repetitions < 1 {
 		bad("repetitions", "must be at least 1, not %d", s.Repetitions)
 	}
 	s.validateLoad(bad, seen)
-	if len(s.Requests) == 0 && s.Load.Mode != ModeIdle {
+	if len(s.Requests) == 0 && s.Load.Mode != results.ModeIdle {
 		bad("requests", "list at least one request")
 	}
 	for i, r := range s.Requests {
@@ -154,16 +155,16 @@ func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targe
 			bad("load."+key, "applies to mode %s only (this is %s)", mode, l.Mode)
 		}
 	}
-	only(ModeOpen, l.Rate != 0, "rate")
-	only(ModeOpen, len(l.Phases) > 0, "phases")
-	only(ModeBatch, l.Batch != 0, "batch")
-	only(ModeClosed, l.ThinkTime != 0, "think_time")
-	only(ModeClosed, l.Pipeline > 1, "pipeline")
-	only(ModeIdle, l.Touch, "touch")
-	only(ModeIdle, l.OpenRate != 0, "open_rate")
+	only(results.ModeOpen, l.Rate != 0, "rate")
+	only(results.ModeOpen, len(l.Phases) > 0, "phases")
+	only(results.ModeBatch, l.Batch != 0, "batch")
+	only(results.ModeClosed, l.ThinkTime != 0, "think_time")
+	only(results.ModeClosed, l.Pipeline > 1, "pipeline")
+	only(results.ModeIdle, l.Touch, "touch")
+	only(results.ModeIdle, l.OpenRate != 0, "open_rate")
 	switch l.Mode {
-	case ModeClosed, ModeIdle:
-	case ModeOpen:
+	case results.ModeClosed, results.ModeIdle:
+	case results.ModeOpen:
 		switch {
 		case l.Rate == 0 && len(l.Phases) == 0:
 			bad("load.mode", "mode open needs a rate or phases")
@@ -186,7 +187,7 @@ func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targe
 				bad(key+".for", "must be positive")
 			}
 		}
-	case ModeBatch:
+	case results.ModeBatch:
 		if l.Batch < 1 {
 			bad("load.batch", "mode batch needs batch: the number of requests fired at once")
 		}
@@ -207,12 +208,12 @@ func (s *Scenario) defaults() {
 	}
 	l := &s.Load
 	if l.Mode == "" {
-		l.Mode = ModeClosed
+		l.Mode = results.ModeClosed
 	}
 	if l.Connections == 0 {
 		l.Connections = DefaultConnections
 	}
-	if l.Warmup == 0 && (l.Mode == ModeClosed || l.Mode == ModeOpen) {
+	if l.Warmup == 0 && (l.Mode == results.ModeClosed || l.Mode == results.ModeOpen) {
 		l.Warmup = Duration(DefaultWarmup)
 	}
 	if len(l.Phases) > 0 && l.Duration == 0 {
@@ -224,17 +225,17 @@ func (s *Scenario) defaults() {
 	}
 	if l.Duration == 0 {
 		l.Duration = Duration(DefaultDuration)
-		if l.Mode == ModeIdle {
+		if l.Mode == results.ModeIdle {
 			l.Duration = Duration(DefaultIdleHold)
 		}
 	}
 	if l.Timeout == 0 {
 		l.Timeout = Duration(DefaultTimeout)
 	}
-	if l.OpenRate == 0 && l.Mode == ModeIdle {
+	if l.OpenRate == 0 && l.Mode == results.ModeIdle {
 		l.OpenRate = DefaultOpenRate
 	}
-	if len(s.Requests) == 0 && l.Mode == ModeIdle {
+	if len(s.Requests) == 0 && l.Mode == results.ModeIdle {
 		s.Requests = []Request{{Path: "/health"}}
 	}
 	for i := range s.Requests {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"github.com/corobench/corobench/results"
 	"time"
 
 	"github.com/corobench/corobench/internal/bound"
@@ -41,7 +42,7 @@ func (s *Scenario) work(rate work.Rate) (w bound.Work, ok bool) {
 // meanRate is the asked arrival rate of an open-loop load, averaged over
 // its duration; 0 for other modes.
 func (l Load) meanRate() float64 {
-	if l.Mode != ModeOpen {
+	if l.Mode != results.ModeOpen {
 		return 0
 	}
 	if len(l.Phases) == 0 {

@@ -20,10 +20,6 @@ import (
 	"github.com/corobench/corobench/results"
 )
 
-// ClientBoundShare is the share of its CPUs above which the client, not the
-// target, is taken to have set the pace.
-const ClientBoundShare = 0.9
-
 // Run sends load to addr (host:port) as the options say: closed loop by
 // default, open loop with WithRate or WithTrace, a batch with WithBatch. It
 // returns what was measured after the warm-up; when ctx ends early it

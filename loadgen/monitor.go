@@ -143,7 +143,7 @@ func (m *monitor) warnings() []string {
 		return nil
 	}
 	share := (m.cpu.user + m.cpu.sys).Seconds() / (elapsed * float64(cpus))
-	if share < ClientBoundShare {
+	if share < results.ClientBoundShare {
 		return nil
 	}
 	return []string{fmt.Sprintf(

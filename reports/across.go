@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"github.com/corobench/corobench/results"
 	"strings"
 	"time"
 )
@@ -11,7 +12,7 @@ import (
 func (a *analysis) acrossFindings() []string {
 	var ss []*scenario
 	for _, s := range a.scenarios {
-		if s.kind == KindThroughput && len(s.measured()) > 1 {
+		if s.kind == results.KindThroughput && len(s.measured()) > 1 {
 			ss = append(ss, s)
 		}
 	}

@@ -13,19 +13,13 @@ import (
 	"github.com/montanaflynn/stats"
 )
 
-// Scenario kinds, as results.Scenario.Kind names them.
-const (
-	KindThroughput = "throughput"
-	KindBatch      = "batch"
-	KindIdle       = "idle"
-)
-
 // analysis is everything the report shows, computed once from a results
 // file: the markdown, the charts and the JSON summary all read it.
 type analysis struct {
 	file      *results.File
 	scenarios []*scenario
-	models    []string // every target of every scenario, in display order
+	models    []string                   // every target of every scenario, in the order they first appear
+	designs   map[string]*results.Design // what each target is, by name
 	cav       []caveat
 }
 
@@ -77,7 +71,7 @@ func (t *target) efficiency(kind string) float64 {
 	if t.bound == nil {
 		return 0
 	}
-	if kind == KindBatch {
+	if kind == results.KindBatch {
 		if t.makespan <= 0 || t.bound.Makespan <= 0 {
 			return 0
 		}
@@ -91,7 +85,7 @@ func (t *target) efficiency(kind string) float64 {
 
 // analyze computes the report's numbers from f. It never changes f.
 func analyze(f *results.File) *analysis {
-	a := &analysis{file: f}
+	a := &analysis{file: f, designs: map[string]*results.Design{}}
 	seen := map[string]bool{}
 	slugs := map[string]int{}
 	for i := range f.Scenarios {
@@ -102,6 +96,11 @@ func analyze(f *results.File) *analysis {
 		}
 		slugs[slugify(s.Name)]++
 		s.targets = groupTargets(s.Runs, s.kind)
+		for _, r := range s.Runs {
+			if a.designs[r.Target] == nil && r.Design != nil {
+				a.designs[r.Target] = r.Design
+			}
+		}
 		for _, t := range s.targets {
 			if !seen[t.name] {
 				seen[t.name] = true
@@ -110,7 +109,11 @@ func analyze(f *results.File) *analysis {
 		}
 		a.scenarios = append(a.scenarios, s)
 	}
-	slices.SortStableFunc(a.models, compareModels)
+	order := func(x, y string) int { return compareModels(f.Models, x, y) }
+	slices.SortStableFunc(a.models, order)
+	for _, s := range a.scenarios {
+		slices.SortStableFunc(s.targets, func(x, y *target) int { return order(x.name, y.name) })
+	}
 	a.cav = a.computeCaveats()
 	return a
 }
@@ -124,12 +127,12 @@ func kindOf(s *results.Scenario) string {
 	for _, r := range s.Runs {
 		switch {
 		case r.Idle != nil:
-			return KindIdle
+			return results.KindIdle
 		case r.Load != nil && r.Load.Mode == results.ModeBatch:
-			return KindBatch
+			return results.KindBatch
 		}
 	}
-	return KindThroughput
+	return results.KindThroughput
 }
 
 // groupTargets gathers runs by target, in display order.
@@ -148,7 +151,6 @@ func groupTargets(runs []results.Run, kind string) []*target {
 	for _, t := range ts {
 		t.compute(kind)
 	}
-	slices.SortStableFunc(ts, func(a, b *target) int { return compareModels(a.name, b.name) })
 	return ts
 }
 
@@ -159,7 +161,7 @@ func (t *target) compute(kind string) {
 		if r.Bound != nil && t.bound == nil {
 			t.bound = r.Bound
 		}
-		measured := r.Load != nil || (kind == KindIdle && r.Idle != nil)
+		measured := r.Load != nil || (kind == results.KindIdle && r.Idle != nil)
 		if !measured || (r.Error != "" && (r.Load == nil || r.Load.Requests == 0) && r.Idle == nil) {
 			t.failed++
 			continue
@@ -245,25 +247,38 @@ func median(xs []float64) float64 {
 	return m
 }
 
-// modelOrder is the display order of the reference models, from the
-// simplest to the most concurrent; other targets follow by name.
-const modelOrder = "loop process prefork thread threadpool eventloop reactors coro goroutine goroutine-1"
-
-func compareModels(a, b string) int {
-	ra, rb := modelRank(a), modelRank(b)
-	if ra != rb {
+// compareModels orders targets as the results' list of models does, and
+// the others after them by name.
+func compareModels(models []string, a, b string) int {
+	rank := func(name string) int {
+		if i := slices.Index(models, name); i >= 0 {
+			return i
+		}
+		return len(models)
+	}
+	if ra, rb := rank(a), rank(b); ra != rb {
 		return cmp.Compare(ra, rb)
 	}
 	return strings.Compare(a, b)
 }
 
-func modelRank(name string) int {
-	for i, m := range strings.Fields(modelOrder) {
-		if m == name {
-			return i
+// design is what the results say a target is; empty when they say nothing.
+func (a *analysis) design(name string) results.Design {
+	if d := a.designs[name]; d != nil {
+		return *d
+	}
+	return results.Design{}
+}
+
+// withTextbook is the target whose design stands for that row of the
+// textbook's efficiency test, "" for none.
+func (a *analysis) withTextbook(row string) string {
+	for _, m := range a.models {
+		if a.design(m).Textbook == row {
+			return m
 		}
 	}
-	return len(modelOrder)
+	return ""
 }
 
 // unsafeSlug is compiled on first use, not at every start of the binary.

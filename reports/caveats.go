@@ -17,10 +17,6 @@ const MinRepetitions = 3
 // exact, the measurement has the granularity of its clocks.
 const boundTolerance = 0.02
 
-// clientBusy is the share of its CPUs above which the load generator may
-// have been the bottleneck.
-const clientBusy = 0.9
-
 // caveat is one thing a reader must know before trusting a number.
 type caveat struct {
 	scenario *scenario // nil: the whole suite
@@ -142,13 +138,13 @@ func runCaveats(s *scenario, t *target, r *results.Run, clientCores int) []strin
 			}
 			note(fmt.Sprintf("%s failed requests (%s)", fmtInt(n), strings.Join(kinds, ", ")))
 		}
-		if b := r.Bound; b != nil && b.Throughput > 0 && s.kind == KindThroughput && l.Throughput() > b.Throughput*(1+boundTolerance) {
+		if b := r.Bound; b != nil && b.Throughput > 0 && s.kind == results.KindThroughput && l.Throughput() > b.Throughput*(1+boundTolerance) {
 			note(fmt.Sprintf("%s req/s is above its bound of %s (%s-bound, parallelism %d): a measurement or bound bug", fmtRate(l.Throughput()), fmtRate(b.Throughput), escape(b.Limit), b.Parallelism))
 		}
 		if b := r.Bound; b != nil && b.Makespan > 0 && l.Makespan > 0 && l.Makespan < b.Makespan*(1-boundTolerance) {
 			note(fmt.Sprintf("makespan %s is below its bound of %s: a measurement or bound bug", fmtSeconds(l.Makespan), fmtSeconds(b.Makespan)))
 		}
-		if busy := clientShare(l, clientCores); !mentionsClient && busy >= clientBusy {
+		if busy := clientShare(l, clientCores); !mentionsClient && busy >= results.ClientBoundShare {
 			note(fmt.Sprintf("the load generator used %s of its %s: the number may be client-bound", fmtPercent(busy), plural(clientCores, "CPU")))
 		}
 	}

@@ -48,9 +48,9 @@ func (a *analysis) charts() []Chart {
 			out = append(out, Chart{Name: s.slug + "-" + kind + ".svg", Title: title, scenario: s, draw: draw})
 		}
 		switch s.kind {
-		case KindIdle:
+		case results.KindIdle:
 			add("memory", "memory per idle connection, per model", func() (*plot.Plot, vg.Length) { return a.memoryChart(s) })
-		case KindBatch:
+		case results.KindBatch:
 			add("makespan", "makespan per model, with the spread over repetitions", func() (*plot.Plot, vg.Length) { return a.makespanChart(s) })
 			if s.hasLatency() {
 				add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })

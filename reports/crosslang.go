@@ -1,48 +1,29 @@
 package reports
 
-import "fmt"
+import (
+	"fmt"
 
-// peerQuestion is one cross-language comparison: a peer from another
-// language beside the Go models that share its design.
-type peerQuestion struct {
-	peer   string
-	models []string
-}
-
-// peerQuestions are the questions the peers answer (targets/external): how
-// gevent's coroutines compare with goroutines on one thread and on all
-// cores; Python's threads (and the GIL) with Go's threads; Python's fork
-// with Go's process per connection; asyncio and Node's single event loop
-// with Go's event loops and coroutines.
-var peerQuestions = []peerQuestion{
-	{peer: "python-gevent", models: []string{"goroutine-1", "goroutine", "coro"}},
-	{peer: "python-threads", models: []string{"thread", "threadpool"}},
-	{peer: "python-fork", models: []string{"process"}},
-	{peer: "python-asyncio", models: []string{"eventloop", "coro"}},
-	{peer: "node", models: []string{"eventloop", "reactors"}},
-	{peer: "node-http", models: []string{"eventloop", "reactors"}},
-}
+	"github.com/corobench/corobench/results"
+)
 
 // crossLanguage gives one sentence per scenario and peer measured beside the
-// Go models it answers for: its throughput (or makespan) as a multiple of
-// each model's. Nothing when the results hold no peer.
+// Go models it answers for (those its design is like, as its scenario entry
+// says: results.Design.Like): its throughput (or makespan) as a multiple of
+// each model's. Nothing when the results hold no such peer.
 func (a *analysis) crossLanguage() []string {
 	var out []string
 	for _, s := range a.scenarios {
-		if s.kind != KindThroughput && s.kind != KindBatch {
+		if s.kind != results.KindThroughput && s.kind != results.KindBatch {
 			continue
 		}
 		byName := map[string]*target{}
 		for _, t := range s.measured() {
 			byName[t.name] = t
 		}
-		for _, q := range peerQuestions {
-			peer := byName[q.peer]
-			if peer == nil {
-				continue
-			}
+		for _, peer := range s.measured() {
+			like := a.design(peer.name).Like
 			var parts []string
-			for _, m := range q.models {
+			for _, m := range like {
 				if t := byName[m]; t != nil {
 					parts = append(parts, comparePeer(s.kind, peer, t))
 				}
@@ -51,10 +32,10 @@ func (a *analysis) crossLanguage() []string {
 				continue
 			}
 			what := fmtRate(peer.rate) + " req/s"
-			if s.kind == KindBatch {
+			if s.kind == results.KindBatch {
 				what = "a makespan of " + fmtSeconds(peer.makespan)
 			}
-			out = append(out, fmt.Sprintf("%s: %s has %s, %s.", escape(s.Name), code(q.peer), what, joinAnd(parts)))
+			out = append(out, fmt.Sprintf("%s: %s has %s, %s.", escape(s.Name), code(peer.name), what, joinAnd(parts)))
 		}
 	}
 	return out
@@ -62,7 +43,7 @@ func (a *analysis) crossLanguage() []string {
 
 // comparePeer says how a peer compares with one Go model in one scenario.
 func comparePeer(kind string, peer, model *target) string {
-	if kind == KindBatch {
+	if kind == results.KindBatch {
 		if model.makespan <= 0 {
 			return "no makespan for " + code(model.name)
 		}

@@ -10,21 +10,24 @@ import (
 
 func TestCrossLanguage(t *testing.T) {
 	t.Parallel()
-	run := func(target string, requests int64, makespan float64) results.Run {
-		return results.Run{Target: target, Rep: 1, Load: &results.Load{Mode: results.ModeBatch, Elapsed: 1,
-			Requests: requests, Makespan: makespan, Latency: results.NewHistogram()}}
+	run := func(target string, requests int64, makespan float64, like ...string) results.Run {
+		return results.Run{Target: target, Rep: 1, Design: &results.Design{Like: like},
+			Load: &results.Load{Mode: results.ModeBatch, Elapsed: 1,
+				Requests: requests, Makespan: makespan, Latency: results.NewHistogram()}}
 	}
 	f := &results.File{Version: results.Version, Scenarios: []results.Scenario{
-		{Name: "efficiency-cpu", Kind: KindBatch, Runs: []results.Run{
-			run("thread", 10, 0.6), run("python-threads", 10, 1.2), run("goroutine", 10, 0.5),
+		{Name: "efficiency-cpu", Kind: results.KindBatch, Runs: []results.Run{
+			run("thread", 10, 0.6), run("python-threads", 10, 1.2, "thread", "threadpool"), run("goroutine", 10, 0.5),
 		}},
-		{Name: "io-bound", Kind: KindThroughput, Runs: []results.Run{
+		{Name: "io-bound", Kind: results.KindThroughput, Runs: []results.Run{
 			{Target: "eventloop", Rep: 1, Load: &results.Load{Mode: results.ModeClosed, Elapsed: 1, Requests: 4000, Latency: results.NewHistogram()}},
 			{Target: "reactors", Rep: 1, Load: &results.Load{Mode: results.ModeClosed, Elapsed: 1, Requests: 5000, Latency: results.NewHistogram()}},
-			{Target: "node", Rep: 1, Load: &results.Load{Mode: results.ModeClosed, Elapsed: 1, Requests: 2000, Latency: results.NewHistogram()}},
+			{Target: "node", Rep: 1, Design: &results.Design{Like: []string{"eventloop", "reactors"}}, Load: &results.Load{Mode: results.ModeClosed, Elapsed: 1, Requests: 2000, Latency: results.NewHistogram()}},
 		}},
-		{Name: "no-peers", Kind: KindThroughput, Runs: []results.Run{
+		{Name: "no-peers", Kind: results.KindThroughput, Runs: []results.Run{
 			{Target: "goroutine", Rep: 1, Load: &results.Load{Mode: results.ModeClosed, Elapsed: 1, Requests: 10, Latency: results.NewHistogram()}},
+			{Target: "python-gevent", Rep: 1, Design: &results.Design{Like: []string{"coro"}},
+				Load: &results.Load{Mode: results.ModeClosed, Elapsed: 1, Requests: 10, Latency: results.NewHistogram()}},
 		}},
 	}}
 	got := analyze(f).crossLanguage()

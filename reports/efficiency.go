@@ -1,8 +1,11 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
+
+	"github.com/corobench/corobench/results"
 )
 
 // The efficiency table is built from the two scenarios with these names: a
@@ -13,32 +16,36 @@ const (
 	EfficiencyIO  = "efficiency-io"
 )
 
-// pythonFigure is one row of the textbook's efficiency test: 10 jobs in
-// Python, in seconds.
+// pythonFigure is one row of the textbook's efficiency test, in Python, in
+// seconds; name is the row (results.Textbook*), which a target's design
+// names when it stands for it.
 type pythonFigure struct {
-	name     string
-	cpu, io  float64
-	analogue string // the corobench model doing the same thing
+	name    string
+	cpu, io float64
 }
 
 // textbook is the textbook's table. Python's threads do not help on CPU
 // work: the GIL lets one thread run Python code at a time.
 func textbook() []pythonFigure {
 	return []pythonFigure{
-		{"sequential", 8.74, 3.65, "loop"},
-		{"threads", 8.99, 3.81, "thread"},
-		{"processes", 4.48, 2.18, "process"},
+		{results.TextbookSequential, 8.74, 3.65},
+		{results.TextbookThreads, 8.99, 3.81},
+		{results.TextbookProcesses, 4.48, 2.18},
 	}
 }
 
 // efficiency holds the two batch scenarios, either of which may be missing.
 type efficiency struct {
+	a       *analysis
 	cpu, io *scenario
 	models  []string
+	// base is the target that stands for the textbook's sequential run,
+	// which speedups are measured against ("" if none ran).
+	base string
 }
 
 func (a *analysis) efficiency() *efficiency {
-	e := &efficiency{}
+	e := &efficiency{a: a, base: a.withTextbook(results.TextbookSequential)}
 	for _, s := range a.scenarios {
 		switch s.Name {
 		case EfficiencyCPU:
@@ -69,9 +76,9 @@ func (e *efficiency) makespan(s *scenario, model string) float64 {
 	return 0
 }
 
-// speedup is loop's makespan over the model's, 0 if either is unknown.
+// speedup is the base's makespan over the model's, 0 if either is unknown.
 func (e *efficiency) speedup(s *scenario, model string) float64 {
-	base, m := e.makespan(s, "loop"), e.makespan(s, model)
+	base, m := e.makespan(s, e.base), e.makespan(s, model)
 	if base <= 0 || m <= 0 {
 		return 0
 	}
@@ -79,15 +86,15 @@ func (e *efficiency) speedup(s *scenario, model string) float64 {
 }
 
 func (e *efficiency) table() *table {
-	tb := newTable(l("model"), r("CPU-bound makespan"), r("IO-bound makespan"), r("speedup vs loop (CPU / IO)"), l("textbook, Python, 10 jobs (CPU / IO)"))
+	tb := newTable(l("model"), r("CPU-bound makespan"), r("IO-bound makespan"), r("speedup vs "+cmp.Or(e.base, "the sequential model")+" (CPU / IO)"), l("textbook, Python, 10 jobs (CPU / IO)"))
 	py := map[string]pythonFigure{}
 	for _, p := range textbook() {
-		py[p.analogue] = p
+		py[p.name] = p
 	}
 	seq := textbook()[0]
 	for _, m := range e.models {
 		ref := ""
-		if p, ok := py[m]; ok {
+		if p, ok := py[e.a.design(m).Textbook]; ok {
 			ref = fmt.Sprintf("%s: %s / %s (%s / %s)", p.name, fmtSeconds(p.cpu), fmtSeconds(p.io), fmtRatio(seq.cpu/p.cpu), fmtRatio(seq.io/p.io))
 		}
 		tb.add(escape(m), secondsCell(e.makespan(e.cpu, m)), secondsCell(e.makespan(e.io, m)),
@@ -114,18 +121,19 @@ func ratioCell(v float64) string {
 func (e *efficiency) sentence(cores int) string {
 	var parts []string
 	py := textbook()
-	if s := e.speedup(e.cpu, "thread"); s > 0 {
+	threads := e.a.withTextbook(results.TextbookThreads)
+	if s := e.speedup(e.cpu, threads); s > 0 {
 		verb := "do help"
 		if s < 1.1 {
 			verb = "do not help either"
 		}
-		parts = append(parts, fmt.Sprintf("on CPU-bound jobs Go's threads %s: `thread` finishes %s faster than `loop`, where Python's threads managed %s because of the GIL", verb, fmtRatio(s), fmtRatio(py[0].cpu/py[1].cpu)))
+		parts = append(parts, fmt.Sprintf("on CPU-bound jobs Go's threads %s: %s finishes %s faster than %s, where Python's threads managed %s because of the GIL", verb, code(threads), fmtRatio(s), code(e.base), fmtRatio(py[0].cpu/py[1].cpu)))
 	}
-	if m, s := e.best(e.cpu); s > 0 && m != "thread" {
+	if m, s := e.best(e.cpu); s > 0 && m != threads {
 		parts = append(parts, fmt.Sprintf("the fastest on CPU, %s, reaches %s on %s", code(m), fmtRatio(s), plural(cores, "core")))
 	}
 	if m, s := e.best(e.io); s > 0 {
-		parts = append(parts, fmt.Sprintf("on IO-bound jobs %s overlaps the waits best, %s faster than `loop` (Python's processes: %s)", code(m), fmtRatio(s), fmtRatio(py[0].io/py[2].io)))
+		parts = append(parts, fmt.Sprintf("on IO-bound jobs %s overlaps the waits best, %s faster than %s (Python's processes: %s)", code(m), fmtRatio(s), code(e.base), fmtRatio(py[0].io/py[2].io)))
 	}
 	if len(parts) == 0 {
 		return ""

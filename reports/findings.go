@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"github.com/corobench/corobench/results"
 	"slices"
 	"strings"
 	"time"
@@ -24,9 +25,9 @@ func (s *scenario) findings() []string {
 		return nil
 	}
 	switch s.kind {
-	case KindIdle:
+	case results.KindIdle:
 		return s.idleFindings(ts)
-	case KindBatch:
+	case results.KindBatch:
 		return s.batchFindings(ts)
 	}
 	var out []string

@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/corobench/corobench/results"
@@ -45,6 +46,7 @@ func fixture() *results.File {
 		Started:  fixtureStart,
 		Finished: fixtureStart.Add(4*time.Minute + 37*time.Second),
 		Warnings: []string{"scenario mixed: repetitions lowered from 3 to 2 by -quick"},
+		Models:   strings.Fields("loop process prefork thread threadpool eventloop reactors coro goroutine goroutine-1"),
 	}
 	f.Scenarios = []results.Scenario{
 		throughputScenario("cpu-bound", "Every request asks for 1 ms of CPU work and nothing else. A model can go no faster than its cores allow. Shows which models use more than one core.",
@@ -113,6 +115,13 @@ func fixture() *results.File {
 		idleScenario(),
 		legacyScenario(),
 	}
+	for i := range f.Scenarios {
+		if s := &f.Scenarios[i]; s.Kind != "" { // the old file says nothing of designs
+			for j := range s.Runs {
+				s.Runs[j].Design = fixtureDesign(s.Runs[j].Target)
+			}
+		}
+	}
 	return f
 }
 
@@ -140,7 +149,7 @@ func latencies(r *rand.Rand, n int, m perf) *results.Histogram {
 }
 
 func throughputScenario(name, desc, mode string, cpuUS, waitUS float64, reps int, models []perf) results.Scenario {
-	s := results.Scenario{Name: name, Description: desc, File: "scenarios/" + name + ".yaml", Kind: KindThroughput, PinTarget: "0", PinClient: "1"}
+	s := results.Scenario{Name: name, Description: desc, File: "scenarios/" + name + ".yaml", Kind: results.KindThroughput, PinTarget: "0", PinClient: "1"}
 	const conns, secs = 50, 5
 	for rep := 1; rep <= reps; rep++ {
 		for _, m := range models {
@@ -188,7 +197,7 @@ func throughputScenario(name, desc, mode string, cpuUS, waitUS float64, reps int
 }
 
 func batchScenario(name, desc string, cpuS, waitS float64, models []perf) results.Scenario {
-	s := results.Scenario{Name: name, Description: desc, File: "scenarios/" + name + ".yaml", Kind: KindBatch, PinTarget: "0-1", PinClient: "0-1"}
+	s := results.Scenario{Name: name, Description: desc, File: "scenarios/" + name + ".yaml", Kind: results.KindBatch, PinTarget: "0-1", PinClient: "0-1"}
 	const jobs = 10
 	for rep := 1; rep <= 3; rep++ {
 		for _, m := range models {
@@ -211,7 +220,7 @@ func batchScenario(name, desc string, cpuS, waitS float64, models []perf) result
 }
 
 func idleScenario() results.Scenario {
-	s := results.Scenario{Name: "c10k", Description: "10,000 idle keep-alive connections held open; memory measured before and with them (C10K).", File: "scenarios/c10k.yaml", Kind: KindIdle}
+	s := results.Scenario{Name: "c10k", Description: "10,000 idle keep-alive connections held open; memory measured before and with them (C10K).", File: "scenarios/c10k.yaml", Kind: results.KindIdle}
 	models := []struct {
 		name         string
 		conns        int
@@ -268,4 +277,20 @@ func waitPar(model string, conns int) int {
 		return 1
 	}
 	return conns
+}
+
+// fixtureDesign is what the models' ready lines and the peers' scenario
+// entries say of the fixture's targets.
+func fixtureDesign(target string) *results.Design {
+	switch target {
+	case "loop":
+		return &results.Design{Analogue: "the textbook's loop server", Textbook: results.TextbookSequential}
+	case "thread":
+		return &results.Design{Analogue: "threading.Thread per connection", Textbook: results.TextbookThreads}
+	case "process":
+		return &results.Design{Analogue: "os.fork per connection", Textbook: results.TextbookProcesses}
+	case "python-gevent":
+		return &results.Design{Like: []string{"goroutine-1", "goroutine", "coro"}}
+	}
+	return &results.Design{Analogue: "a model of the fixture"}
 }

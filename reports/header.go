@@ -3,8 +3,6 @@ package reports
 import (
 	"cmp"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 )
@@ -73,10 +71,11 @@ func (a *analysis) gomaxprocs() string {
 	if len(other) == 0 {
 		return out
 	}
-	names := slices.SortedFunc(maps.Keys(other), compareModels)
 	var parts []string
-	for _, n := range names {
-		parts = append(parts, fmt.Sprintf("%s %d", code(n), other[n]))
+	for _, n := range a.models {
+		if p, ok := other[n]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", code(n), p))
+		}
 	}
 	return out + ", except " + strings.Join(parts, ", ")
 }

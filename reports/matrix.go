@@ -1,12 +1,14 @@
 package reports
 
+import "github.com/corobench/corobench/results"
+
 // matrix is the summary: one row per model, one column per throughput
 // scenario, each cell the median req/s and its fraction of the column's
 // best, the best in bold. Nil when no scenario measures throughput.
 func (a *analysis) matrix() *table {
 	var cols []*scenario
 	for _, s := range a.scenarios {
-		if s.kind == KindThroughput {
+		if s.kind == results.KindThroughput {
 			cols = append(cols, s)
 		}
 	}

@@ -84,7 +84,7 @@ func (a *analysis) section(p func(string, ...any), s *scenario, charts []Chart) 
 			p("- %s\n", f)
 		}
 	}
-	if s.kind == KindIdle {
+	if s.kind == results.KindIdle {
 		p("\n%s", a.idleTable(s))
 	} else {
 		p("\n%s", a.mainTable(s))

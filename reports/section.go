@@ -68,7 +68,7 @@ func (t *target) boundCell(kind string) string {
 	if e == 0 {
 		return dash
 	}
-	if kind == KindBatch {
+	if kind == results.KindBatch {
 		return fmtPercent(e) + " of " + fmtSeconds(t.bound.Makespan)
 	}
 	return fmtPercent(e) + " of " + fmtRate(t.bound.Throughput)
@@ -85,7 +85,7 @@ func (t *target) quantile(q float64) string {
 // latency and errors.
 func (a *analysis) mainTable(s *scenario) *table {
 	first := r("req/s (median)")
-	if s.kind == KindBatch {
+	if s.kind == results.KindBatch {
 		first = r("makespan (median)")
 	}
 	tb := newTable(l("model"), first, r("reps"), r("of bound"), r("p50"), r("p90"), r("p99"), r("p99.9"), r("max"), r("errors"))
@@ -96,7 +96,7 @@ func (a *analysis) mainTable(s *scenario) *table {
 			continue
 		}
 		value := fmtRate(t.rate) + t.spreadCell()
-		if s.kind == KindBatch {
+		if s.kind == results.KindBatch {
 			value = dash
 			if t.makespan > 0 {
 				value = fmtSeconds(t.makespan) + spreadOf(t.makespans, t.makespan)

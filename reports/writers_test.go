@@ -52,8 +52,8 @@ func TestRendersWhatExists(t *testing.T) {
 		"no runs":      {Version: 1, Scenarios: []results.Scenario{{Name: "nothing"}}},
 		"all failed":   {Version: 1, Scenarios: []results.Scenario{{Name: "down", Runs: []results.Run{{Target: "loop", Rep: 1, Error: "exec: no such file"}}}}},
 		"bare load":    {Version: 1, Scenarios: []results.Scenario{{Name: "bare", Runs: []results.Run{{Target: "x", Load: &results.Load{}}}}}},
-		"idle no data": {Version: 1, Scenarios: []results.Scenario{{Name: "c10k", Kind: KindIdle, Runs: []results.Run{{Target: "x", Idle: &results.Idle{}}}}}},
-		"batch only":   {Version: 1, Scenarios: []results.Scenario{{Name: EfficiencyIO, Kind: KindBatch, Runs: []results.Run{{Target: "loop", Load: &results.Load{Mode: results.ModeBatch, Makespan: 1}}}}}},
+		"idle no data": {Version: 1, Scenarios: []results.Scenario{{Name: "c10k", Kind: results.KindIdle, Runs: []results.Run{{Target: "x", Idle: &results.Idle{}}}}}},
+		"batch only":   {Version: 1, Scenarios: []results.Scenario{{Name: EfficiencyIO, Kind: results.KindBatch, Runs: []results.Run{{Target: "loop", Load: &results.Load{Mode: results.ModeBatch, Makespan: 1}}}}}},
 	}
 	for name, f := range files {
 		var md failingWriter

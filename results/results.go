@@ -18,6 +18,10 @@ type File struct {
 	Finished  time.Time  `json:"finished"`
 	Scenarios []Scenario `json:"scenarios"`
 	Warnings  []string   `json:"warnings,omitempty"`
+	// Models lists the models of the binary that ran, in its order (the
+	// textbook's, from the simplest to the most concurrent): reports show
+	// targets in this order, any other after them by name.
+	Models []string `json:"models,omitempty"`
 }
 
 // Env says where the numbers were measured.
@@ -42,9 +46,8 @@ type Scenario struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	File        string `json:"file,omitempty"`
-	// Kind is what the scenario measures: "throughput" (closed or open
-	// load over time), "batch" (makespan of jobs fired at once, the
-	// efficiency test) or "idle" (memory per idle connection, C10K).
+	// Kind is what the scenario measures: KindThroughput, KindBatch or
+	// KindIdle.
 	Kind string `json:"kind,omitempty"`
 	// PinTarget and PinClient are the CPU lists the target and the load
 	// generator ran on; empty is not pinned.
@@ -68,6 +71,9 @@ type Run struct {
 	Idle *Idle `json:"idle,omitempty"`
 	// GOMAXPROCS is the target's, from its ready line.
 	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
+	// Design says what the target is, from the model's ready line or an
+	// external target's scenario entry; nil when nothing says.
+	Design *Design `json:"design,omitempty"`
 	// CPUPerRequest is the target tree's CPU time per answered request, in
 	// µs, from Resources and Load.
 	CPUPerRequest float64 `json:"cpu_per_request_us,omitempty"`
@@ -76,12 +82,45 @@ type Run struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// Design says what a target is, for the report's textbook and
+// cross-language comparisons.
+type Design struct {
+	// Analogue is its analogue in the textbook or in well-known servers.
+	Analogue string `json:"analogue,omitempty"`
+	// Textbook is the row of the textbook's efficiency test it stands for
+	// (TextbookSequential, TextbookThreads, TextbookProcesses), or "".
+	Textbook string `json:"textbook,omitempty"`
+	// Like names the models whose design it shares, which a report compares
+	// it with (a peer in another language).
+	Like []string `json:"like,omitempty"`
+}
+
+// Rows of the textbook's efficiency test: a multitask test run
+// sequentially, in threads and in processes.
+const (
+	TextbookSequential = "sequential"
+	TextbookThreads    = "threads"
+	TextbookProcesses  = "processes"
+)
+
+// Kinds of scenario (Scenario.Kind).
+const (
+	KindThroughput = "throughput" // closed or open load over time
+	KindBatch      = "batch"      // makespan of jobs fired at once
+	KindIdle       = "idle"       // memory per idle connection
+)
+
 // Load modes.
 const (
 	ModeClosed = "closed" // C connections, each sends, waits, sends again
 	ModeOpen   = "open"   // requests sent on a schedule, whatever the target does
 	ModeBatch  = "batch"  // B requests fired at once, timed until the last answer
+	ModeIdle   = "idle"   // connections opened and held idle, for memory
 )
+
+// ClientBoundShare is the share of its CPUs above which the load generator,
+// not the target, may have set the pace: the run is flagged client-bound.
+const ClientBoundShare = 0.9
 
 // Load is what one load generator run measured.
 type Load struct {

@@ -229,7 +229,8 @@ func readFailed(ctx context.Context, c io.Writer, in []byte, err error) error {
 
 // compact makes room after the unread bytes for the next Read: it reuses
 // the buffer from its start when it is empty, moves a small remainder to the
-// front, and grows the buffer (up to one whole request) when it is full.
+// front, and grows the buffer (up to one whole request) when it is full; a
+// buffer that cannot grow takes any remainder shorter than itself.
 func compact(in []byte, home *[]byte) ([]byte, error) {
 	buf := (*home)[:cap(*home)]
 	switch {
@@ -237,7 +238,7 @@ func compact(in []byte, home *[]byte) ([]byte, error) {
 		return buf[:0], nil
 	case len(in) < cap(in):
 		return in, nil
-	case len(in) <= cap(buf)/2:
+	case len(in) <= cap(buf)/2, cap(buf) >= MaxBuffer && len(in) < cap(buf):
 		return buf[:copy(buf, in)], nil
 	case cap(buf) >= MaxBuffer:
 		return nil, errBufferFull
@@ -252,6 +253,8 @@ func compact(in []byte, home *[]byte) ([]byte, error) {
 // time: see App.RequestTimeout.
 var ErrRequestTimeout = &protocol.Error{Status: 408, Reason: "request not received in time"}
 
-// errBufferFull cannot happen while the parser's bounds fit MaxBuffer; it
-// guards the read loop against spinning on a zero-length read.
+// errBufferFull is a buffer of MaxBuffer bytes holding one unfinished
+// request. The parser refuses a request larger than its bounds, which
+// MaxBuffer fits, before that; the error guards the read loop against
+// spinning on a zero-length read should the bounds ever change.
 var errBufferFull = errors.New("targets: request buffer full")

@@ -17,6 +17,9 @@ type Server interface {
 	// stops accepting, lets in-flight requests finish, closes idle
 	// connections and returns. It returns nil after a clean stop.
 	Serve(ctx context.Context, ln net.Listener) error
+	// Parallelism says how many requests it serves and computes at once,
+	// as made (after its defaults) and under the GOMAXPROCS it runs with.
+	Parallelism() Parallelism
 }
 
 // Readier is a Server with work to do before it can serve, such as making

@@ -14,7 +14,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -187,14 +187,23 @@ func (b *bench) describe(reps int, targets []target) string {
 		strings.Join(names, ", "), b.targetCPU, client, b.clientCPU, b.conns, b.warmup, b.duration, reps, b.rate)
 }
 
-// serveModels reads the list of models from `corobench serve -h`.
+// serveModels reads the list of models from `corobench models -json`.
 func serveModels(bin string) ([]string, error) {
-	out, _ := exec.Command(bin, "serve", "-h").CombinedOutput()
-	m := regexp.MustCompile(`the concurrency model: ([a-z0-9, -]+)`).FindSubmatch(out)
-	if m == nil {
-		return nil, errors.New("cannot find the model list in `corobench serve -h`; build it first (make build)")
+	out, err := exec.Command(bin, "models", "-json").Output()
+	if err != nil {
+		return nil, fmt.Errorf("corobench models -json: %w; build it first (make build)", err)
 	}
-	return split(string(m[1])), nil
+	var list []struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		return nil, fmt.Errorf("corobench models -json: %w", err)
+	}
+	var names []string
+	for _, m := range list {
+		names = append(names, m.Name)
+	}
+	return names, nil
 }
 
 func calibrate(bin string) (string, error) {

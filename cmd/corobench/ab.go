@@ -203,7 +203,7 @@ func (ab *abRun) write(dir string, suite []*harness.Scenario, rate float64, star
 		return fmt.Errorf("ab: %w", err)
 	}
 	for side, name := range map[compare.Side]string{compare.A: "a.json", compare.B: "b.json"} {
-		f := &results.File{Version: results.Version, Env: environment(), Started: started, Finished: time.Now().UTC()}
+		f := &results.File{Version: results.Version, Env: environment(), Started: started, Finished: time.Now().UTC(), Models: modelList()}
 		f.Env.CPURate = rate
 		f.Env.Commit = "" // the builds measured are not this one
 		for _, s := range suite {

@@ -2,6 +2,7 @@
 // server, runs scenario suites and writes their reports.
 //
 //	corobench serve -model NAME [-addr 127.0.0.1:0]   run one model
+//	corobench models [-json]                           list the models
 //	corobench load [-c 50] [-d 10s] [-R RATE] URL       put load on a server
 //	corobench merge [-o OUT.json] A.json B.json...      merge load results of several clients
 //	corobench run [-o DIR] SCENARIO.yaml...             run scenarios, write results and report
@@ -63,6 +64,7 @@ const usage = `usage: corobench COMMAND [flags]
 
 commands:
   serve      run one reference server (a concurrency model)
+  models     list the models serve runs, with what each is and its textbook analogue
   load       put closed, open-loop or batch load on an HTTP server; print what it measured
   merge      merge the -json results of load runs from several client machines
   run        run scenario files against the models; write results.json and REPORT.md
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return reportCmd(rest, stdout, stderr)
 	case "merge":
 		return mergeCmd(rest, stdout, stderr)
+	case "models":
+		return modelsCmd(rest, stdout, stderr)
 	case "calibrate":
 		return calibrateCmd(rest, stdout, stderr)
 	case "compare":

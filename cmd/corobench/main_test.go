@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/harness"
+	"github.com/corobench/corobench/internal/bound"
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
@@ -68,21 +70,22 @@ func TestEveryModelConforms(t *testing.T) {
 	}
 }
 
-// Each model runs under the GOMAXPROCS it says: goroutine-1 on one P, the
-// thread models with a P per thread, the rest with the machine's.
-func TestGOMAXPROCSOfModels(t *testing.T) {
-	for name, m := range models() {
-		want := runtime.GOMAXPROCS(0) // what a fresh process gets here
-		switch {
-		case m.procs != nil:
-			want = m.procs(targets.Config{})
-		case m.gomaxprocs > 0:
-			want = m.gomaxprocs
-		}
-		t.Run(name, func(t *testing.T) {
+// Each model runs under the GOMAXPROCS its entry says (goroutine-1 on one
+// P, the thread models with a P per thread, the rest with the machine's),
+// and its ready line gives the parallelism the bound uses.
+func TestReadyLineOfModels(t *testing.T) {
+	cpus := runtime.GOMAXPROCS(0) // what a fresh process gets here
+	for _, m := range models() {
+		want := cmp.Or(m.GOMAXPROCS(targets.Config{}), cpus)
+		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
-			tgt := startModel(t, name)
+			tgt := startModel(t, m.Name)
 			assert.Equal(t, want, tgt.Ready.GOMAXPROCS)
+			require.NotNil(t, tgt.Ready.Parallelism, "the ready line says the parallelism")
+			p := wantParallelism(m.Name, targets.Config{}, want, cpus)
+			assert.Equal(t, bound.Model{Slots: p.Slots, CPU: p.CPU}, *tgt.Ready.Parallelism)
+			assert.Equal(t, m.Analogue, tgt.Ready.Analogue)
+			assert.Equal(t, m.Textbook, tgt.Ready.Textbook)
 		})
 	}
 }
@@ -176,8 +179,8 @@ func TestUsageErrors(t *testing.T) {
 
 func sortedModels() []string {
 	var names []string
-	for n := range models() {
-		names = append(names, n)
+	for _, m := range models() {
+		names = append(names, m.Name)
 	}
 	slices.Sort(names)
 	return names

@@ -66,7 +66,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *rate <= 0 {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
-	f := &results.File{Version: results.Version, Env: environment(), Started: time.Now().UTC()}
+	f := &results.File{Version: results.Version, Env: environment(), Started: time.Now().UTC(), Models: modelList()}
 	f.Env.CPURate = *rate
 	f.Env.Pinning = defaultPinning
 	prog := newProgress(stderr, suite)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/affinity"
+	"github.com/corobench/corobench/internal/bound"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/work"
 )
@@ -22,12 +23,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	rate := fs.Float64("cpu-rate", 0, "work units per µs for /cpu?us=N (0: calibrate at start)")
 	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
-	workers := fs.Int("workers", 0, "workers made at start (prefork: processes, default one per CPU; threadpool: threads, default 64; reactors); 0: the model's default")
-	maxConns := fs.Int("max-conns", 0, "cap on live connection threads (thread, default 2000) or processes (process, default 512); 0: the model's default")
+	workers := fs.Int("workers", 0, knobHelp("workers made at start", func(m targets.Model) string { return m.Workers }))
+	maxConns := fs.Int("max-conns", 0, knobHelp("cap on live connections", func(m targets.Model) string { return m.MaxConns }))
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	m, ok := models()[*name]
+	m, ok := findModel(*name)
 	if !ok {
 		return fmt.Errorf("%w: unknown model %q; the models are %s", errUsage, *name, modelNames())
 	}
@@ -51,12 +52,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MaxConns: *maxConns,
 		Self:     self,
 	}
-	switch {
-	case m.procs != nil:
-		runtime.GOMAXPROCS(m.procs(cfg))
-	case m.gomaxprocs > 0:
-		runtime.GOMAXPROCS(m.gomaxprocs)
-	default:
+	if procs := m.GOMAXPROCS(cfg); procs > 0 {
+		runtime.GOMAXPROCS(procs)
+	} else {
 		runtime.SetDefaultGOMAXPROCS() // the CPUs it may use now that it is pinned
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -66,7 +64,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		fmt.Fprintf(stderr, "corobench: warning: %s listens on %s, which is reachable from other machines\n", *name, tcp)
 	}
-	srv := m.new(cfg)
+	srv := m.New(cfg)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
 	if r, ok := srv.(targets.Readier); ok {
@@ -76,8 +74,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	p := srv.Parallelism()
 	ready, _ := json.Marshal(harness.Ready{
 		Model: *name, Addr: ln.Addr().String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Parallelism: &bound.Model{Slots: p.Slots, CPU: p.CPU}, Analogue: m.Analogue, Textbook: m.Textbook,
 	})
 	fmt.Fprintf(stdout, "%s\n", ready)
 	return <-served

@@ -24,9 +24,8 @@ func TestSlowloris(t *testing.T) {
 		"thread": true, // 1,000 threads, under its cap of 2,000
 		"loop":   false, "prefork": false, "threadpool": false, "process": false,
 	}
-	known := models()
 	for name, want := range serves {
-		if _, ok := known[name]; !ok {
+		if _, ok := findModel(name); !ok {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {

@@ -44,8 +44,8 @@ type Work struct {
 
 // Model is how much a model can do at once; 0 is "as much as it is asked".
 type Model struct {
-	Slots int // requests in service at once, waiting or computing
-	CPU   int // requests computing at once
+	Slots int `json:"slots"` // requests in service at once, waiting or computing
+	CPU   int `json:"cpu"`   // requests computing at once
 }
 
 // Load is what the client asks and what the machine gives.

@@ -98,17 +98,3 @@ func TestCheck(t *testing.T) {
 	assert.Contains(t, Check(b, 0, 0.5), "measurement error", "a batch faster than physics")
 	assert.Empty(t, Check(nil, 1, 0))
 }
-
-func TestParallelismOfEveryModel(t *testing.T) {
-	t.Parallel()
-	info := ModelInfo{Conns: 50, GOMAXPROCS: 2, Cores: 2}
-	for _, name := range []string{"loop", "process", "prefork", "thread", "threadpool", "eventloop", "reactors", "coro", "goroutine", "goroutine-1"} {
-		m, ok := Parallelism(name, info)
-		assert.True(t, ok, name)
-		assert.GreaterOrEqual(t, m.Slots, 0, name)
-	}
-	_, ok := Parallelism("python-gevent", info)
-	assert.False(t, ok)
-	m, _ := Parallelism("prefork", ModelInfo{Cores: 2, Workers: 8})
-	assert.Equal(t, Model{8, 8}, m)
-}

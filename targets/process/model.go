@@ -1,0 +1,25 @@
+package process
+
+import (
+	"fmt"
+
+	"github.com/corobench/corobench/targets"
+)
+
+// Model is the process model's entry in the list of models.
+func Model() targets.Model {
+	return targets.Model{
+		Name:       "process",
+		Summary:    "a new OS process per connection (the binary re-executed, the socket inherited); every child reaped",
+		Analogue:   "os.fork per connection, Python's ForkingMixIn",
+		Textbook:   targets.TextbookProcesses,
+		New:        func(c targets.Config) targets.Server { return New(c) },
+		GOMAXPROCS: targets.DefaultProcs,
+		Transports: []targets.Transport{targets.TCP},
+		MaxConns:   fmt.Sprintf("child processes, default %d", DefaultMaxChildren),
+	}
+}
+
+// Parallelism implements targets.Server: a request per live child, each
+// computing on a core of its own.
+func (s *Server) Parallelism() targets.Parallelism { return targets.Parallelism{Slots: s.max} }

@@ -1,0 +1,20 @@
+package reactors
+
+import "github.com/corobench/corobench/targets"
+
+// Model is the reactors model's entry in the list of models.
+func Model() targets.Model {
+	return targets.Model{
+		Name:       "reactors",
+		Summary:    "one epoll loop per core, the connections dealt across them in turn",
+		Analogue:   "nginx's workers, gnet's sub-reactors",
+		New:        func(c targets.Config) targets.Server { return New(c) },
+		GOMAXPROCS: targets.DefaultProcs,
+		Transports: []targets.Transport{targets.TCP},
+		Workers:    "event loops, default GOMAXPROCS",
+	}
+}
+
+// Parallelism implements targets.Server: any number of requests waiting,
+// one computing per loop.
+func (s *Server) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: s.loops} }
