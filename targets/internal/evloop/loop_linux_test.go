@@ -121,17 +121,21 @@ func dial(t *testing.T, addr string) net.Conn {
 	return c
 }
 
+// echoes sends msg on c and checks that it comes back.
+func echoes(t *testing.T, c net.Conn, msg string) {
+	_, err := c.Write([]byte(msg))
+	require.NoError(t, err)
+	got := make([]byte, len(msg))
+	_, err = io.ReadFull(c, got)
+	require.NoError(t, err)
+	assert.Equal(t, msg, string(got))
+}
+
 func TestLoopServesThroughItsMultiplexer(t *testing.T) {
 	t.Parallel()
 	e, mux := newEcho(t, time.Minute)
 	addr, _ := serve(t, e)
-	c := dial(t, addr)
-	_, err := c.Write([]byte("ping"))
-	require.NoError(t, err)
-	got := make([]byte, 4)
-	_, err = io.ReadFull(c, got)
-	require.NoError(t, err)
-	assert.Equal(t, "ping", string(got))
+	echoes(t, dial(t, addr), "ping")
 	assert.GreaterOrEqual(t, mux.adds.Load(), int64(2), "the listener and the connection")
 	assert.Positive(t, mux.waits.Load())
 }
@@ -150,12 +154,9 @@ func TestStopClosesConnectionsAndReleasesTheMultiplexer(t *testing.T) {
 	e, mux := newEcho(t, time.Minute)
 	addr, stop := serve(t, e)
 	c := dial(t, addr)
-	_, err := c.Write([]byte("x"))
-	require.NoError(t, err)
-	_, err = io.ReadFull(c, make([]byte, 1)) // served: the loop holds it
-	require.NoError(t, err)
+	echoes(t, c, "x") // served: the loop holds it
 	require.NoError(t, stop())
-	_, err = c.Read(make([]byte, 1))
+	_, err := c.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, io.EOF)
 	assert.Equal(t, int64(1), mux.closes.Load())
 	_, err = net.DialTimeout("tcp", addr, time.Second)
