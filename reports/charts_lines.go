@@ -216,12 +216,12 @@ func timeline(l *results.Load) (pts plotter.XYs, short bool) {
 	end, rate := 0.0, 0.0
 	for i, sec := range l.Series {
 		start, length := l.SeriesSpan(i)
+		if length <= 0 {
+			continue // folded after the end: it measured nothing
+		}
 		if i == n-1 && n > 1 && length < l.SeriesInterval()/4 {
 			short = true
 			break
-		}
-		if length <= 0 {
-			continue
 		}
 		rate = float64(sec.Requests) / length
 		pts = append(pts, plotter.XY{X: start, Y: rate})
