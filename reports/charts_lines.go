@@ -167,9 +167,9 @@ func (a *analysis) latencyChart(s *scenario) *figure {
 
 // timelineChart is each model's throughput over the measured time, from
 // its median repetition: each interval's requests over the interval's
-// length, drawn as a step that lasts the interval.
+// length, drawn as a step that lasts the interval, one panel per model.
 func (a *analysis) timelineChart(s *scenario) *figure {
-	f := &figure{title: s.Name + ": throughput over time", yLabel: "requests per second", styles: a.style}
+	f := &figure{title: s.Name + ": requests per second over time", styles: a.style, panels: true}
 	top, end := 0.0, 0.0
 	var intervals []float64
 	cut := false
