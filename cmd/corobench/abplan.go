@@ -32,7 +32,7 @@ type abPlan struct {
 	// are the machine's noise, and do not fail the A/B.
 	same map[compare.Key]bool
 	opts []compare.Option
-	log             io.Writer // one progress line per run
+	log  io.Writer // one progress line per run
 }
 
 // abOutcome is what an A/B found.
