@@ -158,10 +158,7 @@ func TestABExternalBuilds(t *testing.T) {
 			}
 			require.Equal(t, tt.exit, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 
-			data, err := os.ReadFile(verdicts)
-			require.NoError(t, err)
-			rep, err := compare.ReadJSON(bytes.NewReader(data))
-			require.NoError(t, err)
+			rep := readVerdicts(t, verdicts)
 			assert.True(t, rep.Paired)
 			for _, metric := range []string{results.MetricThroughput, results.MetricCPU} {
 				row, ok := rowOf(rep, "server", metric)

@@ -131,6 +131,16 @@ func writeFewRuns(t *testing.T, name string, rps float64) string {
 	return path
 }
 
+// readVerdicts reads a file of JSON verdicts (compare or ab -json).
+func readVerdicts(t *testing.T, path string) *compare.Report {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	rep, err := compare.ReadJSON(bytes.NewReader(data))
+	require.NoError(t, err)
+	return rep
+}
+
 // compare -json writes the verdicts as data that reads back; too few runs
 // to fail say so apart from the table, and -strict makes it exit 3.
 func TestCompareJSONAndStrict(t *testing.T) {
@@ -142,10 +152,7 @@ func TestCompareJSONAndStrict(t *testing.T) {
 	err := run(context.Background(), []string{"compare", "-json", verdicts, base, slow}, nil, &stdout, &stderr)
 	assert.Equal(t, exitRegression, exitCode(err, &stderr))
 	assert.Contains(t, stdout.String(), "verdict: FAIL", "the table is still written")
-	data, err := os.ReadFile(verdicts)
-	require.NoError(t, err)
-	rep, err := compare.ReadJSON(bytes.NewReader(data))
-	require.NoError(t, err)
+	rep := readVerdicts(t, verdicts)
 	assert.Equal(t, compare.Fail, rep.Verdict())
 	row, ok := rowOf(rep, "x", results.MetricThroughput)
 	require.True(t, ok)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -99,10 +98,7 @@ func checkArtifacts(t *testing.T, out string) {
 	require.NoError(t, err)
 	assert.Contains(t, string(report), "| hello | server | req/s |")
 	assert.Contains(t, string(report), "**verdict: FAIL (regression)")
-	data, err := os.ReadFile(filepath.Join(out, "verdicts.json"))
-	require.NoError(t, err)
-	rep, err := compare.ReadJSON(bytes.NewReader(data))
-	require.NoError(t, err)
+	rep := readVerdicts(t, filepath.Join(out, "verdicts.json"))
 	assert.Equal(t, compare.Fail, rep.Verdict())
 	row, ok := rowOf(rep, "server", results.MetricThroughput)
 	require.True(t, ok)
