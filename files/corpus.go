@@ -30,7 +30,7 @@ func (s *Store) WriteCorpus(sets []Set) error {
 			_, err = io.CopyBuffer(u, NewPattern(SeedOf(name)).Reader(c.Size), *chunk)
 			PutChunk(chunk)
 			if err == nil {
-				err = u.Commit()
+				_, err = u.Commit()
 			}
 			if err != nil {
 				u.Abort()

@@ -42,7 +42,8 @@ func noSpaceChild(t *testing.T, dir string) {
 		_, err = u.Write(chunk[:min(int64(len(chunk)), u.Remaining())])
 	}
 	assert.ErrorIs(t, err, ErrNoSpace)
-	assert.ErrorIs(t, u.Commit(), ErrNoSpace)
+	_, err = u.Commit()
+	assert.ErrorIs(t, err, ErrNoSpace)
 	_, err = s.Disk(1024, false)
 	assert.ErrorIs(t, err, ErrNoSpace)
 	_, err = s.Get("big")

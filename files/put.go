@@ -66,15 +66,15 @@ func (u *Upload) Write(p []byte) (int, error) {
 }
 
 // Commit puts the whole upload under its name, replacing any file there
-// in one rename. It fails with ErrShort when fewer bytes than declared
-// were written.
-func (u *Upload) Commit() error {
+// in one rename, and returns its digest. It fails with ErrShort when fewer
+// bytes than declared were written.
+func (u *Upload) Commit() (Digest, error) {
 	if u.err != nil {
-		return u.err
+		return Digest{}, u.err
 	}
 	if u.written != u.size {
 		u.fail(ErrShort)
-		return u.err
+		return Digest{}, u.err
 	}
 	var d Digest
 	u.h.Sum(d[:0])
@@ -89,11 +89,11 @@ func (u *Upload) Commit() error {
 	}
 	if err != nil {
 		u.fail(classify(err))
-		return u.err
+		return Digest{}, u.err
 	}
 	u.err = errCommitted
 	u.store.release()
-	return nil
+	return d, nil
 }
 
 // Abort gives the upload up, removing what was written.

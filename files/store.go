@@ -70,6 +70,9 @@ func (s *Store) Dir() string { return s.root.Name() }
 // MaxUpload is the largest upload the store takes.
 func (s *Store) MaxUpload() int64 { return s.maxUpload }
 
+// MaxOpen is how many files the store holds open at most.
+func (s *Store) MaxOpen() int { return cap(s.slots) }
+
 func (s *Store) acquire() error {
 	select {
 	case s.slots <- struct{}{}:

@@ -30,7 +30,8 @@ func put(t *testing.T, s *Store, name string, data []byte) {
 	require.NoError(t, err)
 	_, err = u.Write(data)
 	require.NoError(t, err)
-	require.NoError(t, u.Commit())
+	_, err = u.Commit()
+	require.NoError(t, err)
 }
 
 // read reads the whole named file and checks it against its digest.
@@ -130,7 +131,8 @@ func TestUploadBounds(t *testing.T) {
 	_, err = u.Write(make([]byte, 60))
 	require.NoError(t, err)
 	assert.Equal(t, int64(40), u.Remaining())
-	assert.ErrorIs(t, u.Commit(), ErrShort, "a body cut off does not commit")
+	_, err = u.Commit()
+	assert.ErrorIs(t, err, ErrShort, "a body cut off does not commit")
 	_, err = s.Get("cut")
 	assert.ErrorIs(t, err, ErrNotFound)
 
@@ -138,7 +140,8 @@ func TestUploadBounds(t *testing.T) {
 	require.NoError(t, err)
 	_, err = u.Write(make([]byte, 11))
 	assert.ErrorIs(t, err, ErrShort)
-	assert.ErrorIs(t, u.Commit(), ErrShort)
+	_, err = u.Commit()
+	assert.ErrorIs(t, err, ErrShort)
 
 	u, err = s.Create("aborted", 10)
 	require.NoError(t, err)
@@ -191,7 +194,8 @@ func TestConcurrentWritersOneName(t *testing.T) {
 					return
 				}
 			}
-			assert.NoError(t, u.Commit())
+			_, err = u.Commit()
+			assert.NoError(t, err)
 		})
 	}
 	wg.Wait()
@@ -223,7 +227,8 @@ func TestReaderNeverSeesTornFile(t *testing.T) {
 			for off := 0; off < size; off += 4096 {
 				u.Write(data[off : off+4096])
 			}
-			assert.NoError(t, u.Commit())
+			_, err = u.Commit()
+			assert.NoError(t, err)
 		}
 	})
 	for range 200 {

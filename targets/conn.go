@@ -151,6 +151,12 @@ func (s *session) answer() (done bool, err error) {
 		if n == 0 {
 			return false, s.flush()
 		}
+		if Streamed(&req) {
+			if done, err := s.stream(&req, n); done || err != nil {
+				return true, err
+			}
+			continue
+		}
 		if d := req.Wait(); d > 0 {
 			if err := s.flush(); err != nil {
 				return true, err

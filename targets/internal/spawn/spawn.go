@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/work"
 )
@@ -55,13 +56,19 @@ var ErrNoSelf = errors.New("spawn: Config.Self is empty: no command line to star
 
 // Args is a child's command line after Self: its role, then app's settings.
 func Args(role Role, app *targets.App) []string {
-	return []string{
+	args := []string{
 		string(role),
 		"-model", app.Model,
 		"-cpu-rate", strconv.FormatFloat(float64(app.Rate), 'g', -1, 64),
 		"-idle-timeout", app.IdleTimeout.String(),
 		"-request-timeout", app.RequestTimeout.String(),
 	}
+	if s := app.Files; s != nil { // the child opens the same root itself
+		args = append(args, "-root", s.Dir(),
+			"-max-upload", strconv.FormatInt(s.MaxUpload(), 10),
+			"-max-open", strconv.Itoa(s.MaxOpen()))
+	}
+	return args
 }
 
 // Parse reads back what Args wrote.
@@ -79,6 +86,9 @@ func Parse(args []string) (Role, *targets.App, error) {
 	rate := fs.Float64("cpu-rate", 0, "")
 	idle := fs.Duration("idle-timeout", targets.DefaultIdleTimeout, "")
 	request := fs.Duration("request-timeout", targets.DefaultRequestTimeout, "")
+	root := fs.String("root", "", "")
+	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "")
+	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "")
 	if err := fs.Parse(args[1:]); err != nil {
 		return "", nil, fmt.Errorf("spawn: child: %w", err)
 	}
@@ -87,6 +97,13 @@ func Parse(args []string) (Role, *targets.App, error) {
 	}
 	app := targets.NewApp(*model, work.Rate(*rate))
 	app.IdleTimeout, app.RequestTimeout = *idle, *request
+	if *root != "" {
+		store, err := files.Open(*root, files.WithMaxUpload(*maxUpload), files.WithMaxOpen(*maxOpen))
+		if err != nil {
+			return "", nil, fmt.Errorf("spawn: child: %w", err)
+		}
+		app.Files = store
+	}
 	return role, app, nil
 }
 
