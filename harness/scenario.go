@@ -31,6 +31,7 @@ type Scenario struct {
 	Pin         Pin               `yaml:"pin" doc:"CPU pinning of the target and the client"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to every target's process"`
 	Expect      []string          `yaml:"expect" doc:"gates checked against every target's runs, such as p99 < 50ms, errors == 0, req/s > 1000 (docs/ci.md); one that fails makes run and ab exit 1"`
+	Files       *Files            `yaml:"files" doc:"a file root for every run, filled with a corpus; a scenario whose requests ask for /files/ or /disk gets an empty one without it"`
 
 	file string
 	root *yaml.Node
@@ -64,7 +65,7 @@ type Phase struct {
 
 // Request is one entry of the request mix.
 type Request struct {
-	Method string `yaml:"method" doc:"GET (default) or POST"`
+	Method string `yaml:"method" doc:"GET (default), POST, PUT or DELETE"`
 	Path   string `yaml:"path" doc:"path and query, such as /cpu?us=1000"`
 	Body   string `yaml:"body" doc:"body of a POST"`
 	Weight int    `yaml:"weight" doc:"relative weight in the mix (default 1)"`

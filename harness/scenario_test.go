@@ -111,13 +111,13 @@ requests: [{path: /health}]
 		},
 		{
 			name: "every problem at once",
-			in:   "targets: []\nload:\n  connections: -1\nrequests:\n  - path: /health\n  - path: nope\n    method: PUT\npin: {target: x}\n",
+			in:   "targets: []\nload:\n  connections: -1\nrequests:\n  - path: /health\n  - path: nope\n    method: PATCH\npin: {target: x}\n",
 			want: []string{
 				"s.yaml:1: name: is required",
 				"s.yaml:1: targets: name at least one target",
 				"s.yaml:3: load.connections: must be at least 1",
 				"s.yaml:6: requests.1.path: must start with /",
-				`s.yaml:7: requests.1.method: must be GET or POST, not "PUT"`,
+				`s.yaml:7: requests.1.method: must be GET, POST, PUT or DELETE, not "PATCH"`,
 				"s.yaml:8: pin.target",
 			},
 		},

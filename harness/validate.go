@@ -93,6 +93,7 @@ func (s *Scenario) validate() []keyError {
 		bad("repetitions", "must be at least 1, not %d", s.Repetitions)
 	}
 	s.validateLoad(bad, seen)
+	s.validateFiles(bad)
 	for i, x := range s.Expect {
 		s.validateExpect(bad, "expect."+strconv.Itoa(i), x)
 	}
@@ -104,8 +105,8 @@ func (s *Scenario) validate() []keyError {
 		if !strings.HasPrefix(r.Path, "/") {
 			bad(key+".path", "must start with /, not %q", r.Path)
 		}
-		if r.Method != "GET" && r.Method != "POST" {
-			bad(key+".method", "must be GET or POST, not %q", r.Method)
+		if r.Method != "GET" && r.Method != "POST" && r.Method != "PUT" && r.Method != "DELETE" {
+			bad(key+".method", "must be GET, POST, PUT or DELETE, not %q", r.Method)
 		}
 		if r.Weight < 0 {
 			bad(key+".weight", "must be positive, not %d", r.Weight)
