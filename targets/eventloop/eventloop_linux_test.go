@@ -51,3 +51,8 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	t.Parallel()
 	fidelitytest.Shutdown(t, New(targets.Config{App: conformancetest.App("eventloop")}))
 }
+
+func TestFiles(t *testing.T) {
+	app, root := conformancetest.FilesApp(t, "eventloop")
+	conformancetest.RunFiles(t, conformancetest.Serve(t, New(targets.Config{App: app})), "eventloop", root)
+}

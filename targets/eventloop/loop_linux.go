@@ -26,6 +26,7 @@ type Loop struct {
 	bufs      *poller.Buffers
 	rbuf      []byte
 	wbuf      []byte
+	fbuf      []byte // a download's chunk, made on the first download
 	onRequest func(*protocol.Request)
 }
 

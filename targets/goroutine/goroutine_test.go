@@ -17,3 +17,8 @@ func TestHostileInput(t *testing.T) {
 	srv := goroutine.New(targets.Config{App: conformancetest.App("goroutine")})
 	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "goroutine")
 }
+
+func TestFiles(t *testing.T) {
+	app, root := conformancetest.FilesApp(t, "goroutine")
+	conformancetest.RunFiles(t, conformancetest.Serve(t, goroutine.New(targets.Config{App: app})), "goroutine", root)
+}
