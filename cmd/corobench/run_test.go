@@ -22,6 +22,12 @@ import (
 // corobench run on them as a process, as make bench does.
 func runSuite(t *testing.T, files map[string]string, args ...string) (*results.File, string, error) {
 	t.Helper()
+	return runSuiteOf(t, binary, files, args...)
+}
+
+// runSuiteOf is runSuite with the corobench executable bin.
+func runSuiteOf(t *testing.T, bin string, files map[string]string, args ...string) (*results.File, string, error) {
+	t.Helper()
 	dir := t.TempDir()
 	var paths []string
 	for name, body := range files {
@@ -30,7 +36,7 @@ func runSuite(t *testing.T, files map[string]string, args ...string) (*results.F
 		paths = append(paths, p)
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(binary, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
+	cmd := exec.Command(bin, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	f, rerr := results.ReadFile(filepath.Join(dir, "results.json"))
