@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/corobench/corobench v0.0.0
+	github.com/montanaflynn/stats v0.14.0
 	github.com/panjf2000/gnet/v2 v2.9.7
 	golang.org/x/sys v0.50.0
 )

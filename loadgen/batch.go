@@ -37,12 +37,12 @@ func runBatch(ctx context.Context, rs *runState, host string) (first, last time.
 			}
 			sent[i] = time.Now()
 			if err := c.write(req.bytes, earliest(sent[i].Add(rs.cfg.timeout), rs.rec.end)); err != nil {
-				rs.lost(ctx, shard, &c, err, 1, sent[i])
+				rs.lost(ctx, shard, &c, kindOf(err, false), 1, sent[i])
 				return
 			}
 			var resp protocol.Response
 			if _, err := c.read(&resp); err != nil {
-				rs.lost(ctx, shard, &c, err, 1, sent[i])
+				rs.lost(ctx, shard, &c, kindOf(err, false), 1, sent[i])
 				return
 			}
 			end := time.Now()

@@ -55,36 +55,35 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 	rs := w.run
 	deadline := earliest(sent.Add(rs.cfg.timeout), rs.rec.end)
 	if err := w.c.write(w.out, deadline); err != nil {
-		rs.lost(ctx, w.shard, &w.c, err, len(w.reqs), sent)
+		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs), sent)
 		return
 	}
 	var resp protocol.Response
 	for i, req := range w.reqs {
 		n, err := w.c.read(&resp)
 		if err != nil {
-			rs.lost(ctx, w.shard, &w.c, err, len(w.reqs)-i, sent)
+			rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs)-i, sent)
 			return
 		}
 		end := time.Now()
 		if kind := check(rs.sums, req, &resp); kind != "" {
 			rs.rec.failure(w.shard, end, kind)
-			w.abandon(end, len(w.reqs)-i-1)
+			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}
 		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent))
 		w.c.consume(n)
 		if resp.Close {
-			w.abandon(end, len(w.reqs)-i-1)
+			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}
 	}
 }
 
-// abandon closes the connection, counting the n requests of the pipeline
-// still unanswered as closed.
-func (w *closedWorker) abandon(now time.Time, n int) {
-	for range n {
-		w.run.rec.failure(w.shard, now, ErrClosed)
-	}
+// abandon closes the connection after the answer that came at now ended
+// it: the n requests of the pipeline still unanswered, sent at sent, were
+// cut short then by the target, not by the run's end.
+func (w *closedWorker) abandon(now, sent time.Time, n int) {
 	w.c.close()
+	w.run.rec.lost(w.shard, n, ErrClosed, false, now, sent)
 }

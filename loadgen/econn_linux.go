@@ -1,13 +1,13 @@
 package loadgen
 
 import (
-	"errors"
 	"io"
 	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/protocol"
 )
 
@@ -21,12 +21,9 @@ const (
 	stBusy                        // a round in flight, timing out at due
 )
 
-// errEnded marks the requests still in flight when the run ended.
-var errEnded = errors.New("loadgen: run ended")
-
 // econn is one connection of the epoll engine; only its loop touches it.
 type econn struct {
-	idx     int // in its loop, and the epoll event's data
+	idx     int // in its loop, and its key in the loop's poller
 	fd      int
 	state   connState
 	writing bool // EPOLLOUT is watched for the rest of a partial write
@@ -52,12 +49,6 @@ func (c *econn) close() {
 	c.buf, c.rpos = c.buf[:0], 0
 }
 
-// ctl registers or changes what c's socket is watched for.
-func (l *eloop) ctl(c *econn, op int, events uint32) error {
-	ev := unix.EpollEvent{Events: events, Fd: int32(c.idx)}
-	return unix.EpollCtl(l.ep, op, c.fd, &ev)
-}
-
 // dial starts connecting c; the connect completes (or fails) when the
 // socket is writable, even when it is already done, so that the loop never
 // recurses.
@@ -74,7 +65,7 @@ func (l *eloop) dial(c *econn, now time.Time) {
 		l.dialFailed(c, err, now)
 		return
 	}
-	if err := l.ctl(c, unix.EPOLL_CTL_ADD, unix.EPOLLOUT); err != nil {
+	if err := l.p.AddKey(c.fd, poller.Writable, int32(c.idx)); err != nil {
 		l.dialFailed(c, err, now)
 		return
 	}
@@ -109,7 +100,7 @@ func (l *eloop) ready(c *econn, events uint32, now time.Time) time.Time {
 			l.dialFailed(c, err, now)
 			return now
 		}
-		if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN); err != nil {
+		if err := l.p.ModKey(c.fd, poller.Readable, int32(c.idx)); err != nil {
 			l.dialFailed(c, err, now)
 			return now
 		}
@@ -169,12 +160,12 @@ func (l *eloop) start(c *econn, now time.Time) bool {
 // the socket's buffer is full.
 func (l *eloop) flush(c *econn, now time.Time) {
 	for c.wrote < len(c.out) {
-		n, err := rawWrite(c.fd, c.out[c.wrote:])
+		n, err := poller.Write(c.fd, c.out[c.wrote:])
 		switch {
 		case err == unix.EAGAIN:
 			if !c.writing {
 				c.writing = true
-				if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN|unix.EPOLLOUT); err != nil {
+				if err := l.p.ModKey(c.fd, poller.Readable|poller.Writable, int32(c.idx)); err != nil {
 					l.fail(c, err, now)
 				}
 			}
@@ -189,7 +180,7 @@ func (l *eloop) flush(c *econn, now time.Time) {
 	}
 	if c.writing {
 		c.writing = false
-		if err := l.ctl(c, unix.EPOLL_CTL_MOD, unix.EPOLLIN); err != nil {
+		if err := l.p.ModKey(c.fd, poller.Readable, int32(c.idx)); err != nil {
 			l.fail(c, err, now)
 		}
 	}
@@ -198,7 +189,7 @@ func (l *eloop) flush(c *econn, now time.Time) {
 // read takes what c's socket has and handles each complete answer; it
 // returns the time of the last one (or now).
 func (l *eloop) read(c *econn, now time.Time) time.Time {
-	n, err := rawRead(c.fd, c.readSpace())
+	n, err := poller.Read(c.fd, c.readSpace())
 	return l.received(c, n, err, now)
 }
 
@@ -276,41 +267,27 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 	return now
 }
 
-// abandon closes c, counting the rest of its round as closed.
+// abandon closes c after the answer that came at now ended it: the rest
+// of its round was cut short by the target, not by the run's end; and goes
+// on.
 func (l *eloop) abandon(c *econn, now time.Time) {
-	for range len(c.reqs) - c.got {
-		l.shard.addFailure(l.rs.rec, now, ErrClosed)
-	}
-	c.got = len(c.reqs)
-	c.close()
+	l.lost(c, ErrClosed, false, now)
 	l.roundDone(c, now)
 }
 
 // fail ends c's round on err and goes on.
 func (l *eloop) fail(c *econn, err error, now time.Time) {
-	l.lost(c, err, now)
+	l.lost(c, kindOf(err, false), l.ctx.Err() != nil, now)
 	l.roundDone(c, now)
 }
 
-// lost closes c after err cut its round short: the unanswered requests are
-// unfinished if the run is ending, else failures of err's kind.
-func (l *eloop) lost(c *econn, err error, now time.Time) {
+// lost closes c after a failure of kind cut its round short at now, and
+// records the unanswered requests as recorder.lost says.
+func (l *eloop) lost(c *econn, kind string, stopped bool, now time.Time) {
 	n := len(c.reqs) - c.got
 	c.got = len(c.reqs)
 	c.close()
-	if n <= 0 {
-		return
-	}
-	if l.rs.ending(l.ctx, now) {
-		// Sent, so counted, even in the instant the run ended: the target
-		// may have answered it.
-		l.shard.addUnfinished(n, max(earliest(now, l.rs.rec.end).Sub(c.sent), 0))
-		return
-	}
-	kind := kindOf(err, false)
-	for range n {
-		l.shard.addFailure(l.rs.rec, now, kind)
-	}
+	l.shard.addLost(l.rs.rec, n, kind, stopped, now, c.sent)
 }
 
 // roundDone starts c's next round: after the think time, on a new

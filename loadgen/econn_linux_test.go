@@ -33,7 +33,7 @@ func testHotPath(t *testing.T, withRing bool) {
 	now := time.Now()
 	rec := newRecorder(1, now.Add(-time.Second), time.Hour, false)
 	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
-	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0), ep: -1}
+	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0)}
 	c := &econn{fd: pair[0], buf: make([]byte, 0, 16<<10), mix: newMix(cfg.requests, "h", 1, false)}
 	l.conns = []*econn{c}
 	defer c.close()
@@ -75,22 +75,4 @@ func testHotPath(t *testing.T, withRing bool) {
 	defer l.shard.mu.Unlock()
 	assert.Empty(t, l.shard.errors)
 	assert.Positive(t, l.shard.requests)
-}
-
-// An interrupt after the loop closed writes nothing, not into the file that
-// reused its eventfd's number (it once wrote eight bytes into a server's
-// socket in the same process).
-func TestInterruptAfterCloseWritesNothing(t *testing.T) {
-	cfg := defaults()
-	rs := &runState{cfg: &cfg, rec: newRecorder(1, time.Now(), time.Second, false), sums: newChecksums()}
-	l, err := newLoop(rs, &unix.SockaddrInet4{Port: 1}, unix.AF_INET, rs.rec.shard(0))
-	require.NoError(t, err)
-	l.close()
-	var fds [2]int
-	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
-	l.interrupt()
-	n, err := unix.Read(fds[0], make([]byte, 16))
-	assert.Equal(t, unix.EAGAIN, err, "read %d bytes", n)
 }

@@ -9,30 +9,25 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/internal/poller"
 )
 
 // epollSupported says whether this system has the epoll engine.
 const epollSupported = true
 
-// wakeIndex marks the eventfd that wakes a loop when the run's context ends.
-const wakeIndex = -1
-
 // eloop is one event loop of the epoll engine: an OS thread with its own
-// epoll over its share of a closed loop's connections, and its own shard
-// of the recorder, which it locks once per wake-up.
+// poller over its share of a closed loop's connections (each registered by
+// its index in conns), woken when the run's context ends, and its own
+// shard of the recorder, which it locks once per wake-up.
 type eloop struct {
 	ctx    context.Context
 	rs     *runState
 	shard  *shard
 	sa     unix.Sockaddr
 	family int
-	ep     int // epoll
-	wake   int // eventfd, written when the run's context ends
-	// wakeMu orders interrupt and close: an interrupt that came after the
-	// close would write into whatever file reused the eventfd's number.
-	wakeMu sync.Mutex
+	p      *poller.Poller
 	conns  []*econn
-	events []unix.EpollEvent
 	// queue holds the connections whose next round is sent once every
 	// event of a wake-up is handled: the requests then reach the target
 	// together, as a burst, rather than one between each two reads.
@@ -43,6 +38,7 @@ type eloop struct {
 	ring     *ring
 	readable []*econn
 	now      time.Time // of the batch in progress
+	onEvent  func(key int, events uint32)
 	onRead   func(user uint64, res int32)
 	onWrite  func(user uint64, res int32)
 	// next is when the earliest deadline (timeout, think, reconnect) may
@@ -81,7 +77,7 @@ func runEpoll(ctx context.Context, rs *runState, host string, threads int) (Engi
 	}
 	var wg sync.WaitGroup
 	for _, l := range loops {
-		stop := context.AfterFunc(ctx, l.interrupt)
+		stop := context.AfterFunc(ctx, func() { l.p.Wake() }) // after the close, it does nothing
 		wg.Go(func() {
 			defer stop()
 			defer l.close()
@@ -106,24 +102,12 @@ func sockaddr(a *net.TCPAddr) (unix.Sockaddr, int) {
 }
 
 func newLoop(rs *runState, sa unix.Sockaddr, family int, s *shard) (*eloop, error) {
-	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	p, err := poller.New()
 	if err != nil {
-		return nil, fmt.Errorf("loadgen: epoll: %w", err)
+		return nil, fmt.Errorf("loadgen: %w", err)
 	}
-	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		unix.Close(ep)
-		return nil, fmt.Errorf("loadgen: eventfd: %w", err)
-	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: wakeIndex}
-	if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, wake, &ev); err != nil {
-		unix.Close(ep)
-		unix.Close(wake)
-		return nil, fmt.Errorf("loadgen: epoll: %w", err)
-	}
-	l := &eloop{rs: rs, shard: s, sa: sa, family: family, ep: ep, wake: wake,
-		events: make([]unix.EpollEvent, 256)}
-	l.onRead, l.onWrite = l.readDone, l.writeDone
+	l := &eloop{rs: rs, shard: s, sa: sa, family: family, p: p}
+	l.onEvent, l.onRead, l.onWrite = l.event, l.readDone, l.writeDone
 	if rs.cfg.engine != EngineEpoll {
 		r, err := newRing(ringEntries)
 		if err != nil && rs.cfg.engine == EngineURing {
@@ -139,23 +123,8 @@ func newLoop(rs *runState, sa unix.Sockaddr, family int, s *shard) (*eloop, erro
 // beyond it go in more than one system call.
 const ringEntries = 256
 
-// interrupt wakes the loop from epoll_wait; it runs when the context ends,
-// and does nothing once the loop is closed.
-func (l *eloop) interrupt() {
-	l.wakeMu.Lock()
-	defer l.wakeMu.Unlock()
-	if l.wake >= 0 {
-		one := [8]byte{1}
-		unix.Write(l.wake, one[:])
-	}
-}
-
 func (l *eloop) close() {
-	l.wakeMu.Lock()
-	defer l.wakeMu.Unlock()
-	unix.Close(l.ep)
-	unix.Close(l.wake)
-	l.ep, l.wake = -1, -1
+	l.p.Close()
 	if l.ring != nil {
 		l.ring.close()
 		l.ring = nil
@@ -180,21 +149,15 @@ func (l *eloop) run(ctx context.Context) {
 		if !l.next.IsZero() {
 			wakeAt = earliest(l.next, end)
 		}
-		n, err := pollNow(l.ep, l.events)
-		if n == 0 && err == nil {
-			n, err = unix.EpollWait(l.ep, l.events, waitMillis(now, wakeAt))
-		}
+		n, err := l.p.Poll(max(wakeAt.Sub(now), 0))
 		now = time.Now()
 		l.shard.mu.Lock()
-		if err != nil && err != unix.EINTR {
+		if err != nil {
 			break
 		}
-		for _, ev := range l.events[:max(n, 0)] {
-			if ev.Fd == wakeIndex {
-				continue // the loop condition sees the context
-			}
-			now = l.ready(l.conns[ev.Fd], ev.Events, now)
-		}
+		l.now = now
+		l.p.Dispatch(n, l.onEvent) // a wake-up: the loop condition sees the context
+		now = l.now
 		if len(l.readable) > 0 {
 			now = l.readAll(now)
 		}
@@ -207,6 +170,11 @@ func (l *eloop) run(ctx context.Context) {
 	}
 	l.finish(now)
 	l.shard.mu.Unlock()
+}
+
+// event handles what the poller reported for the connection at key.
+func (l *eloop) event(key int, events uint32) {
+	l.now = l.ready(l.conns[key], events, l.now)
 }
 
 // readAll reads every connection found readable, in one system call, and
@@ -301,16 +269,6 @@ func uringResult(res int32) (int, error) {
 	return int(res), nil
 }
 
-// waitMillis is epoll_wait's timeout until t: at least 0, rounded up so
-// that the loop wakes at or after t.
-func waitMillis(now, t time.Time) int {
-	d := t.Sub(now)
-	if d <= 0 {
-		return 0
-	}
-	return int(min((d+time.Millisecond-1)/time.Millisecond, time.Hour/time.Millisecond))
-}
-
 // due notes that c has something to do at t.
 func (l *eloop) due(c *econn, t time.Time) {
 	c.due = t
@@ -342,7 +300,7 @@ func (l *eloop) scan(now time.Time) {
 func (l *eloop) finish(now time.Time) {
 	for _, c := range l.conns {
 		if c.state == stBusy {
-			l.lost(c, errEnded, now)
+			l.lost(c, ErrOther, l.ctx.Err() != nil, now) // unfinished: the run is ending (unless the poller failed)
 		}
 		c.close()
 	}

@@ -119,25 +119,20 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 	rs, cfg := p.rs, p.rs.cfg
 	if !w.c.open() {
 		if err := w.c.dial(ctx, rs.addr, cfg.timeout); err != nil {
-			now := time.Now()
-			if rs.ending(ctx, now) {
-				rs.unfinishedAt(w.shard, 1, now, j.due, j.due)
-			} else {
-				rs.rec.failure(w.shard, j.due, kindOf(err, true))
-			}
+			rs.rec.lost(w.shard, 1, kindOf(err, true), ctx.Err() != nil, time.Now(), j.due)
 			return
 		}
 	}
 	sent := time.Now()
 	deadline := earliest(sent.Add(cfg.timeout), rs.rec.end)
 	if err := w.c.write(j.req.bytes, deadline); err != nil {
-		rs.lostAt(ctx, w.shard, &w.c, err, 1, j.due, j.due)
+		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), 1, j.due)
 		return
 	}
 	var resp protocol.Response
 	n, err := w.c.read(&resp)
 	if err != nil {
-		rs.lostAt(ctx, w.shard, &w.c, err, 1, j.due, j.due)
+		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), 1, j.due)
 		return
 	}
 	end := time.Now()
@@ -235,7 +230,7 @@ func (p *pool) leftovers() {
 		select {
 		case j, ok := <-w.jobs:
 			if ok {
-				p.rs.unfinishedAt(w.shard, 1, now, j.due, j.due)
+				p.rs.rec.lost(w.shard, 1, ErrOther, true, now, j.due) // stopped: never a failure
 			}
 		default:
 		}

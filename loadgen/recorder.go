@@ -94,15 +94,51 @@ func (r *recorder) failure(s *shard, key time.Time, kind string) {
 	s.mu.Unlock()
 }
 
-// unfinished records n requests still unanswered when the run ended, the
-// oldest of them sent (or due) age ago.
-func (r *recorder) unfinished(s *shard, n int, age time.Duration) {
+// lost records n requests that will get no answer: a failure of kind cut
+// them short at now; they were sent (in an open loop, due) at since, and
+// stopped says the run's context had ended then, so that its end may be
+// what cut them (false when the target did, closing the connection after
+// an answer). It is the one rule for such
+// requests, in every engine and mode: while the run goes on they are
+// failures, counted when they failed (in an open loop, when they were due)
+// if that is in the window; once the run is ending they are not errors but
+// unfinished, aged from since to the end: in a closed loop every one (sent,
+// so counted, even in the instant the run ended or in the warm-up: the
+// target may have answered it), in an open loop those due in the window, so
+// that what was due there adds up.
+func (r *recorder) lost(s *shard, n int, kind string, stopped bool, now, since time.Time) {
 	if n <= 0 {
 		return
 	}
 	s.mu.Lock()
-	s.addUnfinished(n, age)
+	s.addLost(r, n, kind, stopped, now, since)
 	s.mu.Unlock()
+}
+
+// ending reports whether something that happens at now is the run ending
+// (stopped: its context has ended) rather than the target failing.
+func (r *recorder) ending(stopped bool, now time.Time) bool {
+	return stopped || !now.Before(r.end)
+}
+
+// addLost is lost with s.mu held.
+func (s *shard) addLost(r *recorder, n int, kind string, stopped bool, now, since time.Time) {
+	if n <= 0 {
+		return
+	}
+	key := now
+	if r.open {
+		key = since
+	}
+	if r.ending(stopped, now) {
+		if !r.open || r.counts(key) {
+			s.addUnfinished(n, max(earliest(now, r.end).Sub(since), 0))
+		}
+		return
+	}
+	for range n {
+		s.addFailure(r, key, kind)
+	}
 }
 
 // addSuccess is success with s.mu held.
@@ -133,7 +169,8 @@ func (s *shard) addFailure(r *recorder, key time.Time, kind string) {
 	s.ivErrors++
 }
 
-// addUnfinished is unfinished with s.mu held.
+// addUnfinished records n requests still unanswered when the run ended,
+// the oldest of them sent (or due) age ago; s.mu held.
 func (s *shard) addUnfinished(n int, age time.Duration) {
 	if n <= 0 {
 		return

@@ -16,7 +16,7 @@ type runState struct {
 // ending reports whether a failure now is the run ending rather than the
 // target failing.
 func (rs *runState) ending(ctx context.Context, now time.Time) bool {
-	return ctx.Err() != nil || !now.Before(rs.rec.end)
+	return rs.rec.ending(ctx.Err() != nil, now)
 }
 
 // dialFailed counts a failed connect and pauses before the next try.
@@ -29,41 +29,11 @@ func (rs *runState) dialFailed(ctx context.Context, s *shard, err error) {
 	rs.sleep(ctx, reconnectPause)
 }
 
-// lost closes c after err cut n requests short, sent (or due) at since:
-// they are unfinished if the run is ending, else failures of err's kind.
-func (rs *runState) lost(ctx context.Context, s *shard, c *conn, err error, n int, since time.Time) {
-	rs.lostAt(ctx, s, c, err, n, since, time.Time{})
-}
-
-// lostAt is lost with the failures counted at key (zero: now); see
-// recorder.success.
-func (rs *runState) lostAt(ctx context.Context, s *shard, c *conn, err error, n int, since, key time.Time) {
+// lost closes c after a failure of kind cut n requests short, sent (in an
+// open loop, due) at since, and records them as recorder.lost says.
+func (rs *runState) lost(ctx context.Context, s *shard, c *conn, kind string, n int, since time.Time) {
 	c.close()
-	now := time.Now()
-	if rs.ending(ctx, now) {
-		rs.unfinishedAt(s, n, now, since, key)
-		return
-	}
-	if key.IsZero() {
-		key = now
-	}
-	kind := kindOf(err, false)
-	for range n {
-		rs.rec.failure(s, key, kind)
-	}
-}
-
-// unfinishedAt counts n requests sent (or due) at since and unanswered when
-// the run ended (at now or before): in an open loop (key, their due time,
-// not zero) only those due in the window, so that what was due there adds
-// up; in a closed loop those sent before the end, warm-up included.
-func (rs *runState) unfinishedAt(s *shard, n int, now, since, key time.Time) {
-	if !key.IsZero() && !rs.rec.counts(key) {
-		return
-	}
-	// Sent, so counted, even in the instant the run ended: the target may
-	// have answered it.
-	rs.rec.unfinished(s, n, max(earliest(now, rs.rec.end).Sub(since), 0))
+	rs.rec.lost(s, n, kind, ctx.Err() != nil, time.Now(), since)
 }
 
 // sleep waits d or until ctx ends.

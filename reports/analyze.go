@@ -2,7 +2,6 @@ package reports
 
 import (
 	"cmp"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -206,11 +205,7 @@ func (t *target) compute(kind string) {
 	t.makespan = median(t.makespans)
 	t.cpuPerReq = median(cpu)
 	t.idlePerConn = median(perConn)
-	if t.rate > 0 {
-		for _, x := range t.rates {
-			t.spread = max(t.spread, math.Abs(x-t.rate)/t.rate)
-		}
-	}
+	t.spread = spread(t.rates, t.rate)
 	if m := t.medianRun(); m != nil {
 		t.idle = m.Idle
 		if m.Load != nil {
@@ -241,11 +236,22 @@ func (t *target) medianRun() *results.Run {
 
 // median of values; 0 for none.
 func median(xs []float64) float64 {
-	if len(xs) == 0 {
+	m, err := stats.Median(xs)
+	if err != nil {
 		return 0
 	}
-	m, _ := stats.Median(xs)
 	return m
+}
+
+// spread is the largest distance of a value from their median m, as a
+// fraction of m; 0 for none, or when m is not positive.
+func spread(xs []float64, m float64) float64 {
+	lo, err := stats.Min(xs)
+	if err != nil || !(m > 0) {
+		return 0
+	}
+	hi, _ := stats.Max(xs)
+	return max(m-lo, hi-m) / m
 }
 
 // compareModels orders targets as the results' list of models does, and

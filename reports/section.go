@@ -54,12 +54,13 @@ func (t *target) repsCell() string {
 	return fmt.Sprintf("%d of %d", len(t.ok), len(t.runs))
 }
 
-// spreadCell is the repetition spread, "±2.1%", or nothing for one repetition.
-func (t *target) spreadCell() string {
-	if len(t.rates) < 2 {
+// spreadCell is the spread of repetitions xs around their median m,
+// "±2.1%", or nothing for one repetition.
+func spreadCell(xs []float64, m float64) string {
+	if len(xs) < 2 {
 		return ""
 	}
-	return " ±" + fmtPercent(t.spread)
+	return " ±" + fmtPercent(spread(xs, m))
 }
 
 // boundCell is the efficiency against the bound: "87% of 2,000".
@@ -95,11 +96,11 @@ func (a *analysis) mainTable(s *scenario) *table {
 			tb.add(name, "failed", t.repsCell())
 			continue
 		}
-		value := fmtRate(t.rate) + t.spreadCell()
+		value := fmtRate(t.rate) + spreadCell(t.rates, t.rate)
 		if s.kind == results.KindBatch {
 			value = dash
 			if t.makespan > 0 {
-				value = fmtSeconds(t.makespan) + spreadOf(t.makespans, t.makespan)
+				value = fmtSeconds(t.makespan) + spreadCell(t.makespans, t.makespan)
 			}
 		}
 		tb.add(name, value, t.repsCell(), t.boundCell(s.kind),
@@ -107,15 +108,6 @@ func (a *analysis) mainTable(s *scenario) *table {
 			fmtInt(t.errors))
 	}
 	return tb
-}
-
-// spreadOf is the spread cell of sorted values around their median m.
-func spreadOf(xs []float64, m float64) string {
-	if len(xs) < 2 || m == 0 {
-		return ""
-	}
-	d := max(m-xs[0], xs[len(xs)-1]-m)
-	return " ±" + fmtPercent(d/m)
 }
 
 // resourceTable is the target processes' CPU, memory, threads and

@@ -4,18 +4,17 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/montanaflynn/stats"
 )
 
+// median of values; 0 for none.
 func median(xs []float64) float64 {
-	if len(xs) == 0 {
+	m, err := stats.Median(xs)
+	if err != nil {
 		return 0
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	return m
 }
 
 // field is the median of f over the samples where it was measured (> 0).

@@ -18,10 +18,30 @@ import (
 
 // abCmd runs two builds of the targets through scenarios, interleaved
 // A B B A …, a fresh process each run, and judges B against A from the
-// paired ratios (reports/compare does the statistics; this is the process
-// side). With one build on both sides it is an A/A run: it measures the
-// machine's noise and suggests thresholds.
+// paired ratios. With one build on both sides it is an A/A run: it
+// measures the machine's noise and suggests thresholds. The plan and its
+// judging are abPlan's (the statistics reports/compare's); this is the
+// command line and the processes.
 func abCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseAB(args, stderr)
+	if err != nil {
+		return err
+	}
+	return c.exec(ctx, processRunner(c.builds, c.rate, c.suite), stdout, stderr)
+}
+
+// abConfig is an A/B as its command line asks for it.
+type abConfig struct {
+	plan       abPlan
+	builds     [2]string // the corobench binary of each side
+	rate       work.Rate
+	suite      []*harness.Scenario
+	thresholds compare.Thresholds
+	outDir     string
+	md         bool
+}
+
+func parseAB(args []string, stderr io.Writer) (*abConfig, error) {
 	fs := flag.NewFlagSet("ab", flag.ContinueOnError)
 	a := fs.String("a", "", "baseline corobench binary (default: this one)")
 	b := fs.String("b", "", "corobench binary under test (default: the same as -a, an A/A run)")
@@ -37,25 +57,25 @@ func abCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: ab takes one or more scenario files", errUsage)
+		return nil, fmt.Errorf("%w: ab takes one or more scenario files", errUsage)
 	}
 	if *pairs < 1 || *maxPairs < *pairs {
-		return fmt.Errorf("%w: ab: want 1 ≤ -pairs ≤ -max-pairs, have %d and %d", errUsage, *pairs, *maxPairs)
+		return nil, fmt.Errorf("%w: ab: want 1 ≤ -pairs ≤ -max-pairs, have %d and %d", errUsage, *pairs, *maxPairs)
 	}
 	th, err := thresholds()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	suite, err := loadScenarios(fs.Args())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if *a == "" {
 		if *a, err = os.Executable(); err != nil {
-			return fmt.Errorf("ab: find own binary: %w", err)
+			return nil, fmt.Errorf("ab: find own binary: %w", err)
 		}
 	}
 	aa := *b == "" || *b == *a
@@ -64,93 +84,64 @@ func abCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, bin := range []string{*a, *b} {
 		if _, err := os.Stat(bin); err != nil {
-			return fmt.Errorf("ab: %w", err)
+			return nil, fmt.Errorf("ab: %w", err)
 		}
 	}
 	if *rate <= 0 {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
-	ab := &abRun{
-		runners: [2]*harness.Runner{
-			compare.A: {Binary: *a, Rate: work.Rate(*rate)},
-			compare.B: {Binary: *b, Rate: work.Rate(*rate)},
-		},
-		scenario: map[compare.Key]*harness.Scenario{},
-		runs:     map[compare.Key][][2]*results.Run{},
-		log:      stderr,
-	}
 	var keys []compare.Key
 	for _, s := range suite {
 		for _, t := range s.Targets {
-			k := compare.Key{Scenario: s.Name, Target: t.Name}
-			keys = append(keys, k)
-			ab.scenario[k] = s
+			keys = append(keys, compare.Key{Scenario: s.Name, Target: t.Name})
 		}
 	}
+	return &abConfig{
+		plan: abPlan{keys: keys, pairs: *pairs, maxPairs: *maxPairs, sameBuild: aa,
+			opts: []compare.Option{compare.WithThresholds(th)}},
+		builds: [2]string{compare.A: *a, compare.B: *b}, rate: work.Rate(*rate), suite: suite,
+		thresholds: th, outDir: *outDir, md: *md,
+	}, nil
+}
+
+// exec runs the A/B with runStep, writes what it found, and returns its
+// answer: errRegression, the context's error when interrupted, or nil.
+func (c *abConfig) exec(ctx context.Context, runStep abRunner, stdout, stderr io.Writer) error {
 	started := time.Now().UTC()
-	opts := []compare.Option{compare.WithThresholds(th)}
-	ab.total = *pairs
-	ab.do(ctx, compare.Schedule(keys, 0, *pairs))
-	rep := compare.Paired(ab.sets(keys), opts...)
-	if unclear := rep.Unclear(); len(unclear) > 0 && *maxPairs > *pairs && ctx.Err() == nil {
-		fmt.Fprintf(stderr, "ab: %d of %d targets unclear after %d pairs: the pre-declared extension to %d\n",
-			len(unclear), len(keys), *pairs, *maxPairs)
-		ab.total = *maxPairs
-		ab.do(ctx, compare.Schedule(unclear, *pairs, *maxPairs))
-		rep = compare.Paired(ab.sets(keys), opts...)
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d targets were unclear after %d pairs and got the one extension to %d; this verdict is final",
-			len(unclear), *pairs, *maxPairs))
-	}
-	if ctx.Err() != nil {
-		rep.Warnings = append(rep.Warnings, "interrupted: the verdict covers the pairs finished")
-	}
-	if aa {
-		rep.Warnings = append(rep.Warnings, "A/A: both sides ran the same build, so any FAIL here is the machine's noise")
-	}
-	if *outDir != "" {
-		if err := ab.write(*outDir, suite, *rate, started); err != nil {
+	plan := c.plan
+	plan.log = stderr
+	o := plan.run(ctx, runStep)
+	if c.outDir != "" {
+		if err := o.write(c.outDir, c.suite, float64(c.rate), started); err != nil {
 			return err
 		}
 	}
-	if err := writeComparison(stdout, rep, *md); err != nil {
+	if err := writeComparison(stdout, o.report, c.md); err != nil {
 		return err
 	}
-	if aa {
-		if err := compare.WriteNoise(stdout, compare.NoiseOf(rep), th); err != nil {
+	if o.sameBuild {
+		if err := compare.WriteNoise(stdout, compare.NoiseOf(o.report), c.thresholds); err != nil {
 			return err
 		}
 	}
-	switch {
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case !aa && rep.Verdict() == compare.Fail:
-		return errRegression
+	return o.err()
+}
+
+// processRunner is the abRunner of the real thing: each step runs its
+// target once, in a fresh process of its side's build.
+func processRunner(builds [2]string, rate work.Rate, suite []*harness.Scenario) abRunner {
+	runners := [2]*harness.Runner{
+		compare.A: {Binary: builds[compare.A], Rate: rate},
+		compare.B: {Binary: builds[compare.B], Rate: rate},
 	}
-	return nil
-}
-
-// abRun holds an A/B's runners and the runs so far: runs[key][pair][side].
-type abRun struct {
-	runners  [2]*harness.Runner
-	scenario map[compare.Key]*harness.Scenario
-	runs     map[compare.Key][][2]*results.Run
-	total    int // pairs planned, for the progress lines
-	log      io.Writer
-}
-
-// do runs the steps in order, one fresh target process each, until ctx ends.
-func (ab *abRun) do(ctx context.Context, steps []compare.Step) {
-	for _, st := range steps {
-		if ctx.Err() != nil {
-			return
+	scenario := map[compare.Key]*harness.Scenario{}
+	for _, s := range suite {
+		for _, t := range s.Targets {
+			scenario[compare.Key{Scenario: s.Name, Target: t.Name}] = s
 		}
-		run := runOnce(ctx, ab.runners[st.Side], ab.scenario[st.Key], st.Target)
-		run.Rep = st.Pair + 1
-		for len(ab.runs[st.Key]) <= st.Pair {
-			ab.runs[st.Key] = append(ab.runs[st.Key], [2]*results.Run{})
-		}
-		ab.runs[st.Key][st.Pair][st.Side] = &run
-		fmt.Fprintf(ab.log, "pair %d/%d %s %s / %s: %s\n", st.Pair+1, ab.total, st.Side, st.Scenario, st.Target, runLine(&run))
+	}
+	return func(ctx context.Context, st compare.Step) results.Run {
+		return runOnce(ctx, runners[st.Side], scenario[st.Key], st.Target)
 	}
 }
 
@@ -171,34 +162,9 @@ func runOnce(ctx context.Context, r *harness.Runner, s *harness.Scenario, target
 	return out.Runs[0]
 }
 
-func runLine(r *results.Run) string {
-	if r.Error != "" {
-		return "error: " + r.Error
-	}
-	if r.Load == nil {
-		return "no load measured"
-	}
-	return fmt.Sprintf("%.0f req/s, p99 %s, %d errors", r.Load.Throughput(), r.Load.Latency.Quantile(0.99), r.Load.ErrorCount())
-}
-
-// sets gives the complete pairs of every key.
-func (ab *abRun) sets(keys []compare.Key) []compare.PairSet {
-	var sets []compare.PairSet
-	for _, k := range keys {
-		set := compare.PairSet{Key: k}
-		for _, p := range ab.runs[k] {
-			if p[compare.A] != nil && p[compare.B] != nil {
-				set.Pairs = append(set.Pairs, compare.Pair{A: p[compare.A], B: p[compare.B]})
-			}
-		}
-		sets = append(sets, set)
-	}
-	return sets
-}
-
 // write saves each side's runs as a results file, a.json and b.json, which
 // compare and report read like any other.
-func (ab *abRun) write(dir string, suite []*harness.Scenario, rate float64, started time.Time) error {
+func (o *abOutcome) write(dir string, suite []*harness.Scenario, rate float64, started time.Time) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("ab: %w", err)
 	}
@@ -209,7 +175,7 @@ func (ab *abRun) write(dir string, suite []*harness.Scenario, rate float64, star
 		for _, s := range suite {
 			rs := results.Scenario{Name: s.Name, Description: s.Description, File: s.File()}
 			for _, t := range s.Targets {
-				for _, p := range ab.runs[compare.Key{Scenario: s.Name, Target: t.Name}] {
+				for _, p := range o.runs[compare.Key{Scenario: s.Name, Target: t.Name}] {
 					if p[side] != nil {
 						rs.Runs = append(rs.Runs, *p[side])
 					}

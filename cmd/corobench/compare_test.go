@@ -134,7 +134,7 @@ requests:
 
 	assert.Contains(t, stderr.String(), "pair 1/2 A tiny / goroutine:")
 	assert.Contains(t, stderr.String(), "pair 2/2 B tiny / goroutine:")
-	assert.Contains(t, stdout.String(), "too few pairs (2)")
+	assert.Contains(t, stdout.String(), "too few pairs (2)", "stderr: %s", stderr.String())
 	assert.Contains(t, stdout.String(), "A/A: the same build")
 	assert.Contains(t, stdout.String(), "verdict: WARN")
 	for _, side := range []string{"a.json", "b.json"} {

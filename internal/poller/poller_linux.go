@@ -22,6 +22,10 @@ const (
 // maxEvents is how many ready descriptors one Wait takes.
 const maxEvents = 256
 
+// wakeKey is the key of the poller's own eventfd: no descriptor, nor any
+// key given to AddKey, is negative.
+const wakeKey = -1
+
 // Poller is one epoll instance, with an eventfd that other goroutines use to
 // wake it.
 type Poller struct {
@@ -46,7 +50,7 @@ func New() (*Poller, error) {
 		return nil, fmt.Errorf("poller: eventfd: %w", err)
 	}
 	p := &Poller{epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, maxEvents)}
-	if err := p.Add(wakefd, Readable); err != nil {
+	if err := p.ctl(unix.EPOLL_CTL_ADD, wakefd, Readable, wakeKey); err != nil {
 		p.Close()
 		return nil, err
 	}
@@ -64,23 +68,35 @@ func (p *Poller) Close() error {
 	return errors.Join(unix.Close(p.epfd), unix.Close(p.wakefd))
 }
 
-// Add watches fd for events.
+// Add watches fd for events; Wait reports it by its number.
 func (p *Poller) Add(fd int, events uint32) error {
-	return p.ctl(unix.EPOLL_CTL_ADD, fd, events)
+	return p.ctl(unix.EPOLL_CTL_ADD, fd, events, int32(fd))
 }
 
 // Mod changes what fd is watched for; 0 watches nothing but errors.
 func (p *Poller) Mod(fd int, events uint32) error {
-	return p.ctl(unix.EPOLL_CTL_MOD, fd, events)
+	return p.ctl(unix.EPOLL_CTL_MOD, fd, events, int32(fd))
+}
+
+// AddKey watches fd for events, as Add, but Wait and Dispatch report it by
+// key (0 or more): a loop that keeps its connections in a slice registers
+// each by its index there.
+func (p *Poller) AddKey(fd int, events uint32, key int32) error {
+	return p.ctl(unix.EPOLL_CTL_ADD, fd, events, key)
+}
+
+// ModKey is Mod for a descriptor added with AddKey.
+func (p *Poller) ModKey(fd int, events uint32, key int32) error {
+	return p.ctl(unix.EPOLL_CTL_MOD, fd, events, key)
 }
 
 // Del stops watching fd.
 func (p *Poller) Del(fd int) error {
-	return p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
+	return p.ctl(unix.EPOLL_CTL_DEL, fd, 0, 0)
 }
 
-func (p *Poller) ctl(op, fd int, events uint32) error {
-	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+func (p *Poller) ctl(op, fd int, events uint32, key int32) error {
+	ev := unix.EpollEvent{Events: events, Fd: key}
 	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
 		return fmt.Errorf("poller: epoll_ctl(%d, fd %d): %w", op, fd, err)
 	}
@@ -105,41 +121,62 @@ func (p *Poller) Wake() error {
 }
 
 // Wait sleeps until a watched descriptor is ready, Wake is called or timeout
-// passes (negative: no timeout), then calls ready for each ready descriptor.
-// It reports whether Wake was called.
+// passes (negative: no timeout), then calls ready for each ready descriptor
+// with its number (its key, if added with AddKey). It reports whether Wake
+// was called.
 func (p *Poller) Wait(timeout time.Duration, ready func(fd int, events uint32)) (woken bool, err error) {
+	n, err := p.Poll(timeout)
+	if err != nil {
+		return false, err
+	}
+	return p.Dispatch(n, ready), nil
+}
+
+// Poll is the first half of Wait: it sleeps as Wait does and returns how
+// many descriptors are ready, for Dispatch. Between the two a loop does
+// what must come after the sleep and before the work: take again a lock
+// it let go while it slept, note the time it woke.
+func (p *Poller) Poll(timeout time.Duration) (n int, err error) {
 	ms := -1
 	if timeout >= 0 {
-		ms = int((timeout + time.Millisecond - 1) / time.Millisecond) // round up: never wake early and spin
+		// Round up: never wake early and spin. An hour at most: epoll
+		// takes an int of milliseconds, and a loop asks again.
+		ms = int(min((timeout+time.Millisecond-1)/time.Millisecond, time.Hour/time.Millisecond))
 	}
 	// First look without blocking, as a raw system call that the scheduler
 	// need not hear of; block (and let the runtime hand this thread's P
 	// over) only when nothing is ready. A busy loop never blocks.
-	n, err := p.poll()
+	n, err = p.peek()
 	if n == 0 && err == nil && ms != 0 {
 		n, err = unix.EpollWait(p.epfd, p.events, ms)
 	}
 	if err != nil {
 		if err == unix.EINTR {
-			return false, nil
+			return 0, nil
 		}
-		return false, fmt.Errorf("poller: epoll_wait: %w", err)
+		return 0, fmt.Errorf("poller: epoll_wait: %w", err)
 	}
+	return n, nil
+}
+
+// Dispatch is the second half of Wait: it calls ready for each of the n
+// descriptors the last Poll found ready, and reports whether Wake was
+// called.
+func (p *Poller) Dispatch(n int, ready func(key int, events uint32)) (woken bool) {
 	for _, ev := range p.events[:n] {
-		fd := int(ev.Fd)
-		if fd == p.wakefd {
+		if ev.Fd == wakeKey {
 			unix.Read(p.wakefd, p.wakebuf[:])
 			woken = true
 			continue
 		}
-		ready(fd, ev.Events)
+		ready(int(ev.Fd), ev.Events)
 	}
-	return woken, nil
+	return woken
 }
 
-// poll is epoll_pwait (epoll_wait is missing on some architectures) with a
+// peek is epoll_pwait (epoll_wait is missing on some architectures) with a
 // zero timeout and no signal mask: it cannot block.
-func (p *Poller) poll() (int, error) {
+func (p *Poller) peek() (int, error) {
 	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
 		uintptr(unsafe.Pointer(&p.events[0])), uintptr(len(p.events)), 0, 0, 0)
 	if errno != 0 {

@@ -12,15 +12,21 @@ import (
 	"github.com/corobench/corobench/internal/poller"
 )
 
-func TestPollerReportsReadableAndWakes(t *testing.T) {
-	t.Parallel()
+// newPollerAndPipe returns a poller and a non-blocking pipe, closed when t
+// ends.
+func newPollerAndPipe(t *testing.T) (*poller.Poller, [2]int) {
 	p, err := poller.New()
 	require.NoError(t, err)
-	defer p.Close()
+	t.Cleanup(func() { p.Close() })
 	var fds [2]int
 	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
-	defer unix.Close(fds[0])
-	defer unix.Close(fds[1])
+	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+	return p, fds
+}
+
+func TestPollerReportsReadableAndWakes(t *testing.T) {
+	t.Parallel()
+	p, fds := newPollerAndPipe(t)
 	require.NoError(t, p.Add(fds[0], poller.Readable))
 
 	// Nothing ready: the timeout ends the wait.
@@ -90,4 +96,41 @@ func TestWakeAfterCloseWritesNothing(t *testing.T) {
 	require.NoError(t, p.Wake())
 	n, err := unix.Read(fds[0], make([]byte, 16))
 	assert.Equal(t, unix.EAGAIN, err, "read %d bytes", n)
+}
+
+// A descriptor added with a key is reported by that key, even a key that is
+// the number of the poller's own eventfd (a loop's connection index can
+// be); Poll and Dispatch are Wait in two halves.
+func TestKeysPollAndDispatch(t *testing.T) {
+	t.Parallel()
+	p, fds := newPollerAndPipe(t)
+	key := int32(poller.WakeFD(p))
+	require.NoError(t, p.AddKey(fds[0], poller.Readable, key))
+	var got []int
+	note := func(key int, _ uint32) { got = append(got, key) }
+
+	n, err := p.Poll(0)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing ready, and a zero timeout does not block")
+
+	_, err = unix.Write(fds[1], []byte("x"))
+	require.NoError(t, err)
+	n, err = p.Poll(-1)
+	require.NoError(t, err)
+	assert.False(t, p.Dispatch(n, note), "a key equal to the eventfd's number is not a wake")
+	assert.Equal(t, []int{int(key)}, got)
+
+	require.NoError(t, p.ModKey(fds[0], poller.Readable, 7))
+	require.NoError(t, p.Wake())
+	got = nil
+	n, err = p.Poll(-1)
+	require.NoError(t, err)
+	assert.True(t, p.Dispatch(n, note))
+	assert.Equal(t, []int{7}, got, "the pipe, by its new key; the wake is not passed on")
+
+	got = nil
+	woken, err := p.Wait(0, note)
+	require.NoError(t, err)
+	assert.False(t, woken, "a wake is taken once")
+	assert.Equal(t, []int{7}, got, "level-triggered: unread bytes are reported again")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/montanaflynn/stats"
 	"golang.org/x/perf/benchmath"
 
 	"github.com/corobench/corobench/results"
@@ -161,31 +162,30 @@ func envWarnings(b, h results.Env) []string {
 }
 
 // geomean adds one row per metric: the geometric means of the centres of
-// every row of that metric where both are positive.
+// every row of that metric where both are positive, and of their changes.
 func geomean(rows []Row) []Row {
 	var out []Row
 	for _, m := range results.Metrics() {
 		if m.Count {
 			continue
 		}
-		var lb, lh, lr float64
-		n := 0
+		var base, head, ratio []float64
 		for _, r := range rows {
-			if r.Metric != m.Name || !(r.Base.Center > 0) || !(r.Head.Center > 0) || math.IsNaN(r.Change) {
+			if r.Metric != m.Name || !(r.Base.Center > 0) || !(r.Head.Center > 0) || !(r.Change > -1) {
 				continue
 			}
-			lb += math.Log(r.Base.Center)
-			lh += math.Log(r.Head.Center)
-			lr += math.Log1p(r.Change)
-			n++
+			base, head, ratio = append(base, r.Base.Center), append(head, r.Head.Center), append(ratio, 1+r.Change)
 		}
-		if n == 0 {
+		if len(base) == 0 {
 			continue
 		}
-		k := float64(n)
+		// Every value is positive, so none of these fails.
+		gb, _ := stats.GeometricMean(base)
+		gh, _ := stats.GeometricMean(head)
+		gr, _ := stats.GeometricMean(ratio)
 		out = append(out, Row{Scenario: "geomean", Metric: m.Name,
-			Base: Summary{Center: math.Exp(lb / k), N: n}, Head: Summary{Center: math.Exp(lh / k), N: n},
-			Change: math.Expm1(lr / k), Lo: math.NaN(), Hi: math.NaN(), P: math.NaN()})
+			Base: Summary{Center: gb, N: len(base)}, Head: Summary{Center: gh, N: len(head)},
+			Change: gr - 1, Lo: math.NaN(), Hi: math.NaN(), P: math.NaN()})
 	}
 	return out
 }

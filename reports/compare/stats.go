@@ -3,80 +3,43 @@ package compare
 import (
 	"math"
 	"slices"
+	"sort"
+
+	moremath "github.com/aclements/go-moremath/stats"
+	"github.com/montanaflynn/stats"
 )
+
+// The statistics of a comparison come from libraries where one has them:
+// medians and means from montanaflynn/stats (as the reports use), the
+// Mann-Whitney U distribution, the binomial and the normal from
+// go-moremath (which benchmath, and so benchstat, builds on). What is
+// written here is what no library offers: Moses's interval on the shift
+// between two samples, and the sign test.
 
 // exactU is the largest n·m for which the Mann-Whitney U distribution is
 // computed exactly; beyond it the normal approximation is close enough.
 const exactU = 2500
 
-// uCDF returns P(U ≤ u) for u = 0..n·m, where U counts the pairs (x, y)
-// with x > y between independent samples of n and m values of one
-// continuous distribution. It is exact up to n·m = exactU.
-func uCDF(n, m int) []float64 {
-	// p[j][u] is the distribution for sizes (i, j); the largest of i+j
-	// values is an x with probability i/(i+j), and then beats all j ys.
-	prev := make([][]float64, m+1)
-	for j := range prev {
-		prev[j] = []float64{1}
-	}
-	for i := 1; i <= n; i++ {
-		cur := make([][]float64, m+1)
-		cur[0] = []float64{1}
-		for j := 1; j <= m; j++ {
-			d := make([]float64, i*j+1)
-			px := float64(i) / float64(i+j)
-			for u, p := range prev[j] { // x largest: U grows by j
-				d[u+j] += px * p
-			}
-			for u, p := range cur[j-1] { // y largest: U unchanged
-				d[u] += (1 - px) * p
-			}
-			cur[j] = d
-		}
-		prev = cur
-	}
-	cdf := prev[m]
-	for u := 1; u < len(cdf); u++ {
-		cdf[u] += cdf[u-1]
-	}
-	return cdf
-}
-
 // shiftOrder is the k for a distribution-free interval of confidence conf
 // on the shift between samples of n and m values: [d₍k₎, d₍nm+1−k₎] of
 // their n·m sorted differences (Moses's interval, the inversion of the
-// Mann-Whitney test). k = 0 means the samples are too small for conf.
+// Mann-Whitney test), the largest k with P(U ≤ k−1) ≤ (1−conf)/2. k = 0
+// means the samples are too small for conf.
 func shiftOrder(n, m int, conf float64) int {
 	tail := (1 - conf) / 2
 	if n*m <= exactU {
-		k := 0
-		for _, p := range uCDF(n, m) {
-			if p > tail {
-				break
-			}
-			k++
-		}
-		return k
+		// P(U ≤ u) is a multiple of 1/C(n+m, n); one equal to the tail,
+		// but for rounding, is inside it (the interval then covers
+		// exactly conf).
+		tail *= 1 + 1e-9
+		u := moremath.UDist{N1: n, N2: m}
+		// The CDF passes ½ at n·m/2, past any tail.
+		return sort.Search(n*m/2+1, func(k int) bool { return u.CDF(float64(k)) > tail })
 	}
 	mean := float64(n*m) / 2
 	sd := math.Sqrt(float64(n*m*(n+m+1)) / 12)
-	z := -normalQuantile(tail)
+	z := -moremath.StdNormal.InvCDF(tail)
 	return max(0, int(math.Floor(mean-z*sd-0.5))+1)
-}
-
-// normalQuantile is the standard normal quantile, by bisection of Erfc:
-// plenty for the few calls a comparison makes.
-func normalQuantile(p float64) float64 {
-	lo, hi := -40.0, 40.0
-	for range 200 {
-		mid := (lo + hi) / 2
-		if 0.5*math.Erfc(-mid/math.Sqrt2) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return (lo + hi) / 2
 }
 
 // changeInterval is the interval of confidence conf on the relative change
@@ -113,15 +76,13 @@ func changeInterval(base, head []float64, conf float64) (lo, hi float64) {
 }
 
 // minUTestP is the smallest two-sided p-value a Mann-Whitney test can give
-// with samples of n and m values: when it exceeds alpha, no difference can be
-// detected whatever the numbers.
+// with samples of n and m values — both tails' most extreme U, 0 and n·m:
+// when it exceeds alpha, no difference can be detected whatever the numbers.
 func minUTestP(n, m int) float64 {
 	if n == 0 || m == 0 {
 		return 1
 	}
-	// 2 / C(n+m, n), computed in logs.
-	lg := func(x int) float64 { v, _ := math.Lgamma(float64(x + 1)); return v }
-	return min(1, 2*math.Exp(lg(n)+lg(m)-lg(n+m)))
+	return min(1, 2*moremath.UDist{N1: n, N2: m}.CDF(0))
 }
 
 // minRuns is the fewest runs on each side with which a Mann-Whitney test
@@ -146,41 +107,28 @@ func signTestP(ratios []float64) float64 {
 			down++
 		}
 	}
-	n, k := up+down, min(up, down)
-	if n == 0 {
+	if up+down == 0 {
 		return 1
 	}
-	// P(X ≤ k), X ~ Binomial(n, ½).
-	var tail float64
-	c := 1.0 // C(n, i)
-	for i := 0; i <= k; i++ {
-		tail += c
-		c = c * float64(n-i) / float64(i+1)
-	}
-	return min(1, 2*tail*math.Pow(0.5, float64(n)))
+	return min(1, 2*moremath.BinomialDist{N: up + down, P: 0.5}.CDF(float64(min(up, down))))
 }
 
+// median is the median of xs; NaN for none.
 func median(xs []float64) float64 {
-	if len(xs) == 0 {
+	m, err := stats.Median(xs)
+	if err != nil {
 		return math.NaN()
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	return m
 }
 
+// mean is the mean of xs; NaN for none.
 func mean(xs []float64) float64 {
-	if len(xs) == 0 {
+	m, err := stats.Mean(xs)
+	if err != nil {
 		return math.NaN()
 	}
-	var s float64
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
+	return m
 }
 
 func allPositive(xs []float64) bool {
