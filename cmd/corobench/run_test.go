@@ -202,9 +202,12 @@ load: {connections: 2, duration: 60s, warmup: 100ms}
 requests: [{path: "/io?ms=5"}]
 `), 0o644))
 	cmd := exec.Command(binary, "run", "-o", dir, "-cpu-rate", "500", p)
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
+	// The suite measures process starts first; the first run begins after.
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "long / goroutine") },
+		30*time.Second, 20*time.Millisecond, "the first run began")
 	time.Sleep(1500 * time.Millisecond)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	err := cmd.Wait()

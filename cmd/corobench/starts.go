@@ -19,7 +19,7 @@ import (
 
 // startRuns is how many times a suite starts each program to measure what
 // a process start costs.
-const startRuns = 30
+const startRuns = 20
 
 // startCosts measures what starting a process costs on this machine: a
 // program that exits at once (true), and the process model's child. It

@@ -1,6 +1,7 @@
 package spawn
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/corobench/corobench/targets"
 )
+
+// measureTimeout bounds one measured start, from its start to its exit.
+const measureTimeout = 10 * time.Second
 
 // Cost is what starting a program cost, from the start to the reaping of
 // its process, measured Runs times, one start after another.
@@ -34,7 +38,9 @@ func MeasureExec(argv []string, runs int) (Cost, error) {
 		return Cost{}, errors.New("spawn: measure: no command")
 	}
 	return measure(runs, func() (time.Duration, error) {
-		cmd := exec.Command(argv[0], argv[1:]...)
+		ctx, cancel := context.WithTimeout(context.Background(), measureTimeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 		t := time.Now()
 		err := cmd.Run()
 		return time.Since(t), err
@@ -68,8 +74,12 @@ func MeasureChild(self []string, app *targets.App, runs int) (Cost, error) {
 		if err != nil {
 			return 0, err
 		}
-		err = <-exited
-		return time.Since(t), err
+		select {
+		case err = <-exited:
+			return time.Since(t), err
+		case <-time.After(measureTimeout):
+			return 0, fmt.Errorf("the child did not exit within %s", measureTimeout) // Stop kills it
+		}
 	})
 }
 
