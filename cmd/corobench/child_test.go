@@ -79,7 +79,7 @@ func TestChildFallsBackToSelf(t *testing.T) {
 		})
 	}
 
-	f, _, err := runSuiteOf(t, alone, map[string]string{"one.yaml": `
+	f, _, err := runSuiteWith(t, alone, map[string]string{"one.yaml": `
 name: one
 targets: [process]
 load: {connections: 2, duration: 200ms, warmup: 50ms, conn_per_request: true}

@@ -22,11 +22,11 @@ import (
 // corobench run on them as a process, as make bench does.
 func runSuite(t *testing.T, files map[string]string, args ...string) (*results.File, string, error) {
 	t.Helper()
-	return runSuiteOf(t, binary, files, args...)
+	return runSuiteWith(t, binary, files, args...)
 }
 
-// runSuiteOf is runSuite with the corobench executable bin.
-func runSuiteOf(t *testing.T, bin string, files map[string]string, args ...string) (*results.File, string, error) {
+// runSuiteWith is runSuite with the corobench executable bin.
+func runSuiteWith(t *testing.T, bin string, files map[string]string, args ...string) (*results.File, string, error) {
 	t.Helper()
 	dir := t.TempDir()
 	var paths []string
