@@ -67,7 +67,9 @@ func TestChildFallsBackToSelf(t *testing.T) {
 
 			require.Len(t, ready.Warnings, 1)
 			assert.Contains(t, ready.Warnings[0], childProgram+" not found beside "+alone)
-			assert.Contains(t, stderr.String(), "corobench: warning: "+ready.Warnings[0])
+			// stderr arrives through a pipe of its own, maybe after the ready line.
+			assert.Eventually(t, func() bool { return strings.Contains(stderr.String(), "corobench: warning: "+ready.Warnings[0]) },
+				5*time.Second, 10*time.Millisecond, "the warning on stderr: %q", stderr.String())
 			c := servedConn(t, ready.Addr)
 			defer c.Close()
 			kids := childrenOf(t, ready.PID)
