@@ -4,9 +4,9 @@ GO        ?= go
 BIN       := bin/corobench
 OUT       ?= reports/latest
 SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml scenarios/mixed.yaml \
-             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/c10k.yaml scenarios/churn.yaml
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/c10k.yaml scenarios/churn.yaml
 QUICK_SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml \
-             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/churn.yaml
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/churn.yaml
 
 .DEFAULT_GOAL := help
 
