@@ -83,10 +83,7 @@ func (a *App) respondFiles(dst []byte, req *protocol.Request) []byte {
 	switch {
 	case req.Endpoint == protocol.EndpointDisk:
 		sum, err := a.Files.Disk(req.DiskKB, req.DiskSync)
-		if err != nil {
-			return appendFilesError(dst, err, req.Close)
-		}
-		return AppendDiskBody(protocol.AppendHeader(dst, 200, DiskBodyLen(req.DiskKB), req.Close), req.DiskKB, sum)
+		return a.AppendDisk(dst, req.Close, req.DiskKB, sum, err)
 	case len(req.Name) == 0:
 		list, err := a.Files.List()
 		if err != nil {
@@ -107,6 +104,25 @@ func (a *App) respondFiles(dst []byte, req *protocol.Request) []byte {
 	return protocol.AppendStatus(dst, 500, true, "a streamed answer reached Respond")
 }
 
+// DiskJob runs /disk?kb=N&sync= away from Respond, for a model that runs
+// it elsewhere (a thread pool); AppendDisk answers it.
+func (a *App) DiskJob(kb int, sync bool) (uint32, error) {
+	a.answered.Add(1)
+	if a.Files == nil {
+		return 0, errNoRoot
+	}
+	return a.Files.Disk(kb, sync)
+}
+
+// AppendDisk appends the answer to a disk job of kb KiB whose CRC-32C is
+// sum, or which failed with err.
+func (a *App) AppendDisk(dst []byte, close bool, kb int, sum uint32, err error) []byte {
+	if err != nil {
+		return appendFilesError(dst, err, close)
+	}
+	return AppendDiskBody(protocol.AppendHeader(dst, 200, DiskBodyLen(kb), close), kb, sum)
+}
+
 // AppendDiskBody appends the body of a /disk answer: "kb=N crc32c=HEX\n",
 // HEX being the CRC-32C of the bytes read back (files.DiskSum(N)).
 func AppendDiskBody(dst []byte, kb int, sum uint32) []byte {
@@ -125,12 +141,16 @@ func DiskBodyLen(kb int) int {
 }
 
 func appendNoRoot(dst []byte, close bool) []byte {
-	return protocol.AppendStatus(dst, 404, close, "no file root: serve -root DIR")
+	return protocol.AppendStatus(dst, 404, close, errNoRoot.Error())
 }
+
+var errNoRoot = errors.New("no file root: serve -root DIR")
 
 // statusOf is the HTTP status of a store's error.
 func statusOf(err error) int {
 	switch {
+	case errors.Is(err, errNoRoot):
+		return 404
 	case errors.Is(err, files.ErrBadName), errors.Is(err, files.ErrShort):
 		return 400
 	case errors.Is(err, files.ErrForbidden):

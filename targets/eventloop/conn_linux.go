@@ -22,6 +22,7 @@ const (
 	lingering              // error answered and write side shut: reading what the client still sends
 	uploading              // taking an upload's body off the socket into its file
 	sending                // sending a file after the output buffered
+	offloaded              // its disk job runs on a file thread
 )
 
 // conn is one connection. Idle, it holds no buffer: in and out are borrowed
@@ -134,6 +135,11 @@ func (l *Loop) serve(c *conn, in []byte) {
 		if targets.Streamed(&req) {
 			in, out = l.stream(c, &req, in, out, n)
 			continue
+		}
+		if req.Endpoint == protocol.EndpointDisk && l.pool != nil && l.app.Files != nil &&
+			l.offload(c, req.DiskKB, req.DiskSync, req.Close) {
+			in = in[n:]
+			break
 		}
 		if d := req.Wait(); d > 0 && !c.waited {
 			c.state = waiting

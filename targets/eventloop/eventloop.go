@@ -21,7 +21,8 @@ import (
 
 // Server runs one event loop on one OS thread.
 type Server struct {
-	app *targets.App
+	app         *targets.App
+	fileThreads int // threads the loop hands /disk jobs to; 0: inline
 	// onRequest, when set (by tests), is called on the loop thread before
 	// each request is answered.
 	onRequest func(*protocol.Request)
@@ -31,5 +32,5 @@ var _ targets.Server = (*Server)(nil)
 
 // New returns a single-threaded event-loop server.
 func New(cfg targets.Config) *Server {
-	return &Server{app: cfg.App}
+	return &Server{app: cfg.App, fileThreads: cfg.FileThreads}
 }

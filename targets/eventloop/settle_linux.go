@@ -139,6 +139,8 @@ func (l *Loop) expire(c *conn) {
 		l.serve(c, c.in)
 	case c.state == lingering:
 		l.close(c)
+	case c.state == offloaded:
+		return // its job is bounded; the answer settles it
 	case c.state == uploading:
 		if now < c.reqStart+l.app.RequestTimeout {
 			l.settle(c)
