@@ -74,7 +74,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 			break
 		}
 		for i := range cfg.conns {
-			w := &closedWorker{run: rs, mix: newMix(cfg.requests, host, cfg.seed+uint64(i), cfg.connPerReq), shard: rec.shard(i)}
+			w := &closedWorker{run: rs, mix: newMix(cfg.requests, host, cfg.seed+uint64(i), cfg.connPerReq, cfg.verify), shard: rec.shard(i)}
 			wg.Go(func() { w.loop(runCtx) })
 		}
 	case results.ModeOpen:
@@ -168,6 +168,10 @@ func (c *config) validate() error {
 		return fmt.Errorf("loadgen: the %s engine needs Linux", c.engine)
 	case c.threads < 0:
 		return fmt.Errorf("loadgen: threads must not be negative, not %d", c.threads)
+	case c.maxBody <= 0:
+		return fmt.Errorf("loadgen: the body bound must be positive, not %d", c.maxBody)
+	case c.verify != VerifyAuto && c.verify != VerifyAlways && c.verify != VerifyNever:
+		return fmt.Errorf("loadgen: verify %q: want auto (empty), %q or %q", c.verify, VerifyAlways, VerifyNever)
 	}
 	for _, r := range c.requests {
 		if r.Weight < 0 {
@@ -195,7 +199,7 @@ func (c *config) loops() int {
 // openSchedule is the pacer of an open-loop run and what it sends next.
 func (c *config) openSchedule(host string) (Pacer, func(n uint64) *encoded) {
 	if c.trace == nil {
-		m := newMix(c.requests, host, c.seed, c.connPerReq)
+		m := newMix(c.requests, host, c.seed, c.connPerReq, c.verify)
 		return c.pacer, func(uint64) *encoded { return m.next() }
 	}
 	// Encode each distinct request of the trace once.
@@ -204,7 +208,8 @@ func (c *config) openSchedule(host string) (Pacer, func(n uint64) *encoded) {
 	for i, e := range c.trace {
 		key := e.Request.Method + " " + e.Request.Path + "\x00" + string(e.Request.Body)
 		if byKey[key] == nil {
-			byKey[key] = &newMix([]Request{e.Request}, host, 0, c.connPerReq).encoded[0]
+			enc := e.Request.encoded(host, c.connPerReq, c.verify)
+			byKey[key] = &enc
 		}
 		reqs[i] = byKey[key]
 	}

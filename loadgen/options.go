@@ -3,6 +3,8 @@ package loadgen
 import (
 	"io"
 	"time"
+
+	"github.com/corobench/corobench/protocol"
 )
 
 // Defaults of a run, used where an option does not say otherwise.
@@ -34,6 +36,8 @@ type config struct {
 	engine     Engine
 	threads    int
 	series     bool
+	maxBody    int64
+	verify     Verify
 	hlog       io.Writer
 	progress   func(Progress)
 }
@@ -48,6 +52,7 @@ func defaults() config {
 		maxConns: DefaultMaxConns,
 		pipeline: DefaultPipeline,
 		series:   true,
+		maxBody:  DefaultMaxBody,
 	}
 }
 
@@ -121,6 +126,19 @@ func WithHlog(w io.Writer) Option { return func(c *config) { c.hlog = w } }
 // WithProgress calls f about once a second with the run so far, from the
 // run's own goroutine; f must return quickly.
 func WithProgress(f func(Progress)) Option { return func(c *config) { c.progress = f } }
+
+// DefaultMaxBody bounds the body of an answer: a body is streamed (read,
+// counted and dropped as it arrives), so the bound is on the time and
+// bandwidth a lying server can take, not on memory.
+const DefaultMaxBody = protocol.DefaultMaxBody
+
+// WithMaxBody bounds the body of an answer; a longer one, announced or
+// received, fails with ErrBodyTooLarge and closes its connection.
+func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithVerify says which answers to requests of CPU work are verified;
+// VerifyAuto by default.
+func WithVerify(v Verify) Option { return func(c *config) { c.verify = v } }
 
 // Progress is a run so far, as WithProgress reports it.
 type Progress struct {

@@ -35,7 +35,10 @@ type shard struct {
 	uncorr   *results.Histogram // open loop: from the actual send
 	interval *results.Histogram // this second's corrected latency
 	requests int64
+	bytes    int64 // of the answers counted in requests
 	errors   map[string]int64
+	// Connections the target closed (and the run opened again).
+	reconnects int64
 	// This second's counts.
 	ivRequests, ivErrors int64
 	// Requests still unanswered at the end, and the oldest one's age.
@@ -78,10 +81,28 @@ func (r *recorder) counts(t time.Time) bool { return !t.Before(r.from) && t.Befo
 // answer that came after the end is counted unfinished, as the run's result
 // could not wait for it; one due after the end is not counted at all.
 // key is never after t.
-func (r *recorder) success(s *shard, key, t time.Time, latency, sent time.Duration) {
+// size is the answer's length on the wire.
+func (r *recorder) success(s *shard, key, t time.Time, latency, sent time.Duration, size int64) {
 	s.mu.Lock()
-	s.addSuccess(r, key, t, latency, sent)
+	s.addSuccess(r, key, t, latency, sent, size)
 	s.mu.Unlock()
+}
+
+// reconnect records a connection the target closed at t.
+func (r *recorder) reconnect(s *shard, t time.Time) {
+	if !r.counts(t) {
+		return
+	}
+	s.mu.Lock()
+	s.addReconnect(r, t)
+	s.mu.Unlock()
+}
+
+// addReconnect is reconnect with s.mu held.
+func (s *shard) addReconnect(r *recorder, t time.Time) {
+	if r.counts(t) {
+		s.reconnects++
+	}
 }
 
 // failure records a failed request that counts at key (see success).
@@ -142,7 +163,7 @@ func (s *shard) addLost(r *recorder, n int, kind string, stopped bool, now, sinc
 }
 
 // addSuccess is success with s.mu held.
-func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Duration) {
+func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Duration, size int64) {
 	if key.Before(r.from) {
 		return
 	}
@@ -157,6 +178,7 @@ func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Dur
 		s.uncorr.Record(sent)
 	}
 	s.requests++
+	s.bytes += size
 	s.ivRequests++
 }
 
@@ -220,6 +242,8 @@ func (r *recorder) load(elapsed time.Duration) *results.Load {
 			l.LatencyUncorrected.Merge(s.uncorr.Histogram)
 		}
 		l.Requests += s.requests
+		l.Bytes += s.bytes
+		l.Reconnects += s.reconnects
 		for k, n := range s.errors {
 			if l.Errors == nil {
 				l.Errors = map[string]int64{}

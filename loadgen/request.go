@@ -56,8 +56,24 @@ func (r Request) encode(host string, closing bool) []byte {
 // encoded is a request ready to send, and what its answer must carry.
 type encoded struct {
 	bytes []byte
-	// proof says the answer's body must prove CPU work (/cpu, /mix).
+	// proof says the answer's body must prove CPU work (GET /cpu, /mix),
+	// if it is verified (see Verify).
 	proof bool
+	// head says the request is HEAD: its answer has no body.
+	head bool
+	// keep is the longest body of the answer to keep, to verify it.
+	keep int
+}
+
+// maxProofBody is the longest body of an answer to a request of CPU work
+// that is kept to verify it: a proof is about 40 bytes.
+const maxProofBody = 256
+
+// asksWork reports whether a request asks a corobench target for CPU
+// work, whose answer proves it was done.
+func (r Request) asksWork() bool {
+	path, _, _ := strings.Cut(r.Path, "?")
+	return r.Method == "GET" && (path == "/cpu" || path == "/mix")
 }
 
 // mix draws encoded requests by weight from a seeded generator.
@@ -67,16 +83,24 @@ type mix struct {
 	rng     *rand.Rand
 }
 
-func newMix(rs []Request, host string, seed uint64, closing bool) *mix {
+func newMix(rs []Request, host string, seed uint64, closing bool, verify Verify) *mix {
 	m := &mix{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	total := 0
 	for _, r := range rs {
 		total += max(r.Weight, 1)
-		proof := strings.HasPrefix(r.Path, "/cpu") || strings.HasPrefix(r.Path, "/mix")
-		m.encoded = append(m.encoded, encoded{bytes: r.encode(host, closing), proof: proof})
+		m.encoded = append(m.encoded, r.encoded(host, closing, verify))
 		m.cum = append(m.cum, total)
 	}
 	return m
+}
+
+// encoded is the request ready to send.
+func (r Request) encoded(host string, closing bool, verify Verify) encoded {
+	e := encoded{bytes: r.encode(host, closing), proof: r.asksWork(), head: r.Method == "HEAD"}
+	if e.proof && verify.keeps() {
+		e.keep = maxProofBody
+	}
+	return e
 }
 
 // next returns the next request to send.

@@ -23,6 +23,8 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 		m.Conns += l.Conns
 		m.Elapsed = max(m.Elapsed, l.Elapsed)
 		m.Requests += l.Requests
+		m.Bytes += l.Bytes
+		m.Reconnects += l.Reconnects
 		m.Rate += l.Rate
 		m.Dropped += l.Dropped
 		m.Unfinished += l.Unfinished

@@ -131,6 +131,14 @@ type Load struct {
 	Conns    int     `json:"conns"`
 	Elapsed  float64 `json:"elapsed_s"` // measured time, warm-up excluded
 	Requests int64   `json:"requests"`  // answered with the expected status and body
+	// Bytes is the length on the wire of those answers: heads, bodies
+	// and framing.
+	Bytes int64 `json:"bytes,omitempty"`
+	// Reconnects counts the connections the target closed during the
+	// measured window (Connection: close, a body delimited by the close,
+	// a close while idle) when the run had not asked it to; each was
+	// opened again.
+	Reconnects int64 `json:"reconnects,omitempty"`
 	// Rate is the asked arrival rate of an open-loop run (req/s).
 	Rate float64 `json:"rate,omitempty"`
 	// Dropped counts open-loop sends that found no free connection when

@@ -44,6 +44,8 @@ type loadFlags struct {
 	seed                             uint64
 	cpus, jsonOut, hlog              string
 	reqs                             requestFlags
+	maxBody                          int64
+	verify                           string
 }
 
 func (f *loadFlags) define(fs *flag.FlagSet) {
@@ -69,6 +71,8 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.hlog, "hlog", "", "also write an HdrHistogram interval log (one interval a second) to this file")
 	fs.BoolVar(&f.bench, "bench", false, "print a Go benchmark format line (for benchstat) instead of the summary")
 	fs.BoolVar(&f.quiet, "q", false, "no progress line on stderr")
+	fs.Int64Var(&f.maxBody, "max-body", loadgen.DefaultMaxBody, "bound on an answer's body in bytes; a longer one fails as 'body too large' (bodies are streamed, not held)")
+	fs.StringVar(&f.verify, "verify", "auto", "proofs of CPU work in answers to GET /cpu and /mix: auto (answers that say Server: corobench), always, never")
 	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
 }
 
@@ -79,6 +83,15 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 		loadgen.WithTimeout(f.timeout), loadgen.WithRequests(f.reqs...), loadgen.WithSeed(f.seed),
 		loadgen.WithMaxConns(f.maxConns), loadgen.WithPipeline(f.pipeline), loadgen.WithThinkTime(f.think),
 		loadgen.WithThreads(f.threads), loadgen.WithEngine(loadgen.Engine(f.engine)),
+		loadgen.WithMaxBody(f.maxBody),
+	}
+	switch f.verify {
+	case "auto":
+		opts = append(opts, loadgen.WithVerify(loadgen.VerifyAuto))
+	case string(loadgen.VerifyAlways), string(loadgen.VerifyNever):
+		opts = append(opts, loadgen.WithVerify(loadgen.Verify(f.verify)))
+	default:
+		return nil, fmt.Errorf("-verify: want auto, always or never, not %q", f.verify)
 	}
 	if f.connPerReq {
 		opts = append(opts, loadgen.WithConnPerRequest())

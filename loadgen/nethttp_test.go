@@ -1,0 +1,109 @@
+package loadgen_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/loadgen"
+)
+
+// bigBody is the length of /big's answer: larger than any buffer of the
+// client, so it must stream.
+const bigBody = 3 << 20
+
+// netHTTPServer is a Go net/http server answering as servers do: chunked
+// (a handler that flushes), 204, a large body, Connection: close; it
+// counts the requests it answered.
+func netHTTPServer(t *testing.T, tls bool) (*httptest.Server, *atomic.Int64) {
+	var answered atomic.Int64
+	chunk := []byte(strings.Repeat("c", 1000))
+	big := []byte(strings.Repeat("b", bigBody))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/chunked", func(w http.ResponseWriter, r *http.Request) {
+		for range 3 {
+			w.Write(chunk)
+			w.(http.Flusher).Flush()
+		}
+		answered.Add(1)
+	})
+	mux.HandleFunc("/bigchunked", func(w http.ResponseWriter, r *http.Request) {
+		w.Write(big[:bigBody/2])
+		w.(http.Flusher).Flush()
+		w.Write(big[bigBody/2:])
+		answered.Add(1)
+	})
+	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+		answered.Add(1)
+	})
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(bigBody))
+		if r.Method != http.MethodHead {
+			w.Write(big)
+		}
+		answered.Add(1)
+	})
+	mux.HandleFunc("/close", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		w.Write([]byte("bye"))
+		answered.Add(1)
+	})
+	srv := httptest.NewUnstartedServer(mux)
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	return srv, &answered
+}
+
+// Against Go's net/http server, on every engine: every kind of answer is
+// counted as answered, and the client's count agrees with the server's.
+func TestNetHTTPServer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		method, path string
+		minBytes     int64 // of an answer on the wire
+		reconnects   bool
+	}{
+		{method: "GET", path: "/chunked", minBytes: 3000},
+		{method: "GET", path: "/empty"},
+		{method: "GET", path: "/big", minBytes: bigBody},
+		{method: "GET", path: "/bigchunked", minBytes: bigBody},
+		{method: "HEAD", path: "/big"},
+		{method: "GET", path: "/close", reconnects: true},
+	}
+	for _, tt := range tests {
+		for _, engine := range engines {
+			t.Run(tt.method+tt.path+"/"+engineName(engine), func(t *testing.T) {
+				t.Parallel()
+				srv, answered := netHTTPServer(t, false)
+				load, err := loadgen.Run(context.Background(), srv.Listener.Addr().String(), loadgen.WithEngine(engine),
+					loadgen.WithConns(2), loadgen.WithDuration(300*time.Millisecond),
+					loadgen.WithRequests(loadgen.Request{Method: tt.method, Path: tt.path}))
+				require.NoError(t, err)
+				assert.Empty(t, load.Errors)
+				assert.Positive(t, load.Requests)
+				assert.GreaterOrEqual(t, load.Bytes, load.Requests*tt.minBytes, "every body is counted")
+				got := answered.Load()
+				assert.GreaterOrEqual(t, got, load.Requests)
+				assert.LessOrEqual(t, got, load.Requests+load.Unfinished)
+				if tt.reconnects {
+					assert.Positive(t, load.Reconnects, "the server closed every connection")
+				} else {
+					assert.Zero(t, load.Reconnects)
+				}
+			})
+		}
+	}
+}
