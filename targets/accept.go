@@ -9,20 +9,27 @@ import (
 	"github.com/corobench/corobench/protocol"
 )
 
-// Backoff after a failed accept (out of file descriptors, say): it doubles
-// from the first to the last, so an overloaded server neither spins nor stays
-// deaf long once descriptors free up.
+// Back-off after a failed accept (out of file descriptors, say): the pause
+// doubles from the first to the last, so an overloaded server neither spins
+// nor stays deaf long once descriptors free up. Every model backs off so:
+// the blocking ones in Accept, the event loops in their own accept.
 const (
-	acceptBackoffFirst = 5 * time.Millisecond
-	acceptBackoffMax   = time.Second
+	acceptPauseFirst = 5 * time.Millisecond
+	acceptPauseMax   = time.Second
 )
+
+// AcceptPause is the pause after one more failed accept, given the pause
+// before it (0 when the last accept succeeded).
+func AcceptPause(last time.Duration) time.Duration {
+	return min(max(2*last, acceptPauseFirst), acceptPauseMax)
+}
 
 // Accept waits for the next connection on ln. A failure that can pass (EMFILE,
 // ENFILE, ECONNABORTED) is retried after a growing pause; once ctx ends it
 // returns ctx's error. The caller closes ln when ctx ends, so that a blocked
 // Accept returns: see CloseOnDone.
 func Accept(ctx context.Context, ln net.Listener) (net.Conn, error) {
-	pause := acceptBackoffFirst
+	var pause time.Duration
 	for {
 		c, err := ln.Accept()
 		if err == nil {
@@ -34,12 +41,12 @@ func Accept(ctx context.Context, ln net.Listener) (net.Conn, error) {
 		if !retryable(err) {
 			return nil, err
 		}
+		pause = AcceptPause(pause)
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(pause):
 		}
-		pause = min(2*pause, acceptBackoffMax)
 	}
 }
 
@@ -64,10 +71,11 @@ func (a *App) ServeNetConn(ctx context.Context, c net.Conn, live *ConnSet) error
 	return err
 }
 
-// Bounds on a lingering close.
+// Bounds on a lingering close, in every model: how long it reads what the
+// client still sends, and how much.
 const (
-	lingerTime  = time.Second
-	lingerBytes = 256 << 10
+	LingerTime  = time.Second
+	LingerBytes = 256 << 10
 )
 
 // Linger, when err is the refused request ServeConn answered (an
@@ -87,9 +95,9 @@ func Linger(c interface {
 	if !ok || cw.CloseWrite() != nil {
 		return
 	}
-	c.SetReadDeadline(time.Now().Add(lingerTime))
+	c.SetReadDeadline(time.Now().Add(LingerTime))
 	buf := make([]byte, 4096)
-	for n := 0; n < lingerBytes; {
+	for n := 0; n < LingerBytes; {
 		m, err := c.Read(buf)
 		if err != nil {
 			return

@@ -12,10 +12,10 @@ import (
 // read behind it) moves to the front, however long it is.
 func TestCompactMakesRoomForAnyRequestThatFits(t *testing.T) {
 	t.Parallel()
-	home := make([]byte, 0, maxBuffer)
-	buf := home[:maxBuffer]
-	for _, unread := range []int{2, maxBuffer / 2, maxBuffer/2 + 1, maxBuffer - 1} {
-		in := buf[maxBuffer-unread:]
+	home := make([]byte, 0, MaxBuffer)
+	buf := home[:MaxBuffer]
+	for _, unread := range []int{2, MaxBuffer / 2, MaxBuffer/2 + 1, MaxBuffer - 1} {
+		in := buf[MaxBuffer-unread:]
 		in[0], in[len(in)-1] = 'a', 'z'
 		got, err := compact(in, &home)
 		require.NoError(t, err, "%d unread bytes", unread)

@@ -11,19 +11,20 @@ import (
 	"github.com/corobench/corobench/protocol"
 )
 
-// Buffer sizes of a connection: reads start in a small pooled buffer that
-// grows only for a large request.
+// Sizes of a connection's buffers, in every model: reads start in a small
+// pooled buffer that grows only for a large request, to one whole request of
+// the largest size the parser accepts.
 const (
-	initialBuffer = 4 << 10
-	maxBuffer     = protocol.MaxHeaderBytes + protocol.MaxBodyBytes
+	BufferSize = 4 << 10
+	MaxBuffer  = protocol.MaxHeaderBytes + protocol.MaxBodyBytes
 )
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, initialBuffer); return &b }}
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, BufferSize); return &b }}
 
 func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
 
 func putBuffer(b *[]byte) {
-	if b == nil || cap(*b) != initialBuffer {
+	if b == nil || cap(*b) != BufferSize {
 		return // grown for one large request: let it go
 	}
 	*b = (*b)[:0]
@@ -218,8 +219,8 @@ func readFailed(ctx context.Context, c io.Writer, in []byte, err error) error {
 	case errors.Is(err, io.EOF) || ctx.Err() != nil:
 		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded) && len(in) > 0:
-		c.Write(protocol.AppendError(nil, errRequestTimeout))
-		return errRequestTimeout
+		c.Write(protocol.AppendError(nil, ErrRequestTimeout))
+		return ErrRequestTimeout
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return nil // idle too long: close quietly
 	}
@@ -237,22 +238,23 @@ func compact(in []byte, home *[]byte) ([]byte, error) {
 		return buf[:0], nil
 	case len(in) < cap(in):
 		return in, nil
-	case len(in) <= cap(buf)/2, cap(buf) >= maxBuffer && len(in) < cap(buf):
+	case len(in) <= cap(buf)/2, cap(buf) >= MaxBuffer && len(in) < cap(buf):
 		return buf[:copy(buf, in)], nil
-	case cap(buf) >= maxBuffer:
+	case cap(buf) >= MaxBuffer:
 		return nil, errBufferFull
 	}
-	grown := make([]byte, len(in), min(2*cap(buf), maxBuffer))
+	grown := make([]byte, len(in), min(2*cap(buf), MaxBuffer))
 	copy(grown, in)
 	*home = grown[:0]
 	return grown, nil
 }
 
-// errRequestTimeout answers a request that did not arrive in time.
-var errRequestTimeout = &protocol.Error{Status: 408, Reason: "request not received in time"}
+// ErrRequestTimeout is the answer (408) to a request that did not arrive in
+// time: see App.RequestTimeout.
+var ErrRequestTimeout = &protocol.Error{Status: 408, Reason: "request not received in time"}
 
-// errBufferFull is a buffer of maxBuffer bytes holding one unfinished
+// errBufferFull is a buffer of MaxBuffer bytes holding one unfinished
 // request. The parser refuses a request larger than its bounds, which
-// maxBuffer fits, before that; the error guards the read loop against
+// MaxBuffer fits, before that; the error guards the read loop against
 // spinning on a zero-length read should the bounds ever change.
 var errBufferFull = errors.New("targets: request buffer full")

@@ -4,10 +4,12 @@ import (
 	"errors"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/internal/poller"
 )
 
-// retryable reports whether an accept error can pass with time.
+// retryable reports whether an accept error can pass with time: those the
+// event loops pause on, and an aborted connection (which their accept skips).
 func retryable(err error) bool {
-	return errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE) ||
-		errors.Is(err, unix.ECONNABORTED) || errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM)
+	return poller.Retryable(err) || errors.Is(err, unix.ECONNABORTED)
 }

@@ -74,7 +74,7 @@ func (c *conn) due() (time.Duration, bool) {
 	return 0, false
 }
 
-func (c *conn) now() time.Duration { return c.l.timers.Now() }
+func (c *conn) now() time.Duration { return c.l.Tick() }
 
 // Read reads what has arrived, yielding until something has, the client
 // closes, or the read deadline passes.
@@ -182,7 +182,7 @@ func (c *conn) SetWriteDeadline(time.Time) error { return nil }
 // CloseWrite shuts the sending side, for targets.Linger.
 func (c *conn) CloseWrite() error { return unix.Shutdown(c.fd, unix.SHUT_WR) }
 
-// Close closes the socket, which also takes it out of the epoll set.
+// Close closes the socket, which also ends its watch.
 func (c *conn) Close() error {
 	if c.closed {
 		return nil

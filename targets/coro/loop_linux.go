@@ -4,119 +4,72 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"runtime"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
-)
-
-// Back-off of a loop that cannot accept (out of descriptors).
-const (
-	acceptPauseFirst = 5 * time.Millisecond
-	acceptPauseMax   = time.Second
+	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
 // loop runs the connections' coroutines: it resumes each when what it
-// yielded for is ready. Everything here runs on one OS thread.
+// yielded for is ready. Everything here runs on the loop's one OS thread.
 type loop struct {
+	*evloop.Loop[*conn]
 	app    *targets.App
 	ctx    context.Context
-	p      *poller.Poller
-	timers *poller.Timers[*conn]
-	conns  []*conn // by file descriptor
-	live   int
 	onRead func(loopTID int, b []byte)
-	tid    int // the loop's OS thread
-
-	stopping   bool
-	fatal      error
-	lfd        int
-	acceptWait poller.Timer[*conn] // a pause in accepting; Value is nil
-	pause      time.Duration
+	tid    int // the loop's OS thread, known when onRead is set
 }
 
-func newLoop(app *targets.App, onRead func(int, []byte)) (*loop, error) {
+func newLoop(ctx context.Context, app *targets.App, onRead func(int, []byte)) (*loop, error) {
 	p, err := poller.New()
 	if err != nil {
 		return nil, fmt.Errorf("coro: %w", err)
 	}
-	return &loop{app: app, p: p, timers: poller.NewTimers[*conn](), onRead: onRead, lfd: -1}, nil
+	l := &loop{app: app, ctx: ctx, onRead: onRead}
+	l.Loop = evloop.New(p, evloop.Handler[*conn]{
+		Open: l.open, Ready: l.ready, Expire: l.expire, Stop: l.stop, Close: l.close,
+	})
+	return l, nil
 }
 
-// run locks the goroutine to its OS thread (every coroutine made here runs
-// on it too) and serves until ctx ends and the last connection is done.
-func (l *loop) run(ctx context.Context, lfd int) error {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	l.tid = unix.Gettid()
-	defer l.shutdown()
-	l.ctx, l.lfd = ctx, lfd
-	if err := l.p.Add(lfd, poller.Readable); err != nil {
-		return fmt.Errorf("coro: %w", err)
+// open starts a new connection's coroutine: Handler.Open.
+func (l *loop) open(fd int) {
+	if l.onRead != nil && l.tid == 0 {
+		l.tid = unix.Gettid() // the loop's, as Open runs on it
 	}
-	defer context.AfterFunc(ctx, func() { l.p.Wake() })()
-	for {
-		if !l.stopping && ctx.Err() != nil {
-			l.stop()
-		}
-		if l.fatal != nil {
-			return l.fatal
-		}
-		if l.stopping && l.live == 0 {
-			return nil
-		}
-		if _, err := l.p.Wait(l.timers.Timeout(l.timers.Now()), l.event); err != nil {
-			return fmt.Errorf("coro: %w", err)
-		}
-		l.fire()
-	}
+	c := &conn{fd: fd, l: l, events: evloop.Readable}
+	c.timer.Value = c
+	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
+		c.yield = yield
+		handle(l.ctx, l.app, c)
+	})
+	l.Put(fd, c)
+	l.resume(c) // it runs until its first read would block
 }
 
-// event resumes the coroutine that waits for fd, if what it waits for came.
-func (l *loop) event(fd int, ev uint32) {
-	if fd == l.lfd {
-		l.accept()
-		return
-	}
-	if fd >= len(l.conns) || l.conns[fd] == nil {
-		return
-	}
-	c := l.conns[fd]
-	gone := ev&(unix.EPOLLHUP|unix.EPOLLERR) != 0
+// ready resumes c if what it waits for came: Handler.Ready.
+func (l *loop) ready(c *conn, ev uint32) {
+	gone := ev&evloop.Hangup != 0
 	switch {
-	case c.waitFor == waitRead && (ev&unix.EPOLLIN != 0 || gone),
-		c.waitFor == waitWrite && (ev&unix.EPOLLOUT != 0 || gone):
+	case c.waitFor == waitRead && (ev&evloop.Readable != 0 || gone),
+		c.waitFor == waitWrite && (ev&evloop.Writable != 0 || gone):
 		l.resume(c)
 	case gone: // sleeping while the client went away: stop hearing of it
-		l.p.Del(fd)
+		l.Del(c.fd)
 		c.events, c.gone = 0, true
 	}
 }
 
-// fire resumes the coroutines whose time has come.
-func (l *loop) fire() {
-	for {
-		t, ok := l.timers.Pop(l.timers.Now())
-		if !ok {
-			return
-		}
-		if t.Value == nil {
-			if l.lfd >= 0 {
-				l.p.Mod(l.lfd, poller.Readable)
-			}
-			continue
-		}
-		c := t.Value
-		if due, ok := c.due(); ok && due > l.timers.Now() {
-			l.timers.Set(&c.timer, due) // the deadline moved on since it was set
-			continue
-		}
-		if c.waitFor != waitNone {
-			l.resume(c)
-		}
+// expire resumes c when its time has come: Handler.Expire.
+func (l *loop) expire(c *conn) {
+	if due, ok := c.due(); ok && due > l.Tick() {
+		l.Timers().Set(&c.timer, due) // the deadline moved on since it was set
+		return
+	}
+	if c.waitFor != waitNone {
+		l.resume(c)
 	}
 }
 
@@ -129,94 +82,39 @@ func (l *loop) resume(c *conn) {
 	want := uint32(0)
 	switch c.waitFor {
 	case waitRead:
-		want = poller.Readable
+		want = evloop.Readable
 	case waitWrite:
-		want = poller.Writable
+		want = evloop.Writable
 	}
 	if want != c.events && !c.gone {
-		l.p.Mod(c.fd, want)
+		l.Mod(c.fd, want)
 		c.events = want
 	}
 	if due, ok := c.due(); ok && (!c.timer.Scheduled() || c.timer.When() > due) {
-		l.timers.Set(&c.timer, due)
+		l.Timers().Set(&c.timer, due)
 	}
 }
 
-// accept takes every waiting connection and starts its coroutine.
-func (l *loop) accept() {
-	for {
-		fd, err := poller.Accept(l.lfd)
-		switch {
-		case err == unix.EAGAIN:
-			l.pause = 0
-			return
-		case err != nil && poller.Retryable(err):
-			l.pause = min(max(2*l.pause, acceptPauseFirst), acceptPauseMax)
-			l.p.Mod(l.lfd, 0)
-			l.timers.Set(&l.acceptWait, l.timers.Now()+l.pause)
-			return
-		case err != nil:
-			l.fatal = fmt.Errorf("coro: accept: %w", err)
-			return
-		}
-		if err := l.p.Add(fd, poller.Readable); err != nil {
-			unix.Close(fd)
-			continue
-		}
-		c := &conn{fd: fd, l: l, events: poller.Readable}
-		c.timer.Value = c
-		c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
-			c.yield = yield
-			handle(l.ctx, l.app, c)
-		})
-		if fd >= len(l.conns) {
-			l.conns = append(l.conns, make([]*conn, fd+1-len(l.conns))...)
-		}
-		l.conns[fd] = c
-		l.live++
-		l.resume(c) // it runs until its first read would block
+// stop wakes c if it waits to read, past its deadline: between requests it
+// ends (ServeConn returns once ctx is done); otherwise it finishes the
+// request in hand first. It is Handler.Stop.
+func (l *loop) stop(c *conn) {
+	if c.waitFor == waitRead {
+		c.deadline = l.Now()
+		l.resume(c)
 	}
 }
 
-// stop stops accepting and wakes every coroutine waiting to read, past its
-// deadline: between requests it ends (ServeConn returns once ctx is done);
-// the others finish the request in hand first.
-func (l *loop) stop() {
-	l.stopping = true
-	if l.lfd >= 0 {
-		l.p.Del(l.lfd)
-		unix.Close(l.lfd)
-		l.lfd = -1
-		l.timers.Stop(&l.acceptWait)
-	}
-	for _, c := range l.conns {
-		if c != nil && c.waitFor == waitRead {
-			c.deadline = l.timers.Now()
-			l.resume(c)
-		}
-	}
+// close stops c's coroutine, if still alive (Run is returning after a fatal
+// error), and closes it: Handler.Close.
+func (l *loop) close(c *conn) {
+	c.stop()
+	l.finish(c)
 }
 
 // finish closes a connection whose coroutine has ended.
 func (l *loop) finish(c *conn) {
-	l.timers.Stop(&c.timer)
+	l.Timers().Stop(&c.timer)
 	c.Close()
-	l.conns[c.fd] = nil
-	l.live--
-}
-
-// shutdown releases what run still holds; coroutines still alive (after a
-// fatal error) are stopped.
-func (l *loop) shutdown() {
-	if l.lfd >= 0 {
-		unix.Close(l.lfd)
-		l.lfd = -1
-	}
-	for _, c := range l.conns {
-		if c != nil {
-			c.stop()
-			l.finish(c)
-		}
-	}
-	l.p.Close()
+	l.Forget(c.fd)
 }

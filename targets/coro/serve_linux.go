@@ -4,8 +4,8 @@ import (
 	"context"
 	"net"
 
-	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
 // handle is a connection's whole life, run inside its coroutine: the same
@@ -18,20 +18,10 @@ func handle(ctx context.Context, app *targets.App, c *conn) {
 
 // Serve implements targets.Server: one loop, on this goroutine's OS thread.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	defer targets.CloseOnDone(ctx, ln)()
-	lfd, err := poller.ListenerFD(ln)
+	l, err := newLoop(ctx, s.app, s.onRead)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	l, err := newLoop(s.app, s.onRead)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	if err := l.run(ctx, lfd); err != nil {
-		ln.Close()
-		return err
-	}
-	return nil
+	return evloop.Serve(ctx, ln, l.Run, l.Close)
 }

@@ -7,17 +7,9 @@ import (
 
 	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/protocol"
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/internal/evloop"
 )
-
-// Bounds of a gentle close after an error answer, as targets.Linger.
-const (
-	lingerTime  = time.Second
-	lingerBytes = 256 << 10
-	maxInput    = protocol.MaxHeaderBytes + protocol.MaxBodyBytes
-)
-
-// errRequestTimeout answers a request that did not arrive in time.
-var errRequestTimeout = &protocol.Error{Status: 408, Reason: "request not received in time"}
 
 // state is where a connection is in its life.
 type state uint8
@@ -45,31 +37,25 @@ type conn struct {
 	out      []byte // unsent output
 }
 
-// add starts serving a freshly accepted connection.
+// add starts serving a new connection: Handler.Open.
 func (l *Loop) add(fd int) {
-	if l.stopping || l.p.Add(fd, poller.Readable) != nil {
-		unix.Close(fd)
-		return
-	}
-	c := &conn{fd: fd, events: poller.Readable, active: l.now, reqStart: l.now}
+	now := l.Now()
+	c := &conn{fd: fd, events: evloop.Readable, active: now, reqStart: now}
 	c.timer.Value = c
-	if fd >= len(l.conns) {
-		l.conns = append(l.conns, make([]*conn, fd+1-len(l.conns))...)
-	}
-	l.conns[fd] = c
-	l.live++
-	l.timers.Set(&c.timer, l.now+l.app.IdleTimeout)
+	l.Put(fd, c)
+	l.Timers().Set(&c.timer, now+l.app.IdleTimeout)
 }
 
-// ready handles readiness of c's socket.
+// ready handles readiness of c's socket: Handler.Ready.
 func (l *Loop) ready(c *conn, ev uint32) {
-	if ev&unix.EPOLLOUT != 0 && len(c.out) > 0 {
+	l.Tick()
+	if ev&evloop.Writable != 0 && len(c.out) > 0 {
 		l.flush(c)
 		if c.fd < 0 {
 			return
 		}
 	}
-	if ev&(unix.EPOLLIN|unix.EPOLLHUP|unix.EPOLLERR) == 0 {
+	if ev&(evloop.Readable|evloop.Hangup) == 0 {
 		return
 	}
 	switch {
@@ -77,7 +63,7 @@ func (l *Loop) ready(c *conn, ev uint32) {
 		l.drain(c)
 	case c.state == reading && len(c.out) == 0:
 		l.read(c)
-	case ev&(unix.EPOLLHUP|unix.EPOLLERR) != 0:
+	case ev&evloop.Hangup != 0:
 		l.close(c) // the client is gone while its request is in flight
 	}
 }
@@ -87,11 +73,11 @@ func (l *Loop) read(c *conn) {
 	buf := l.rbuf[:0] // nothing kept: read straight into the loop's buffer
 	if c.in != nil {
 		if len(c.in) == cap(c.in) {
-			if cap(c.in) >= maxInput { // cannot happen: the parser refuses first
+			if cap(c.in) >= targets.MaxBuffer { // cannot happen: the parser refuses first
 				l.close(c)
 				return
 			}
-			grown := make([]byte, len(c.in), min(2*cap(c.in), maxInput))
+			grown := make([]byte, len(c.in), min(2*cap(c.in), targets.MaxBuffer))
 			copy(grown, c.in)
 			l.bufs.Put(c.in)
 			c.in = grown
@@ -107,7 +93,7 @@ func (l *Loop) read(c *conn) {
 		return
 	}
 	if len(buf) == 0 {
-		c.reqStart = l.now
+		c.reqStart = l.Now()
 	}
 	l.serve(c, buf[:len(buf)+n])
 }
@@ -129,7 +115,7 @@ func (l *Loop) serve(c *conn, in []byte) {
 		}
 		if d := req.Wait(); d > 0 && !c.waited {
 			c.state = waiting
-			l.timers.Set(&c.timer, l.now+d)
+			l.Timers().Set(&c.timer, l.Now()+d)
 			break
 		}
 		c.waited = false
@@ -141,8 +127,8 @@ func (l *Loop) serve(c *conn, in []byte) {
 		if req.Close {
 			c.state, in = closing, nil
 		}
-		l.now = l.timers.Now() // the work took time
-		c.active, c.reqStart = l.now, l.now
+		now := l.Tick() // the work took time
+		c.active, c.reqStart = now, now
 	}
 	l.keep(c, in)
 	l.send(c, out)

@@ -7,9 +7,12 @@ import (
 
 	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/protocol"
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
-// send writes out, keeping what the socket does not take for EPOLLOUT.
+// send writes out, keeping what the socket does not take until it is
+// writable.
 func (l *Loop) send(c *conn, out []byte) {
 	if len(out) == 0 {
 		return
@@ -31,7 +34,7 @@ func (l *Loop) flush(c *conn) {
 		return
 	}
 	if n > 0 {
-		c.active = l.now
+		c.active = l.Now()
 	}
 	if c.out = c.out[n:]; len(c.out) == 0 {
 		l.bufs.Put(c.out) // kept only if it was never resliced
@@ -62,7 +65,8 @@ func (l *Loop) write(c *conn, b []byte) (int, bool) {
 }
 
 // settle makes c's interest and timer match its state, and closes it when
-// its work is done.
+// its work is done. It is also Handler.Stop: once the loop stops, a
+// connection with no request in flight closes.
 func (l *Loop) settle(c *conn) {
 	if c.fd < 0 {
 		return
@@ -71,20 +75,20 @@ func (l *Loop) settle(c *conn) {
 	switch c.state {
 	case waiting: // the timer is the wait
 		if len(c.out) > 0 {
-			want = poller.Writable
+			want = evloop.Writable
 		}
 	case lingering: // the timer is the linger
-		want = poller.Readable
+		want = evloop.Readable
 	case closing:
 		switch {
 		case len(c.out) > 0:
-			want = poller.Writable
+			want = evloop.Writable
 			l.due(c, c.active+l.app.IdleTimeout)
 		case c.linger:
 			unix.Shutdown(c.fd, unix.SHUT_WR)
 			c.state = lingering
-			want = poller.Readable
-			l.timers.Set(&c.timer, l.now+lingerTime)
+			want = evloop.Readable
+			l.Timers().Set(&c.timer, l.Now()+targets.LingerTime)
 		default:
 			l.close(c)
 			return
@@ -92,21 +96,21 @@ func (l *Loop) settle(c *conn) {
 	case reading:
 		switch {
 		case len(c.out) > 0:
-			want = poller.Writable
+			want = evloop.Writable
 			l.due(c, c.active+l.app.IdleTimeout)
-		case l.stopping:
+		case l.Stopping():
 			l.close(c)
 			return
 		case len(c.in) > 0:
-			want = poller.Readable
+			want = evloop.Readable
 			l.due(c, c.reqStart+l.app.RequestTimeout)
 		default:
-			want = poller.Readable
+			want = evloop.Readable
 			l.due(c, c.active+l.app.IdleTimeout)
 		}
 	}
 	if want != c.events {
-		l.p.Mod(c.fd, want)
+		l.Mod(c.fd, want)
 		c.events = want
 	}
 }
@@ -116,12 +120,13 @@ func (l *Loop) settle(c *conn) {
 // does not move its timer at every request.
 func (l *Loop) due(c *conn, at time.Duration) {
 	if !c.timer.Scheduled() || c.timer.When() > at {
-		l.timers.Set(&c.timer, at)
+		l.Timers().Set(&c.timer, at)
 	}
 }
 
-// expire handles c's timer.
+// expire handles c's timer: Handler.Expire.
 func (l *Loop) expire(c *conn) {
+	now := l.Now()
 	switch {
 	case c.state == waiting:
 		c.state, c.waited = reading, true
@@ -129,23 +134,23 @@ func (l *Loop) expire(c *conn) {
 	case c.state == lingering:
 		l.close(c)
 	case len(c.out) > 0: // a client that does not read
-		if l.now < c.active+l.app.IdleTimeout {
+		if now < c.active+l.app.IdleTimeout {
 			l.settle(c)
 			return
 		}
 		l.close(c)
 	case c.state == reading && len(c.in) > 0:
-		if l.now < c.reqStart+l.app.RequestTimeout {
+		if now < c.reqStart+l.app.RequestTimeout {
 			l.settle(c)
 			return
 		}
 		// A request that takes too long to arrive is answered.
 		c.state, c.linger = closing, true
 		l.keep(c, nil)
-		l.send(c, protocol.AppendError(l.wbuf[:0], errRequestTimeout))
+		l.send(c, protocol.AppendError(l.wbuf[:0], targets.ErrRequestTimeout))
 		l.settle(c)
 	case c.state == reading:
-		if l.now < c.active+l.app.IdleTimeout {
+		if now < c.active+l.app.IdleTimeout {
 			l.settle(c)
 			return
 		}
@@ -164,22 +169,22 @@ func (l *Loop) drain(c *conn) {
 	case n <= 0 || err != nil:
 		l.close(c)
 	default:
-		if c.lingered += n; c.lingered >= lingerBytes {
+		if c.lingered += n; c.lingered >= targets.LingerBytes {
 			l.close(c)
 		}
 	}
 }
 
-// close closes c's socket and lets go of everything it holds.
+// close closes c's socket and lets go of everything it holds; it is also
+// Handler.Close.
 func (l *Loop) close(c *conn) {
 	if c.fd < 0 {
 		return
 	}
-	unix.Close(c.fd) // also takes it out of the epoll set
-	l.conns[c.fd] = nil
-	l.live--
+	unix.Close(c.fd) // also ends its watch
+	l.Forget(c.fd)
 	c.fd = -1
-	l.timers.Stop(&c.timer)
+	l.Timers().Stop(&c.timer)
 	if c.in != nil {
 		l.bufs.Put(c.in)
 	}

@@ -2,48 +2,51 @@ package reactors
 
 import (
 	"context"
+	"errors"
 	"net"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sys/unix"
 
-	"github.com/corobench/corobench/internal/poller"
-	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/eventloop"
+	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
 // Serve implements targets.Server: each loop runs on its own OS thread; the
-// first accepts for all. When one loop fails, the others stop too.
+// first accepts for all and deals. When one loop fails, the others stop too.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	defer targets.CloseOnDone(ctx, ln)()
-	lfd, err := poller.ListenerFD(ln)
-	if err != nil {
-		ln.Close()
-		return err
-	}
 	loops := make([]*eventloop.Loop, s.loops)
 	for i := range loops {
-		if loops[i], err = eventloop.NewLoop(s.app); err != nil {
-			for _, l := range loops[:i] {
-				l.Close()
-			}
-			unix.Close(lfd)
+		l, err := eventloop.NewLoop(s.app)
+		if err != nil {
+			closeAll(loops[:i])
 			ln.Close()
 			return err
 		}
-		loops[i].OnRequest(s.onRequest)
+		l.OnRequest(s.onRequest)
+		loops[i] = l
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	for i, l := range loops {
-		accept := -1
-		if i == 0 {
-			accept = lfd
+	d := newDealer(loops)
+	return evloop.Serve(ctx, ln, func(ctx context.Context, lfd int) error {
+		g, gctx := errgroup.WithContext(ctx)
+		for i, l := range loops {
+			accept := -1
+			if i == 0 {
+				accept = lfd
+			}
+			g.Go(func() error {
+				defer d.inboxes[i].close()
+				return l.Run(gctx, accept)
+			})
 		}
-		g.Go(func() error { return l.Run(gctx, accept, loops) })
+		return g.Wait()
+	}, func() error { return closeAll(loops) })
+}
+
+// closeAll releases loops that will not run.
+func closeAll(loops []*eventloop.Loop) error {
+	var errs []error
+	for _, l := range loops {
+		errs = append(errs, l.Close())
 	}
-	if err := g.Wait(); err != nil {
-		ln.Close()
-		return err
-	}
-	return nil
+	return errors.Join(errs...)
 }

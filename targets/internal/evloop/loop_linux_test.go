@@ -1,0 +1,164 @@
+package evloop_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/internal/poller"
+	"github.com/corobench/corobench/targets/internal/evloop"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// counted is a Multiplexer that counts its calls: the loop must wait and
+// watch through it alone.
+type counted struct {
+	*poller.Poller
+	adds, waits, closes atomic.Int64
+}
+
+func (m *counted) Add(fd int, events uint32) error { m.adds.Add(1); return m.Poller.Add(fd, events) }
+
+func (m *counted) Wait(timeout time.Duration, ready func(int, uint32)) (bool, error) {
+	m.waits.Add(1)
+	return m.Poller.Wait(timeout, ready)
+}
+
+func (m *counted) Close() error { m.closes.Add(1); return m.Poller.Close() }
+
+// echo is the smallest model: it sends back what it reads, and closes a
+// connection idle for idle.
+type echo struct {
+	*evloop.Loop[*echoConn]
+	idle time.Duration
+}
+
+type echoConn struct {
+	fd    int
+	timer poller.Timer[*echoConn]
+}
+
+func newEcho(t *testing.T, idle time.Duration) (*echo, *counted) {
+	p, err := poller.New()
+	require.NoError(t, err)
+	mux := &counted{Poller: p}
+	e := &echo{idle: idle}
+	e.Loop = evloop.New(mux, evloop.Handler[*echoConn]{
+		Open: func(fd int) {
+			c := &echoConn{fd: fd}
+			c.timer.Value = c
+			e.Put(fd, c)
+			e.Timers().Set(&c.timer, e.Now()+e.idle)
+		},
+		Ready: func(c *echoConn, _ uint32) {
+			buf := make([]byte, 64)
+			n, err := poller.Read(c.fd, buf)
+			if err == unix.EAGAIN {
+				return
+			}
+			if n <= 0 {
+				e.close(c)
+				return
+			}
+			poller.Write(c.fd, buf[:n])
+			e.Timers().Set(&c.timer, e.Tick()+e.idle)
+		},
+		Expire: func(c *echoConn) { e.close(c) },
+		Stop:   func(c *echoConn) { e.close(c) },
+		Close:  func(c *echoConn) { e.close(c) },
+	})
+	return e, mux
+}
+
+func (e *echo) close(c *echoConn) {
+	e.Timers().Stop(&c.timer)
+	unix.Close(c.fd)
+	e.Forget(c.fd)
+}
+
+// serve runs e on a fresh listener and returns its address and a stop that
+// ends the context and returns Serve's result. The test's end stops it too.
+func serve(t *testing.T, e *echo) (addr string, stop func() error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- evloop.Serve(ctx, ln, e.Run, e.Close) }()
+	var result error
+	stopped := false
+	stop = func() error {
+		if !stopped {
+			stopped = true
+			cancel()
+			select {
+			case result = <-done:
+			case <-time.After(10 * time.Second):
+				result = errors.New("Serve did not return after its context ended")
+			}
+		}
+		return result
+	}
+	t.Cleanup(func() { assert.NoError(t, stop()) })
+	return ln.Addr().String(), stop
+}
+
+// dial connects to addr with a deadline for the whole test.
+func dial(t *testing.T, addr string) net.Conn {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	return c
+}
+
+// echoes sends msg on c and checks that it comes back.
+func echoes(t *testing.T, c net.Conn, msg string) {
+	_, err := c.Write([]byte(msg))
+	require.NoError(t, err)
+	got := make([]byte, len(msg))
+	_, err = io.ReadFull(c, got)
+	require.NoError(t, err)
+	assert.Equal(t, msg, string(got))
+}
+
+func TestLoopServesThroughItsMultiplexer(t *testing.T) {
+	t.Parallel()
+	e, mux := newEcho(t, time.Minute)
+	addr, _ := serve(t, e)
+	echoes(t, dial(t, addr), "ping")
+	assert.GreaterOrEqual(t, mux.adds.Load(), int64(2), "the listener and the connection")
+	assert.Positive(t, mux.waits.Load())
+}
+
+func TestTimerClosesIdleConnection(t *testing.T) {
+	t.Parallel()
+	e, _ := newEcho(t, 20*time.Millisecond)
+	addr, _ := serve(t, e)
+	n, err := dial(t, addr).Read(make([]byte, 1))
+	assert.Zero(t, n)
+	assert.ErrorIs(t, err, io.EOF, "the loop closed the idle connection")
+}
+
+func TestStopClosesConnectionsAndReleasesTheMultiplexer(t *testing.T) {
+	t.Parallel()
+	e, mux := newEcho(t, time.Minute)
+	addr, stop := serve(t, e)
+	c := dial(t, addr)
+	echoes(t, c, "x") // served: the loop holds it
+	require.NoError(t, stop())
+	_, err := c.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF)
+	assert.Equal(t, int64(1), mux.closes.Load())
+	_, err = net.DialTimeout("tcp", addr, time.Second)
+	assert.Error(t, err, "the listener is closed")
+}
