@@ -20,16 +20,16 @@ const (
 	ErrTimeout   = "timeout"   // connect or request took longer than the timeout
 	ErrMalformed = "malformed" // the response is not valid HTTP/1.1
 	// Each bound of a response has its kind (see protocol's bounds).
-	ErrHeadTooLarge  = "head too large"      // status line and headers over protocol.MaxResponseHead
-	ErrBodyTooLarge  = "body too large"      // a body over the body bound (WithMaxBody), announced or received
-	ErrChunkLine     = "chunk line too long" // a chunk-size line over protocol.MaxChunkLine
-	ErrTrailers      = "trailers too large"  // trailers over protocol.MaxResponseHead
-	ErrInterim       = "too many 1xx"        // more than protocol.MaxInterim interim answers
-	ErrTLS           = "tls"                 // the TLS handshake failed
-	ErrBadBody   = "bad body"  // /cpu or /mix answered without the proof of its work
-	ErrChecksum  = "checksum"  // /cpu answered a wrong checksum: the work was not done
-	ErrConnect   = "connect"   // connecting failed otherwise
-	ErrOther     = "other"     // any other failure
+	ErrHeadTooLarge = "head too large"      // status line and headers over protocol.MaxResponseHead
+	ErrBodyTooLarge = "body too large"      // a body over the body bound (WithMaxBody), announced or received
+	ErrChunkLine    = "chunk line too long" // a chunk-size line over protocol.MaxChunkLine
+	ErrTrailers     = "trailers too large"  // trailers over protocol.MaxResponseHead
+	ErrInterim      = "too many 1xx"        // more than protocol.MaxInterim interim answers
+	ErrTLS          = "tls"                 // the TLS handshake failed
+	ErrBadBody      = "bad body"            // /cpu or /mix answered without the proof of its work
+	ErrChecksum     = "checksum"            // /cpu answered a wrong checksum: the work was not done
+	ErrConnect      = "connect"             // connecting failed otherwise
+	ErrOther        = "other"               // any other failure
 )
 
 // statusKind is the error kind of an unexpected status.
