@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/results"
 )
 
 // bigBody is the length of /big's answer: larger than any buffer of the
@@ -87,11 +87,14 @@ func TestNetHTTPServer(t *testing.T) {
 		for _, engine := range engines {
 			t.Run(tt.method+tt.path+"/"+engineName(engine), func(t *testing.T) {
 				t.Parallel()
-				srv, answered := netHTTPServer(t, false)
-				load, err := loadgen.Run(context.Background(), srv.Listener.Addr().String(), loadgen.WithEngine(engine),
-					loadgen.WithConns(2), loadgen.WithDuration(300*time.Millisecond),
-					loadgen.WithRequests(loadgen.Request{Method: tt.method, Path: tt.path}))
-				require.NoError(t, err)
+				var answered *atomic.Int64
+				load := measured(t, func() (*results.Load, error) {
+					var srv *httptest.Server
+					srv, answered = netHTTPServer(t, false)
+					return loadgen.Run(context.Background(), srv.Listener.Addr().String(), loadgen.WithEngine(engine),
+						loadgen.WithConns(2), loadgen.WithDuration(300*time.Millisecond), loadgen.WithThinkTime(2*time.Millisecond), // light on a shared CPU
+						loadgen.WithRequests(loadgen.Request{Method: tt.method, Path: tt.path}))
+				})
 				assert.Empty(t, load.Errors)
 				assert.Positive(t, load.Requests)
 				assert.GreaterOrEqual(t, load.Bytes, load.Requests*tt.minBytes, "every body is counted")
