@@ -24,39 +24,40 @@ const bigBody = 3 << 20
 // (a handler that flushes), 204, a large body, Connection: close; it
 // counts the requests it answered.
 func netHTTPServer(t *testing.T, tls bool) (*httptest.Server, *atomic.Int64) {
-	var answered atomic.Int64
+	var answered atomic.Int64 // requests the handlers began
 	chunk := []byte(strings.Repeat("c", 1000))
 	big := []byte(strings.Repeat("b", bigBody))
 	mux := http.NewServeMux()
-	mux.HandleFunc("/chunked", func(w http.ResponseWriter, r *http.Request) {
+	counted := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			answered.Add(1) // before the answer, which the client may have before the handler returns
+			h(w, r)
+		}
+	}
+	mux.HandleFunc("/chunked", counted(func(w http.ResponseWriter, r *http.Request) {
 		for range 3 {
 			w.Write(chunk)
 			w.(http.Flusher).Flush()
 		}
-		answered.Add(1)
-	})
-	mux.HandleFunc("/bigchunked", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.HandleFunc("/bigchunked", counted(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(big[:bigBody/2])
 		w.(http.Flusher).Flush()
 		w.Write(big[bigBody/2:])
-		answered.Add(1)
-	})
-	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.HandleFunc("/empty", counted(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
-		answered.Add(1)
-	})
-	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.HandleFunc("/big", counted(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(bigBody))
 		if r.Method != http.MethodHead {
 			w.Write(big)
 		}
-		answered.Add(1)
-	})
-	mux.HandleFunc("/close", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.HandleFunc("/close", counted(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
 		w.Write([]byte("bye"))
-		answered.Add(1)
-	})
+	}))
 	srv := httptest.NewUnstartedServer(mux)
 	if tls {
 		srv.StartTLS()
