@@ -9,7 +9,7 @@ import (
 // runBatch opens cfg.batch connections, then sends one request on each at
 // once, and returns when the first left and the last was answered (zero
 // times when none was).
-func runBatch(ctx context.Context, rs *runState, host string) (first, last time.Time) {
+func runBatch(ctx context.Context, rs *runState) (first, last time.Time) {
 	n := rs.cfg.batch
 	sent := make([]time.Time, n)
 	answered := make([]time.Time, n)
@@ -19,7 +19,7 @@ func runBatch(ctx context.Context, rs *runState, host string) (first, last time.
 	for i := range n {
 		done.Go(func() {
 			shard := rs.rec.shard(i)
-			req := newMix(rs.cfg.requests, host, rs.cfg.seed+uint64(i), rs.cfg.connPerReq, rs.cfg.verify).next()
+			req := newMix(rs.reqs, rs.cfg.seed+uint64(i)).next()
 			var c conn
 			defer c.close()
 			err := c.dial(ctx, rs)

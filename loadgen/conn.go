@@ -39,6 +39,7 @@ func (c *conn) dial(ctx context.Context, rs *runState) error {
 			nc.Close()
 			return &tlsError{err}
 		}
+		rs.rec.handshake(tc.ConnectionState().DidResume, time.Now())
 		nc = tc
 	}
 	c.nc = nc

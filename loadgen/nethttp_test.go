@@ -2,6 +2,8 @@ package loadgen_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -110,4 +112,55 @@ func TestNetHTTPServer(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TLS to a net/http server with a certificate made for the test: kept-alive
+// and a connection per request (whose handshakes resume a session), closed
+// and open loop; the event loops refuse it.
+func TestTLS(t *testing.T) {
+	t.Parallel()
+	srv, _ := netHTTPServer(t, true)
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	addr := srv.Listener.Addr().String()
+	tests := []struct {
+		name string
+		opts []loadgen.Option
+	}{
+		{"closed", nil},
+		{"closed, a connection per request", []loadgen.Option{loadgen.WithConnPerRequest(), loadgen.WithThinkTime(2 * time.Millisecond)}},
+		{"open", []loadgen.Option{loadgen.WithRate(loadgen.ConstantRate(100)), loadgen.WithMaxConns(4)}},
+		{"chunked", []loadgen.Option{loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/bigchunked"})}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			load := measured(t, func() (*results.Load, error) {
+				opts := append([]loadgen.Option{loadgen.WithTLS(&tls.Config{RootCAs: roots, ServerName: "example.com"}),
+					loadgen.WithConns(2), loadgen.WithDuration(time.Second), // handshakes are slow under the race detector
+					loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/chunked"})}, tt.opts...)
+				return loadgen.Run(context.Background(), addr, opts...)
+			})
+			assert.Empty(t, load.Errors)
+			assert.Positive(t, load.Requests)
+			assert.Equal(t, "goroutines", load.Engine)
+			if tt.name == "closed, a connection per request" {
+				assert.Positive(t, load.TLSResumed, "new connections resume the session: %d handshakes, %d requests", load.TLSHandshakes, load.Requests)
+				assert.GreaterOrEqual(t, load.TLSHandshakes, load.Requests)
+			}
+		})
+	}
+	t.Run("unknown authority", func(t *testing.T) {
+		t.Parallel()
+		load := measured(t, func() (*results.Load, error) {
+			return loadgen.Run(context.Background(), addr, loadgen.WithTLS(&tls.Config{}),
+				loadgen.WithConns(1), loadgen.WithDuration(200*time.Millisecond))
+		})
+		assert.Positive(t, load.Errors[loadgen.ErrTLS], "errors: %v", load.Errors)
+	})
+	t.Run("event loops refuse", func(t *testing.T) {
+		t.Parallel()
+		_, err := loadgen.Run(context.Background(), addr, loadgen.WithTLS(&tls.Config{}), loadgen.WithEngine(loadgen.EngineEpoll))
+		assert.ErrorContains(t, err, "does not speak TLS")
+	})
 }

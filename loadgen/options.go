@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"crypto/tls"
 	"io"
 	"time"
 
@@ -38,6 +39,8 @@ type config struct {
 	series     bool
 	maxBody    int64
 	verify     Verify
+	tls        *tls.Config
+	startAt    time.Time
 	hlog       io.Writer
 	progress   func(Progress)
 }
@@ -139,6 +142,20 @@ func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
 // WithVerify says which answers to requests of CPU work are verified;
 // VerifyAuto by default.
 func WithVerify(v Verify) Option { return func(c *config) { c.verify = v } }
+
+// WithTLS speaks TLS to the target (https), configured by cfg: its
+// RootCAs, InsecureSkipVerify and ServerName are the caller's; the run adds
+// a session cache shared by its connections, so that a new connection
+// resumes a session rather than making a full handshake, and offers only
+// HTTP/1.1 (ALPN). The goroutine engine runs a TLS run (docs/loadgen.md
+// says why the event loops do not).
+func WithTLS(cfg *tls.Config) Option { return func(c *config) { c.tls = cfg } }
+
+// WithStartAt begins the run's measured window at t, and its warm-up
+// before it: agents on many machines given one t measure one window, and
+// their results merge (results.MergeLoads). The run waits until then; an
+// agent that comes late begins at once, and its results say so.
+func WithStartAt(t time.Time) Option { return func(c *config) { c.startAt = t } }
 
 // Progress is a run so far, as WithProgress reports it.
 type Progress struct {

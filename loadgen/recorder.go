@@ -23,6 +23,8 @@ type recorder struct {
 	open      bool // keep uncorrected latency apart
 	shards    []shard
 	dropped   atomic.Int64
+	// TLS handshakes, and those that resumed a session.
+	handshakes, resumed atomic.Int64
 
 	// Owned by the run's goroutine.
 	interval *results.Histogram
@@ -201,6 +203,17 @@ func (s *shard) addUnfinished(n int, age time.Duration) {
 	s.oldest = max(s.oldest, age)
 }
 
+// handshake records a TLS handshake made at t, resumed or full.
+func (r *recorder) handshake(resumed bool, t time.Time) {
+	if !r.counts(t) {
+		return
+	}
+	r.handshakes.Add(1)
+	if resumed {
+		r.resumed.Add(1)
+	}
+}
+
 // drop records an open-loop request due at t that found no free connection.
 func (r *recorder) drop(t time.Time) {
 	if r.counts(t) {
@@ -256,5 +269,6 @@ func (r *recorder) load(elapsed time.Duration) *results.Load {
 	}
 	l.UnfinishedOldest = oldest.Seconds()
 	l.Dropped = r.dropped.Load()
+	l.TLSHandshakes, l.TLSResumed = r.handshakes.Load(), r.resumed.Load()
 	return l
 }

@@ -12,6 +12,7 @@ type runState struct {
 	addr string
 	rec  *recorder
 	sums *checksums
+	reqs *requestSet
 	tls  *tls.Config // nil: plain TCP
 }
 

@@ -24,6 +24,9 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 	if l.Bytes > 0 && l.Elapsed > 0 {
 		fmt.Fprintf(bw, "  received   %s in answers (%s/s)\n", fmtBytes(float64(l.Bytes)), fmtBytes(float64(l.Bytes)/l.Elapsed))
 	}
+	if l.TLSHandshakes > 0 {
+		fmt.Fprintf(bw, "  tls        %d handshakes, %d of them resumed\n", l.TLSHandshakes, l.TLSResumed)
+	}
 	if l.Reconnects > 0 {
 		fmt.Fprintf(bw, "  reconnects %d (connections the target closed, opened again)\n", l.Reconnects)
 	}

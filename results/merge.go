@@ -25,6 +25,8 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 		m.Requests += l.Requests
 		m.Bytes += l.Bytes
 		m.Reconnects += l.Reconnects
+		m.TLSHandshakes += l.TLSHandshakes
+		m.TLSResumed += l.TLSResumed
 		m.Rate += l.Rate
 		m.Dropped += l.Dropped
 		m.Unfinished += l.Unfinished
