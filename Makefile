@@ -27,11 +27,12 @@ BUILDTAGS ?= minimal
 build:
 	CGO_ENABLED=0 $(GO) build -buildvcs=auto -tags '$(BUILDTAGS)' -o $(BIN) ./cmd/corobench
 
-## test: vet (the bench module too), then run every test with the race detector
+## test: vet (the bench and deploy/kubernetes modules too), then run every test with the race detector
 .PHONY: test
 test:
 	$(GO) vet ./...
 	cd bench && $(GO) vet ./...
+	cd deploy/kubernetes && $(GO) vet ./... && $(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./...
 
 ## bench: run the default scenario suite (≤ 5 min on 2 cores); writes $(OUT)/REPORT.md and results.json
