@@ -79,6 +79,11 @@ truth:
 bench-loadgen:
 	bash scripts/bench-loadgen.sh
 
+## bench-anyserver: corobench load vs wrk and hey on servers not ours (nginx static files, net/http chunked or not, nginx over TLS; PARTS, REPS, DURATION, CONNS)
+.PHONY: bench-anyserver
+bench-anyserver:
+	bash scripts/bench-anyserver.sh
+
 ## bench-quick: a quick look (≤ 60 s on 2 cores): fewer scenarios, 1 repetition, short runs
 .PHONY: bench-quick
 bench-quick: build
