@@ -57,6 +57,16 @@ func (m *monitor) watch(ctx context.Context, done <-chan struct{}) time.Time {
 	m.hlogStart()
 	for {
 		tick := m.rec.from.Add(time.Duration(m.ticks) * m.every)
+		if !tick.Before(m.rec.end) {
+			// The window is over: no interval begins after it, however
+			// late the engines are to stop (a busy machine).
+			select {
+			case <-done:
+			case <-ctx.Done():
+				<-done
+			}
+			return m.finish(cpu0, time.Now())
+		}
 		next := tick.Add(m.every)
 		timer.Reset(time.Until(next))
 		select {
