@@ -216,7 +216,7 @@ requests: [{path: /health}]
 	text, ok := s.Targets[2].readyLine()
 	assert.True(t, ok)
 	assert.Equal(t, "listening", text)
-	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080"))
+	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080", ""))
 }
 
 // A request's method, headers and body from the file, and a remote

@@ -85,12 +85,18 @@ func (s *Scenario) validate() []keyError {
 				bad(key+".like", "analogue and like describe an external or remote target; a model describes itself")
 			}
 		default:
-			if err := checkPlaceholders(t.Command); err != nil {
+			if err := checkPlaceholders(t.Command, commandPlaceholders...); err != nil {
 				bad(key+".command", "%v", err)
 			}
 		}
 		if t.Insecure && !strings.HasPrefix(t.Address, "https://") {
 			bad(key+".insecure", "is for an https address")
+		}
+		if err := checkPlaceholders(t.Check, checkPlaceholderSet...); err != nil {
+			bad(key+".check", "%v (a check runs before the target has an address)", err)
+		}
+		for j, x := range t.Expect {
+			s.validateExpect(bad, key+".expect."+strconv.Itoa(j), x)
 		}
 		if _, isLine := t.readyLine(); t.Ready != "" && t.Ready != ReadyPort && !isLine {
 			bad(key+".ready", `must be "port" or "line: TEXT", not %q`, t.Ready)
@@ -108,6 +114,9 @@ func (s *Scenario) validate() []keyError {
 		bad("repetitions", "must be at least 1, not %d", s.Repetitions)
 	}
 	s.validateLoad(bad, seen)
+	for i, x := range s.Expect {
+		s.validateExpect(bad, "expect."+strconv.Itoa(i), x)
+	}
 	if len(s.Requests) == 0 && s.Load.Mode != results.ModeIdle {
 		bad("requests", "list at least one request")
 	}

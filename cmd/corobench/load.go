@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/affinity"
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/reports"
@@ -54,6 +55,7 @@ type loadFlags struct {
 	method, body, bodyFile, host     string
 	insecure                         bool
 	caFile, startAt                  string
+	expects                          []results.Expectation
 }
 
 // headerFlags collects repeated -H flags.
@@ -104,6 +106,41 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca", "", "https: verify the server's certificate against the PEM certificates of this file, not the system's")
 	fs.StringVar(&f.startAt, "start-at", "", "begin the measured window at this time (RFC 3339, e.g. 2026-01-02T15:04:05Z), the warm-up before it: agents on many machines given one time measure one window")
 	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
+	fs.Func("expect", "a gate, such as 'p99 < 50ms', 'errors == 0' or 'req/s > 1000' (repeatable): exit 1 when the run breaks one", func(s string) error {
+		e, err := results.ParseExpectation(s)
+		if err != nil {
+			return err
+		}
+		f.expects = append(f.expects, e)
+		return nil
+	})
+}
+
+// mode is the load mode the flags ask for.
+func (f *loadFlags) mode() string {
+	switch {
+	case f.batch > 0:
+		return results.ModeBatch
+	case f.rate > 0 || f.steps != "" || f.trace != "":
+		return results.ModeOpen
+	}
+	return results.ModeClosed
+}
+
+// checkExpects says which -expect this run cannot measure: load measures
+// the client side only, so not the target's CPU.
+func (f *loadFlags) checkExpects() error {
+	for _, e := range f.expects {
+		switch {
+		case e.Metric == results.MetricCPU:
+			return fmt.Errorf("-expect %q: load measures the client only; the target's CPU is measured by corobench run (expect: in a scenario)", e)
+		case e.Metric == results.MetricFailed:
+			return fmt.Errorf("-expect %q: failed counts the runs of a suite; a load that fails exits 2", e)
+		case !harness.MeasuredIn(e.Metric, f.mode()):
+			return fmt.Errorf("-expect %q: a %s load does not measure %s", e, f.mode(), e.Metric)
+		}
+	}
+	return nil
 }
 
 // options turns the flags into the run's options.
@@ -204,6 +241,9 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	opts, err := f.options()
+	if err == nil {
+		err = f.checkExpects()
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -244,20 +284,35 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	file := loadFile(u.addr, f.reqs, load)
+	run := &file.Scenarios[0].Runs[0]
+	for _, e := range f.expects {
+		file.Gates = append(file.Gates, e.Check(file.Scenarios[0].Name, run.Target, []*results.Run{run}))
+	}
 	switch {
 	case toStdout:
 		// One line, alone on stdout, so that a pod's log is the file:
 		// corobench merge reads it back from kubectl logs.
-		return json.NewEncoder(stdout).Encode(file)
+		if err := json.NewEncoder(stdout).Encode(file); err != nil {
+			return err
+		}
+		return writeGates(stderr, file.Gates)
 	case f.jsonOut != "":
 		if err := results.WriteFile(f.jsonOut, file); err != nil {
 			return err
 		}
 	}
+	gates := stdout
 	if f.bench {
-		return loadgen.WriteBench(stdout, benchName(load, f.reqs), load)
+		// benchstat would read an "expect: …" line as a configuration key.
+		gates = stderr
+		err = loadgen.WriteBench(stdout, benchName(load, f.reqs), load)
+	} else {
+		err = reports.LoadSummary(stdout, u.addr, load)
 	}
-	return reports.LoadSummary(stdout, u.addr, load)
+	if err != nil {
+		return err
+	}
+	return writeGates(gates, file.Gates)
 }
 
 // parseInterspersed parses a command's flags wherever they are among its
