@@ -61,6 +61,7 @@ func Args(role Role, app *targets.App) []string {
 		"-cpu-rate", strconv.FormatFloat(float64(app.Rate), 'g', -1, 64),
 		"-idle-timeout", app.IdleTimeout.String(),
 		"-request-timeout", app.RequestTimeout.String(),
+		"-write-timeout", app.WriteTimeout.String(),
 	}
 }
 
@@ -79,6 +80,7 @@ func Parse(args []string) (Role, *targets.App, error) {
 	rate := fs.Float64("cpu-rate", 0, "")
 	idle := fs.Duration("idle-timeout", targets.DefaultIdleTimeout, "")
 	request := fs.Duration("request-timeout", targets.DefaultRequestTimeout, "")
+	write := fs.Duration("write-timeout", targets.DefaultWriteTimeout, "")
 	if err := fs.Parse(args[1:]); err != nil {
 		return "", nil, fmt.Errorf("spawn: child: %w", err)
 	}
@@ -86,7 +88,7 @@ func Parse(args []string) (Role, *targets.App, error) {
 		return "", nil, errors.New("spawn: child: -cpu-rate must be positive")
 	}
 	app := targets.NewApp(*model, work.Rate(*rate))
-	app.IdleTimeout, app.RequestTimeout = *idle, *request
+	app.IdleTimeout, app.RequestTimeout, app.WriteTimeout = *idle, *request, *write
 	return role, app, nil
 }
 

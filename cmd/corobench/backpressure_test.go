@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformancetest"
+)
+
+// Every model, as the process the harness runs, bounds what a client that
+// never reads its answers costs, keeps answering others while one pipelines
+// large answers or CPU work, and stops within its grace whatever its
+// clients do.
+func TestEveryModelBoundsHostileClients(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("memory comes from /proc")
+	}
+	if testing.Short() {
+		t.Skip("attacks each model for seconds")
+	}
+	for _, name := range sortedModels() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			probe := startModel(t, name)
+			slots := probe.Ready.Parallelism.Slots
+			probe.Kill()
+			conformancetest.RunBackpressure(t, conformancetest.Backpressure{
+				Start: func(t *testing.T) conformancetest.Attacked {
+					tgt := startModel(t, name)
+					return conformancetest.Attacked{Addr: tgt.Ready.Addr, PID: tgt.PID(), Stop: tgt.Stop}
+				},
+				Slots: slots,
+				Grace: targets.DefaultShutdownGrace,
+			})
+		})
+	}
+}
+
+// serve exits no later than a margin past the grace of a server that does
+// not return, and says why.
+func TestServeExitsAfterTheGrace(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error)
+	cancel()
+	start := time.Now()
+	err := untilStopped(ctx, served, 10*time.Millisecond)
+	assert.ErrorContains(t, err, "still busy")
+	assert.GreaterOrEqual(t, time.Since(start), stopMargin)
+
+	done := make(chan error, 1)
+	done <- nil
+	assert.NoError(t, untilStopped(context.Background(), done, time.Hour))
+}
