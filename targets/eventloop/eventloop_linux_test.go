@@ -26,8 +26,8 @@ func newWatched(t *testing.T) (*Server, *fidelitytest.Threads) {
 	return srv, threads
 }
 
-// 100 waits of 200 ms overlap on the one loop: they all end in well under
-// two waits, and one OS thread answers them all.
+// 100 waits of 200 ms overlap on the one loop: they all end in a fraction of
+// the time they would take one after another, and one OS thread answers them all.
 func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	srv, threads := newWatched(t)
 	fidelitytest.WaitsOverlap(t, conformancetest.Serve(t, srv))
