@@ -122,8 +122,11 @@ func (s *session) serve(ctx context.Context) error {
 		if done, err := s.answerAll(); done || err != nil {
 			return err
 		}
-		if len(s.in) == 0 && ctx.Err() != nil {
-			return nil
+		if len(s.in) == 0 {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.out = (*s.outp)[:0] // a buffer grown for large answers is let go between requests
 		}
 		err := s.prepareRead(ctx)
 		if err == nil {
@@ -140,9 +143,9 @@ func (s *session) serve(ctx context.Context) error {
 // connection ends: the client asked to close, or sent a bad request (then
 // err is the *protocol.Error answered).
 func (s *session) answerAll() (done bool, err error) {
-	waited := false
+	waited, turn := false, s.requestStart
 	for {
-		next, wait, refused := s.answer(waited)
+		next, wait, refused := s.answer(waited, turn)
 		waited = false
 		if len(s.out) > 0 {
 			s.extendWrite()
@@ -157,17 +160,18 @@ func (s *session) answerAll() (done bool, err error) {
 			return true, refused
 		case waitFirst:
 			s.wait(wait)
-			waited = true
+			waited, turn = true, time.Now().UnixNano()
 		case endTurn:
 			if y, ok := s.c.(Yielder); ok {
 				y.Yield()
 			}
+			turn = time.Now().UnixNano()
 		}
 	}
 }
 
-// step is what serve does once answer returns: it always sends the answers
-// first.
+// step is what answerAll does once answer returns: it always sends the
+// answers first.
 type step uint8
 
 const (
@@ -179,15 +183,15 @@ const (
 )
 
 // answer answers the whole requests buffered, in order, into s.out, until
-// it needs serve to do the next step. waited reports that the first
-// request has had its wait. After a bad request it returns closeConn and
-// the *protocol.Error it answered.
+// it needs answerAll to do the next step. waited reports that the first
+// request has had its wait; turn is when the turn began, in Unix ns. After
+// a bad request it returns closeConn and the *protocol.Error it answered.
 //
 // So that a client holds at most one answer past OutputWindow, and that the
 // answers of a long pipeline go out while it is answered, answer returns at
-// the window and at the end of each turn; serve sends and comes back.
-func (s *session) answer(waited bool) (next step, wait time.Duration, refused error) {
-	start := s.requestStart
+// the window and at the end of each turn (TurnRequests answered in this
+// call, or TurnTime since turn); answerAll sends and comes back.
+func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration, refused error) {
 	for served := 0; ; served++ {
 		if len(s.out) >= OutputWindow {
 			return sendMore, 0, nil
@@ -201,7 +205,7 @@ func (s *session) answer(waited bool) (next step, wait time.Duration, refused er
 		if n == 0 {
 			return readMore, 0, nil
 		}
-		if served >= TurnRequests || s.requestStart-start >= int64(TurnTime) {
+		if served >= TurnRequests || s.requestStart-turn >= int64(TurnTime) {
 			return endTurn, 0, nil // the next call parses this request again
 		}
 		if d := req.Wait(); d > 0 && !waited {
@@ -252,14 +256,13 @@ func (s *session) read() error {
 	return err
 }
 
-// flush sends the answers buffered. An output buffer that grew for a
-// large answer is let go once sent: the connection keeps its small one.
+// flush sends the answers buffered.
 func (s *session) flush() error {
 	if len(s.out) == 0 {
 		return nil
 	}
 	_, err := s.c.Write(s.out)
-	s.out = (*s.outp)[:0]
+	s.out = s.out[:0]
 	return err
 }
 
