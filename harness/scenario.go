@@ -71,8 +71,9 @@ type Request struct {
 }
 
 // Pin names the CPUs of the target and of the client: a CPU list ("0",
-// "1-3"), "all" (not pinned), or empty for the default (the target on CPU 0,
-// the client on the others; not pinned on a machine of one core).
+// "1-3"), "all" (not pinned), or empty for the default (the target on the
+// first CPU, the client on the others; not pinned with one CPU). Numbers
+// count within the CPUs this process may use (see Pin.resolve).
 type Pin struct {
 	Target string `yaml:"target" doc:"CPUs of the target: a list such as 0 or 0-3, or all (default 0)"`
 	Client string `yaml:"client" doc:"CPUs of the load generator, likewise (default: the other CPUs)"`

@@ -37,7 +37,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w: -cpus: %v", errUsage, err)
 	}
-	if err := affinity.PinSelf(pin); err != nil {
+	if err := affinity.Restrict(pin); err != nil {
 		return err
 	}
 	if *rate <= 0 {
