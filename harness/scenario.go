@@ -58,8 +58,16 @@ type Load struct {
 // ramp from rate to to.
 type Phase struct {
 	Rate float64  `yaml:"rate" doc:"requests per second at the phase's start"`
-	To   float64  `yaml:"to" doc:"requests per second at its end: a linear ramp (default: rate, constant)"`
+	To   *float64 `yaml:"to" doc:"requests per second at its end: a linear ramp, to zero included (default: rate, constant)"`
 	For  Duration `yaml:"for" doc:"how long the phase lasts"`
+}
+
+// end is the phase's rate at its end: To, or Rate when To is not given.
+func (p Phase) end() float64 {
+	if p.To == nil {
+		return p.Rate
+	}
+	return *p.To
 }
 
 // Request is one entry of the request mix.

@@ -267,3 +267,35 @@ func TestDefaultSuiteFitsItsBudget(t *testing.T) {
 
 // suiteDir holds the scenario files the project ships.
 const suiteDir = "../scenarios"
+
+// A ramp to zero ramps: to: 0 is a rate, not the absent key.
+func TestPhaseRampsToZero(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte(`name: s
+targets: [loop]
+load:
+  mode: open
+  warmup: 0s
+  phases: [{rate: 100, to: 0, for: 2s}]
+requests: [{path: /health}]
+`))
+	require.NoError(t, err)
+	assert.InDelta(t, 50, s.Load.meanRate(), 1e-9, "the mean of a ramp from 100/s to 0")
+	p := pacer(s.Load)
+	sent := uint64(0)
+	for elapsed := time.Duration(0); ; {
+		wait, stop := p.Pace(elapsed, sent)
+		if stop {
+			break
+		}
+		require.Less(t, elapsed, 3*time.Second, "the schedule ends")
+		if wait == 0 {
+			sent++
+		}
+		elapsed += wait
+	}
+	assert.InDelta(t, 100, sent, 2, "100 requests in 2 s, ramping from 100/s to 0")
+
+	_, err = Parse("s.yaml", []byte("name: s\ntargets: [loop]\nload: {mode: open, phases: [{rate: 0, to: 0, for: 1s}]}\nrequests: [{path: /health}]\n"))
+	assert.ErrorContains(t, err, "a phase needs a positive rate")
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,4 +98,22 @@ func TestAfterGrace(t *testing.T) {
 	late2, release2 := targets.AfterGrace(context.Background(), time.Hour)
 	release2()
 	assert.Error(t, late2.Err(), "released")
+}
+
+// Pipelined POSTs of the largest body allowed, sent in one go, are all
+// answered: the read buffer grown for the first holds the next one behind
+// it, whatever its offset.
+func TestServeConnAnswersPipelinedLargestPosts(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("x", protocol.MaxBodyBytes)
+	post := "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	for _, lead := range []string{"", pipeline("/health", 1), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3000\r\n\r\n" + strings.Repeat("y", 3000)} {
+		c := &script{in: strings.NewReader(lead + strings.Repeat(post, 3))}
+		require.NoError(t, targets.NewApp("test", 500).ServeConn(context.Background(), c, time.Sleep), "after %.20q", lead)
+		total := 0
+		for _, w := range c.writes {
+			total += w
+		}
+		assert.Greater(t, total, 3*protocol.MaxBodyBytes, "every large POST answered, after %.20q", lead)
+	}
 }
