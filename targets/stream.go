@@ -10,6 +10,17 @@ import (
 	"github.com/corobench/corobench/protocol"
 )
 
+// streamFirst streams the first request buffered, which answer found to be
+// streamed.
+func (s *session) streamFirst() (done bool, err error) {
+	var req protocol.Request
+	n, err := protocol.ParseRequest(s.in, &req)
+	if err != nil || n == 0 { // cannot be: answer parsed it whole
+		return true, err
+	}
+	return s.stream(&req, n)
+}
+
 // stream answers a streamed request (see Streamed) whose header is the
 // first n bytes of s.in, on a connection served by ServeConn: a download is
 // read from its file and written in chunks, an upload's body read off the
@@ -23,7 +34,7 @@ func (s *session) stream(req *protocol.Request, n int) (done bool, err error) {
 	}
 	var f *files.File
 	s.out, f = s.app.StartDownload(s.out, req)
-	if err := s.flush(); err != nil || f == nil {
+	if err := s.flushOut(); err != nil || f == nil {
 		if f != nil {
 			f.Close()
 		}
@@ -41,6 +52,7 @@ func (s *session) send(f *files.File) error {
 	for off := int64(0); off < f.Size(); {
 		m, err := f.ReadAt((*chunk)[:min(int64(len(*chunk)), f.Size()-off)], off)
 		if m > 0 {
+			s.extendWrite()
 			if _, werr := s.c.Write((*chunk)[:m]); werr != nil {
 				return werr
 			}
@@ -64,7 +76,7 @@ func (s *session) upload(req *protocol.Request) (done bool, err error) {
 	var u *files.Upload
 	s.out, u = s.app.StartUpload(s.out, req)
 	if u == nil {
-		return true, s.flush()
+		return true, s.flushOut()
 	}
 	take := int(min(int64(len(s.in)), u.Remaining()))
 	_, failed := u.Write(s.in[:take])
@@ -79,7 +91,7 @@ func (s *session) upload(req *protocol.Request) (done bool, err error) {
 	var close bool
 	s.out, close = s.app.FinishUpload(s.out, req, u, failed)
 	s.requestStart = time.Now().UnixNano()
-	if err := s.flush(); err != nil || close {
+	if err := s.flushOut(); err != nil || close {
 		return true, err
 	}
 	return false, nil
@@ -120,4 +132,12 @@ func bodyFailed(c io.Writer, err error) error {
 		return ErrRequestTimeout
 	}
 	return err
+}
+
+// flushOut sends the answers buffered, the write deadline extended first.
+func (s *session) flushOut() error {
+	if len(s.out) > 0 {
+		s.extendWrite()
+	}
+	return s.flush()
 }

@@ -93,3 +93,10 @@ func TestDiskJobOffloaded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(buf[:n]), "kb=65536 crc32c=")
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, New(targets.Config{App: conformancetest.App("eventloop")}))
+}

@@ -66,6 +66,7 @@ func Args(role Role, app *targets.App) []string {
 		"-cpu-rate", strconv.FormatFloat(float64(app.Rate), 'g', -1, 64),
 		"-idle-timeout", app.IdleTimeout.String(),
 		"-request-timeout", app.RequestTimeout.String(),
+		"-write-timeout", app.WriteTimeout.String(),
 	}
 	if s := app.Files; s != nil { // the child opens the same root itself
 		args = append(args, "-root", s.Dir(),
@@ -106,6 +107,7 @@ func Parse(args []string) (Child, error) {
 	root := fs.String("root", "", "")
 	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "")
 	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "")
+	write := fs.Duration("write-timeout", targets.DefaultWriteTimeout, "")
 	ready := fs.Bool(readyFlag[1:], false, "")
 	if err := fs.Parse(args[1:]); err != nil {
 		return Child{}, fmt.Errorf("spawn: child: %w", err)
@@ -114,7 +116,7 @@ func Parse(args []string) (Child, error) {
 		return Child{}, errors.New("spawn: child: -cpu-rate must be positive")
 	}
 	app := targets.NewApp(*model, work.Rate(*rate))
-	app.IdleTimeout, app.RequestTimeout = *idle, *request
+	app.IdleTimeout, app.RequestTimeout, app.WriteTimeout = *idle, *request, *write
 	if *root != "" {
 		store, err := files.Open(*root, files.WithMaxUpload(*maxUpload), files.WithMaxOpen(*maxOpen))
 		if err != nil {
