@@ -1,11 +1,14 @@
 package files
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 )
 
 // Digest is a SHA-256 of a file's bytes.
@@ -72,15 +75,24 @@ func keepDigest(f *os.File, info os.FileInfo, d Digest) {
 }
 
 func parseAttr(v []byte, info os.FileInfo) (Digest, bool) {
-	var size, mtime int64
-	var hex []byte
-	if _, err := fmt.Sscanf(string(v), "%d %d %x", &size, &mtime, &hex); err != nil {
-		return Digest{}, false
-	}
 	var d Digest
-	if size != info.Size() || mtime != info.ModTime().UnixNano() || len(hex) != len(d) {
+	size, v, ok1 := cutInt(v)
+	mtime, v, ok2 := cutInt(v)
+	if !ok1 || !ok2 || size != info.Size() || mtime != info.ModTime().UnixNano() || len(v) != 2*len(d) {
 		return d, false
 	}
-	copy(d[:], hex)
+	if _, err := hex.Decode(d[:], v); err != nil {
+		return d, false
+	}
 	return d, true
+}
+
+// cutInt reads a decimal number and the space after it.
+func cutInt(v []byte) (int64, []byte, bool) {
+	i := bytes.IndexByte(v, ' ')
+	if i <= 0 {
+		return 0, nil, false
+	}
+	n, err := strconv.ParseInt(string(v[:i]), 10, 64)
+	return n, v[i+1:], err == nil
 }

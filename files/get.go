@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 )
@@ -58,50 +59,57 @@ func (s *Store) Get(name string) (*File, error) {
 	if err := s.acquire(); err != nil {
 		return nil, err
 	}
-	f, err := s.open(name)
+	f, info, err := s.open(name)
 	if err != nil {
 		s.release()
 		return nil, err
 	}
-	info, err := f.Stat()
+	d, err := digestOf(f, info)
 	if err == nil {
-		var d Digest
-		d, err = digestOf(f, info)
-		if err == nil {
-			return &File{f: f, size: info.Size(), digest: d, store: s}, nil
-		}
+		return &File{f: f, size: info.Size(), digest: d, store: s}, nil
 	}
 	f.Close()
 	s.release()
 	return nil, classify(err)
 }
 
+// ReadAll appends the whole file to dst: for a file small enough to go out
+// in one write with its header.
+func (f *File) ReadAll(dst []byte) ([]byte, error) {
+	n := len(dst)
+	dst = slices.Grow(dst, int(f.size))[:n+int(f.size)]
+	if _, err := f.f.ReadAt(dst[n:], 0); err != nil {
+		return dst[:n], err
+	}
+	return dst, nil
+}
+
 // open opens name read-only, refusing what is not a regular file inside
 // the root. O_NONBLOCK keeps a FIFO from blocking the open; it changes
 // nothing for a regular file.
-func (s *Store) open(name string) (*os.File, error) {
+func (s *Store) open(name string) (*os.File, os.FileInfo, error) {
 	f, err := s.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, lerr := s.root.Lstat(name); lerr == nil {
-				return nil, ErrForbidden // a dangling link, or one out of the root
+				return nil, nil, ErrForbidden // a dangling link, or one out of the root
 			}
-			return nil, ErrNotFound
+			return nil, nil, ErrNotFound
 		}
 		if info, lerr := s.root.Lstat(name); lerr == nil && info.Mode()&fs.ModeSymlink != 0 {
-			return nil, ErrForbidden
+			return nil, nil, ErrForbidden
 		}
-		return nil, classify(err)
+		return nil, nil, classify(err)
 	}
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() {
 		f.Close()
 		if err != nil {
-			return nil, classify(err)
+			return nil, nil, classify(err)
 		}
-		return nil, ErrForbidden
+		return nil, nil, ErrForbidden
 	}
-	return f, nil
+	return f, info, nil
 }
 
 // chunkSize is the size of the buffers the store reads and writes with.

@@ -17,9 +17,9 @@ func Streamed(req *protocol.Request) bool {
 }
 
 // StartDownload answers the header of GET /files/NAME and returns the file
-// whose Size bytes the model sends after it, then closes. When the file
-// cannot be served it appends the refusal (the connection stays) and
-// returns nil.
+// whose Size bytes the model sends after it, then closes. A small file
+// (SmallFile) is appended whole, and nil returned; so is a refusal when the
+// file cannot be served (the connection stays).
 func (a *App) StartDownload(dst []byte, req *protocol.Request) ([]byte, *files.File) {
 	a.answered.Add(1)
 	if a.Files == nil {
@@ -33,8 +33,23 @@ func (a *App) StartDownload(dst []byte, req *protocol.Request) ([]byte, *files.F
 	if err != nil {
 		return appendFilesError(dst, err, req.Close), nil
 	}
-	return protocol.AppendFileHeader(dst, f.Size(), f.Digest().String(), req.Close), f
+	start := len(dst)
+	dst = protocol.AppendFileHeader(dst, f.Size(), f.Digest().String(), req.Close)
+	if f.Size() > SmallFile {
+		return dst, f
+	}
+	dst, err = f.ReadAll(dst)
+	f.Close()
+	if err != nil {
+		return appendFilesError(dst[:start], err, true), nil
+	}
+	return dst, nil
 }
+
+// SmallFile is the largest file a download answers whole, read into the
+// answer after its header so that both go out in one write (a static
+// page); a larger one is streamed by the model a chunk at a time.
+const SmallFile = 16 << 10
 
 // StartUpload starts PUT /files/NAME, whose req.StreamLength bytes the
 // model writes to the returned upload as they arrive, then answers with
