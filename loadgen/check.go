@@ -9,7 +9,8 @@ import (
 )
 
 // check returns the error kind of a wrong answer to req, or "": a status
-// other than 2xx or 3xx, and, for a request of CPU work whose answer is to
+// other than 2xx or 3xx, a body that is not the one its Repr-Digest
+// announced (see ResponseParser.Digests), and, for a request of CPU work whose answer is to
 // be verified (see Verify), a missing or wrong proof of the work. A proof
 // of other work than was asked (see encoded.units) is wrong before any of
 // it is recomputed: the target never decides how much CPU the client
@@ -17,6 +18,9 @@ import (
 func (rs *runState) check(req *encoded, resp *protocol.Response) string {
 	if resp.Status < 200 || resp.Status > 399 {
 		return statusKind(resp.Status)
+	}
+	if resp.Digest == protocol.DigestBad {
+		return ErrDigest
 	}
 	if !req.proof || !rs.cfg.verify.of(resp) {
 		return ""
@@ -53,6 +57,11 @@ const (
 func (v Verify) of(resp *protocol.Response) bool {
 	return v == VerifyAlways || v == VerifyAuto && resp.Corobench
 }
+
+// digests reports whether bodies are checked against the SHA-256 their
+// answers announce (Repr-Digest): unless verification is off, every
+// answer that announces one, whoever the server.
+func (v Verify) digests() bool { return v != VerifyNever }
 
 // keeps reports whether answers to requests of CPU work are kept to be
 // verified.

@@ -44,7 +44,7 @@ func (c *conn) dial(ctx context.Context, rs *runState) error {
 	}
 	c.nc = nc
 	c.in.reset()
-	c.p.MaxBody = rs.cfg.maxBody
+	c.p.MaxBody, c.p.Digests = rs.cfg.maxBody, rs.cfg.verify.digests()
 	c.stop = context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 	return nil
 }

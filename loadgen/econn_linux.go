@@ -69,7 +69,7 @@ func (l *eloop) dial(c *econn, now time.Time) {
 		return
 	}
 	c.in.reset()
-	c.p.MaxBody = l.rs.cfg.maxBody
+	c.p.MaxBody, c.p.Digests = l.rs.cfg.maxBody, l.rs.cfg.verify.digests()
 	c.state = stConnecting
 	l.due(c, now.Add(l.rs.cfg.timeout))
 }

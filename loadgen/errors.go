@@ -29,6 +29,7 @@ const (
 	ErrTLS          = "tls"                 // the TLS handshake failed
 	ErrBadBody      = "bad body"            // /cpu or /mix answered without the proof of its work
 	ErrChecksum     = "checksum"            // /cpu answered a wrong checksum, or claims other work than was asked: the work was not done
+	ErrDigest       = "digest"              // a body whose SHA-256 is not the one its Repr-Digest header announced
 	ErrConnect      = "connect"             // connecting failed otherwise
 	ErrOther        = "other"               // any other failure
 )

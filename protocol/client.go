@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 )
 
@@ -72,7 +74,30 @@ type Response struct {
 	// Corobench says the server is a corobench target (Server: corobench),
 	// whose answers carry proofs of their work.
 	Corobench bool
+	// Digest says whether the body matched the SHA-256 its Repr-Digest
+	// header announced, when the parser verifies digests (see
+	// ResponseParser.Digests).
+	Digest DigestCheck
 }
+
+// DigestCheck is what became of a response's announced digest.
+type DigestCheck uint8
+
+// The outcomes of a digest check.
+const (
+	// DigestNone: no digest announced (or another algorithm than
+	// SHA-256, or not asked to verify); the body was not hashed.
+	DigestNone DigestCheck = iota
+	// DigestPending: the body is being hashed.
+	DigestPending
+	// DigestOK: the body's SHA-256 is the one announced.
+	DigestOK
+	// DigestBad: it is not, or the announced one is not a SHA-256.
+	DigestBad
+)
+
+// digestSize is the length of a SHA-256.
+const digestSize = sha256.Size
 
 // ParseResponse parses the first response in buf whole: it returns the
 // bytes the response used, 0 with a nil error when more bytes are needed,
@@ -117,6 +142,7 @@ func (p *ResponseParser) parseHead(head []byte) error {
 		length           int64 = -1
 		chunked, coded   bool
 		close, keepAlive bool
+		digest           DigestCheck
 	)
 	for len(rest) > 0 {
 		var hl []byte
@@ -155,6 +181,19 @@ func (p *ResponseParser) parseHead(head []byte) error {
 			if bytes.EqualFold(name, []byte("Server")) {
 				r.Corobench = bytes.Equal(value, []byte(ServerName))
 			}
+		case 'r':
+			if p.Digests && bytes.EqualFold(name, []byte("Repr-Digest")) {
+				digest = p.reprDigest(value)
+			}
+		}
+	}
+	if digest != DigestNone && status >= 200 && !p.head && status != 204 && status != 304 {
+		r.Digest = digest
+		if digest == DigestPending {
+			if p.sha == nil {
+				p.sha = sha256.New()
+			}
+			p.sha.Reset()
 		}
 	}
 	r.Close = close || (http10 && !keepAlive)
@@ -238,4 +277,30 @@ func lastToken(v, tok []byte) bool {
 	}
 	v, _, _ = bytes.Cut(v, []byte{';'})
 	return bytes.EqualFold(trimSpace(v), tok)
+}
+
+// reprDigest reads a Repr-Digest value (RFC 9530: a dictionary such as
+// "sha-256=:BASE64:, sha-512=:…:") into p.want: DigestPending when it holds
+// a SHA-256, DigestBad when that is not 32 bytes of base64, DigestNone
+// when there is none.
+func (p *ResponseParser) reprDigest(v []byte) DigestCheck {
+	for len(v) > 0 {
+		var m []byte
+		m, v, _ = bytes.Cut(v, []byte{','})
+		key, val, _ := bytes.Cut(trimSpace(m), []byte{'='})
+		if !bytes.EqualFold(trimSpace(key), []byte("sha-256")) {
+			continue
+		}
+		val = trimSpace(val)
+		if len(val) != 2+base64.StdEncoding.EncodedLen(digestSize) || val[0] != ':' || val[len(val)-1] != ':' {
+			return DigestBad
+		}
+		n, err := base64.StdEncoding.Decode(p.b64[:], val[1:len(val)-1])
+		if err != nil || n != digestSize {
+			return DigestBad
+		}
+		copy(p.want[:], p.b64[:n])
+		return DigestPending
+	}
+	return DigestNone
 }

@@ -60,6 +60,9 @@ func FuzzParseResponse(f *testing.F) {
 	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n"), uint16(3))
 	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n"), uint16(5))
 	f.Add([]byte("HTTP/1.0 204 No Content\r\nContent-Length: 9\r\n\r\n"), uint16(2))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nRepr-Digest: sha-256=:"+
+		"j0NDRmSPa5bfid2pAcUXaxCm2Dlh3TwayItZstwyeqQ=:\r\n\r\nhi"), uint16(9))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nRepr-Digest: md5=:x:, SHA-256 = :AAAA:\r\n\r\nuntil close"), uint16(4))
 	f.Fuzz(func(t *testing.T, in []byte, step uint16) {
 		var resp Response
 		n, err := ParseResponse(in, &resp)
@@ -79,8 +82,11 @@ func FuzzParseResponse(f *testing.F) {
 			return
 		}
 		if whole.Status != piece.Status || whole.Length != piece.Length || whole.Size != piece.Size ||
-			whole.Close != piece.Close || !bytes.Equal(whole.Body, piece.Body) {
+			whole.Close != piece.Close || !bytes.Equal(whole.Body, piece.Body) || whole.Digest != piece.Digest {
 			t.Fatalf("whole %+v, in pieces %+v", whole, piece)
+		}
+		if wholeDone && whole.Digest == DigestPending {
+			t.Fatalf("a whole response with its digest unchecked: %+v", whole)
 		}
 		if whole.Length > 1<<12 || len(whole.Body) > 64 || whole.Size > int64(len(in)) {
 			t.Fatalf("beyond the bounds: %+v", whole)

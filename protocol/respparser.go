@@ -3,6 +3,7 @@ package protocol
 import (
 	"bytes"
 	"fmt"
+	"hash"
 	"io"
 )
 
@@ -16,6 +17,10 @@ import (
 type ResponseParser struct {
 	// MaxBody bounds a body; zero is DefaultMaxBody.
 	MaxBody int64
+	// Digests says to verify a body against the SHA-256 of its answer's
+	// Repr-Digest header (see Response.Digest). An answer without the
+	// header is not hashed.
+	Digests bool
 	// Resp is the response being parsed; whole once Parse reports done.
 	Resp Response
 
@@ -25,6 +30,11 @@ type ResponseParser struct {
 	left    int64 // bytes of the body or chunk still to come
 	interim int   // 1xx answers so far
 	trailer int   // trailer bytes so far
+
+	sha  hash.Hash            // the body's running SHA-256, made once, when first needed
+	want [digestSize]byte     // the digest the answer announced
+	sum  [digestSize]byte     // the body's, once whole
+	b64  [digestSize + 1]byte // base64 decoding room
 }
 
 // The parser's states.
@@ -47,6 +57,28 @@ func (p *ResponseParser) Begin(head bool, keep int) {
 	p.Resp = Response{}
 	p.state, p.head, p.keep = stHead, head, keep
 	p.left, p.interim, p.trailer = 0, 0, 0
+}
+
+// hashBody adds body bytes to the running digest of an answer that
+// announced one.
+func (p *ResponseParser) hashBody(b []byte) {
+	if p.Resp.Digest == DigestPending {
+		p.sha.Write(b)
+	}
+}
+
+// finish ends the response: a body whose digest was announced is checked
+// against it.
+func (p *ResponseParser) finish() {
+	p.state = stDone
+	if p.Resp.Digest != DigestPending {
+		return
+	}
+	p.sha.Sum(p.sum[:0])
+	p.Resp.Digest = DigestBad
+	if p.sum == p.want {
+		p.Resp.Digest = DigestOK
+	}
 }
 
 func (p *ResponseParser) maxBody() int64 {
@@ -86,6 +118,7 @@ func (p *ResponseParser) Parse(buf []byte) (used int, done bool, err error) {
 			if n == 0 {
 				return used, false, nil
 			}
+			p.hashBody(rest[:n])
 			used += n
 			p.left -= int64(n)
 			p.Resp.Length += int64(n)
@@ -101,6 +134,7 @@ func (p *ResponseParser) Parse(buf []byte) (used int, done bool, err error) {
 				return used, false, nil
 			}
 			p.Resp.Body = rest[:p.left:p.left]
+			p.hashBody(p.Resp.Body)
 			used += int(p.left)
 			p.Resp.Length, p.Resp.Size = p.left, p.Resp.Size+p.left
 			p.left, p.state = 0, stDone
@@ -136,10 +170,14 @@ func (p *ResponseParser) Parse(buf []byte) (used int, done bool, err error) {
 			if p.Resp.Length+int64(n) > p.maxBody() {
 				return used, false, ErrBodyTooLarge
 			}
+			p.hashBody(rest)
 			used += n
 			p.Resp.Length += int64(n)
 			p.Resp.Size += int64(n)
 		case stDone:
+			if p.Resp.Digest == DigestPending {
+				p.finish()
+			}
 			return used, true, nil
 		}
 	}
@@ -151,7 +189,7 @@ func (p *ResponseParser) Parse(buf []byte) (used int, done bool, err error) {
 func (p *ResponseParser) EOF() (done bool, err error) {
 	switch p.state {
 	case stUntilClose, stDone:
-		p.state = stDone
+		p.finish()
 		return true, nil
 	}
 	return false, errUnexpectedEOF

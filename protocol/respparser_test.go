@@ -15,7 +15,7 @@ import (
 // then the connection's close when eof. It returns the response, whether
 // it was whole, and the error.
 func parseAll(in string, head bool, keep int, maxBody int64, step int, eof bool) (Response, bool, error) {
-	p := ResponseParser{MaxBody: maxBody}
+	p := ResponseParser{MaxBody: maxBody, Digests: true}
 	p.Begin(head, keep)
 	var buf []byte
 	data := []byte(in)
