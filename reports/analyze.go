@@ -42,6 +42,10 @@ type target struct {
 	rate   float64   // their median
 	spread float64   // largest distance of a repetition from the median, as a fraction of it
 
+	byteRates   []float64 // bytes per second of answers, each repetition's, sorted
+	byteRate    float64   // their median
+	answerBytes float64   // mean length of an answer on the wire, over the repetitions
+
 	makespans []float64 // batch makespans, sorted
 	makespan  float64   // their median
 
@@ -153,6 +157,7 @@ func groupTargets(runs []results.Run, kind string) []*target {
 func (t *target) compute(kind string) {
 	var cpu []float64
 	var perConn []float64
+	var bytes, answers int64
 	for _, r := range t.runs {
 		if r.Bound != nil && t.bound == nil {
 			t.bound = r.Bound
@@ -179,6 +184,10 @@ func (t *target) compute(kind string) {
 			continue
 		}
 		t.rates = append(t.rates, l.Throughput())
+		if l.Elapsed > 0 {
+			t.byteRates = append(t.byteRates, float64(l.Bytes)/l.Elapsed)
+		}
+		bytes, answers = bytes+l.Bytes, answers+l.Requests
 		if l.Makespan > 0 {
 			t.makespans = append(t.makespans, l.Makespan)
 		}
@@ -196,6 +205,11 @@ func (t *target) compute(kind string) {
 		}
 	}
 	slices.Sort(t.rates)
+	slices.Sort(t.byteRates)
+	t.byteRate = median(t.byteRates)
+	if answers > 0 {
+		t.answerBytes = float64(bytes) / float64(answers)
+	}
 	slices.Sort(t.makespans)
 	t.rate = median(t.rates)
 	t.makespan = median(t.makespans)

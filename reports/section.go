@@ -89,7 +89,12 @@ func (a *analysis) mainTable(s *scenario) *table {
 	if s.kind == results.KindBatch {
 		first = r("makespan (median)")
 	}
-	tb := newTable(l("model"), first, r("reps"), r("of bound"), r("p50"), r("p90"), r("p99"), r("p99.9"), r("max"), r("errors"))
+	cols := []column{l("model"), first, r("reps"), r("of bound"), r("p50"), r("p90"), r("p99"), r("p99.9"), r("max"), r("errors")}
+	files := s.kind == results.KindThroughput && movesFiles(s)
+	if files {
+		cols = append(cols, r("MiB/s (median)"))
+	}
+	tb := newTable(cols...)
 	for _, t := range s.targets {
 		name := a.modelCell(s, t.name)
 		if len(t.ok) == 0 {
@@ -103,12 +108,36 @@ func (a *analysis) mainTable(s *scenario) *table {
 				value = fmtSeconds(t.makespan) + spreadCell(t.makespans, t.makespan)
 			}
 		}
-		tb.add(name, value, t.repsCell(), t.boundCell(s.kind),
+		cells := []string{name, value, t.repsCell(), t.boundCell(s.kind),
 			t.quantile(0.5), t.quantile(0.9), t.quantile(0.99), t.quantile(0.999), t.quantile(1),
-			fmtInt(t.errors))
+			fmtInt(t.errors)}
+		if files {
+			cells = append(cells, fmtMiBs(t.byteRate)+spreadCell(t.byteRates, t.byteRate))
+		}
+		tb.add(cells...)
 	}
 	return tb
 }
+
+// FileAnswerBytes is the mean answer, on the wire, from which a scenario
+// is one that moves files (files-transfer): its table then gives the
+// bytes per second beside the requests, which say little when each
+// answer is megabytes.
+const FileAnswerBytes = 64 << 10
+
+// movesFiles reports whether some target's answers average at least
+// FileAnswerBytes.
+func movesFiles(s *scenario) bool {
+	for _, t := range s.targets {
+		if t.answerBytes >= FileAnswerBytes {
+			return true
+		}
+	}
+	return false
+}
+
+// fmtMiBs formats bytes per second as MiB/s, three significant digits.
+func fmtMiBs(b float64) string { return fmtRate(b / (1 << 20)) }
 
 // resourceTable is the target processes' CPU, memory, threads and
 // processes; nil when no run recorded them.
