@@ -58,24 +58,36 @@ func (l *Loop) ready(c *conn, ev uint32) {
 	if ev&(evloop.Readable|evloop.Hangup) == 0 {
 		return
 	}
-	switch {
-	case c.state == lingering:
-		l.drain(c)
-	case c.state == reading && len(c.out) == 0:
-		l.read(c)
-	case ev&evloop.Hangup != 0:
-		l.close(c) // the client is gone while its request is in flight
+	for {
+		more := false
+		switch {
+		case c.state == lingering:
+			more = l.drain(c)
+		case c.state == reading && len(c.out) == 0:
+			more = l.read(c)
+		case ev&evloop.Hangup != 0:
+			l.close(c) // the client is gone while its request is in flight
+		}
+		// Level-triggered, the multiplexer says again what is left unread.
+		// Edge-triggered, it says nothing more until new bytes come: read
+		// on until EAGAIN while the socket is watched for reading (a change
+		// of interest, when a request waits or an answer is left unsent,
+		// re-arms the watch, and epoll then reports what is there).
+		if !l.edge || !more || c.fd < 0 || c.events&evloop.Readable == 0 {
+			return
+		}
 	}
 }
 
-// read reads what arrived and answers every whole request in it.
-func (l *Loop) read(c *conn) {
+// read reads what arrived and answers every whole request in it. It
+// reports whether the socket may hold more: it did not say EAGAIN.
+func (l *Loop) read(c *conn) (more bool) {
 	buf := l.rbuf[:0] // nothing kept: read straight into the loop's buffer
 	if c.in != nil {
 		if len(c.in) == cap(c.in) {
 			if cap(c.in) >= targets.MaxBuffer { // cannot happen: the parser refuses first
 				l.close(c)
-				return
+				return false
 			}
 			grown := make([]byte, len(c.in), min(2*cap(c.in), targets.MaxBuffer))
 			copy(grown, c.in)
@@ -86,16 +98,19 @@ func (l *Loop) read(c *conn) {
 	}
 	n, err := poller.Read(c.fd, buf[len(buf):cap(buf)])
 	switch {
-	case err == unix.EAGAIN || err == unix.EINTR:
-		return
+	case err == unix.EAGAIN:
+		return false
+	case err == unix.EINTR:
+		return true
 	case n <= 0 || err != nil: // end of stream, or reset
 		l.close(c)
-		return
+		return false
 	}
 	if len(buf) == 0 {
 		c.reqStart = l.Now()
 	}
 	l.serve(c, buf[:len(buf)+n])
+	return true
 }
 
 // serve answers the whole requests at the start of in, in order, until one

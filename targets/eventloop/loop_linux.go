@@ -26,12 +26,17 @@ type Loop struct {
 	bufs      *poller.Buffers
 	rbuf      []byte
 	wbuf      []byte
+	edge      bool // told of each socket once per change: read until EAGAIN
 	onRequest func(*protocol.Request)
 }
 
-// NewLoop returns a loop serving app. Run runs it; it cannot be run twice.
-func NewLoop(app *targets.App) (*Loop, error) {
-	p, err := poller.New()
+// NewLoop returns a loop on level-triggered epoll serving app. Run runs it;
+// it cannot be run twice.
+func NewLoop(app *targets.App) (*Loop, error) { return newLoop(app, epollLevel) }
+
+// newLoop returns a loop waiting in call.
+func newLoop(app *targets.App, call readiness) (*Loop, error) {
+	mux, err := newMux(call)
 	if err != nil {
 		return nil, fmt.Errorf("eventloop: %w", err)
 	}
@@ -40,11 +45,25 @@ func NewLoop(app *targets.App) (*Loop, error) {
 		bufs: poller.NewBuffers(targets.BufferSize, keptBuffers),
 		rbuf: make([]byte, readBufferSize),
 		wbuf: make([]byte, 0, readBufferSize),
+		edge: call == epollEdge,
 	}
-	l.Loop = evloop.New(p, evloop.Handler[*conn]{
-		Open: l.add, Ready: l.ready, Expire: l.expire, Stop: l.settle, Close: l.close,
+	l.Loop = evloop.New(mux, evloop.Handler[*conn]{
+		Open: l.add, Ready: l.ready, Expire: l.expire, Stop: l.settle, Close: l.close, Refuse: l.refuse,
 	})
 	return l, nil
+}
+
+// newMux makes the multiplexer of a readiness call.
+func newMux(call readiness) (evloop.Multiplexer, error) {
+	switch call {
+	case epollEdge:
+		return newEdge()
+	case selectCall:
+		return newSelect()
+	case pollCall:
+		return newPoll()
+	}
+	return poller.New()
 }
 
 // OnRequest sets a function the loop calls on its thread before it answers
