@@ -42,29 +42,96 @@ type Progress interface {
 // that targets are interleaved in time and a slow drift of the machine
 // spreads over all of them. A target that fails is recorded and the run goes
 // on; when ctx ends, what was measured so far is returned.
-func (r *Runner) Run(ctx context.Context, s *Scenario) results.Scenario {
+//
+// It returns one scenario's results, or, when s holds idle connections in
+// the background (load.background_idle), one per idle count: name/idle=N,
+// each a point of the curve s draws (results.Curve). The counts are
+// interleaved too, inside each repetition.
+func (r *Runner) Run(ctx context.Context, s *Scenario) []results.Scenario {
 	pin := s.Pin.resolve(r.cores())
-	out := results.Scenario{
-		Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind(),
-		PinTarget: affinity.Format(pin.target), PinClient: affinity.Format(pin.client),
+	points := s.points()
+	out := make([]results.Scenario, len(points))
+	for i, p := range points {
+		out[i] = results.Scenario{
+			Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind(),
+			PinTarget: affinity.Format(pin.target), PinClient: affinity.Format(pin.client),
+		}
+		if p.curve {
+			out[i].Name = fmt.Sprintf("%s/idle=%d", s.Name, p.idle)
+			out[i].Curve = &results.Curve{Of: s.Name, Idle: p.idle}
+		}
 	}
 	for rep := 1; rep <= s.Repetitions; rep++ {
-		for _, spec := range s.Targets {
-			if ctx.Err() != nil {
-				return out
+		for i, p := range points {
+			for _, spec := range s.Targets {
+				if !p.holds(s, spec.Name) {
+					continue
+				}
+				if ctx.Err() != nil {
+					return out
+				}
+				if r.Progress != nil {
+					r.Progress.Begin(s.Name, p.label(spec.Name), rep, s.Repetitions)
+				}
+				run := r.runOne(ctx, s, spec, rep, pin, p)
+				out[i].Runs = append(out[i].Runs, run)
+				if r.Progress != nil {
+					r.Progress.End(run)
+				}
+				r.log(s, run)
 			}
-			if r.Progress != nil {
-				r.Progress.Begin(s.Name, spec.Name, rep, s.Repetitions)
-			}
-			run := r.runOne(ctx, s, spec, rep, pin)
-			out.Runs = append(out.Runs, run)
-			if r.Progress != nil {
-				r.Progress.End(run)
-			}
-			r.log(s, run)
 		}
 	}
 	return out
+}
+
+// point is one idle count of a curve, or the one run of a scenario that
+// draws none.
+type point struct {
+	idle  int
+	curve bool
+}
+
+// points are the scenario's idle counts, ascending (every target's, once).
+func (s *Scenario) points() []point {
+	if len(s.Load.Background) == 0 {
+		return []point{{}}
+	}
+	var counts []int
+	for _, t := range s.Targets {
+		for _, n := range s.backgroundOf(t.Name) {
+			if !slices.Contains(counts, n) {
+				counts = append(counts, n)
+			}
+		}
+	}
+	slices.Sort(counts)
+	points := make([]point, len(counts))
+	for i, n := range counts {
+		points[i] = point{idle: n, curve: true}
+	}
+	return points
+}
+
+// backgroundOf is the idle counts target runs with.
+func (s *Scenario) backgroundOf(target string) []int {
+	if ns, ok := s.Load.BackgroundByTarget[target]; ok {
+		return ns
+	}
+	return s.Load.Background
+}
+
+// holds reports whether target runs at this point.
+func (p point) holds(s *Scenario, target string) bool {
+	return !p.curve || slices.Contains(s.backgroundOf(target), p.idle)
+}
+
+// label names a run of target at this point, for a progress display.
+func (p point) label(target string) string {
+	if !p.curve {
+		return target
+	}
+	return fmt.Sprintf("%s, %d idle", target, p.idle)
 }
 
 // Kind is what the scenario measures, as results.Scenario.Kind says it.
@@ -79,7 +146,17 @@ func (s *Scenario) Kind() string {
 }
 
 // Runs is the number of runs the scenario makes.
-func (s *Scenario) Runs() int { return s.Repetitions * len(s.Targets) }
+func (s *Scenario) Runs() int {
+	n := 0
+	for _, p := range s.points() {
+		for _, t := range s.Targets {
+			if p.holds(s, t.Name) {
+				n++
+			}
+		}
+	}
+	return s.Repetitions * n
+}
 
 // startCost is a rough guess of a target's start and stop, for Estimate.
 const startCost = 300 * time.Millisecond
@@ -95,7 +172,26 @@ func (s *Scenario) Estimate() time.Duration {
 		open := time.Duration(float64(l.Connections) * (1/l.OpenRate + 1.0/2500) * float64(time.Second))
 		return startCost + open + time.Duration(l.Duration) + time.Second
 	}
-	return startCost + time.Duration(l.Warmup+l.Duration)
+	return startCost + time.Duration(l.Warmup+l.Duration) + s.backgroundCost()
+}
+
+// backgroundCost is the mean time a run spends opening and touching its idle
+// connections before the load.
+func (s *Scenario) backgroundCost() time.Duration {
+	total, runs := 0, 0
+	for _, p := range s.points() {
+		for _, t := range s.Targets {
+			if p.curve && p.holds(s, t.Name) {
+				total += p.idle
+				runs++
+			}
+		}
+	}
+	if runs == 0 {
+		return 0
+	}
+	conns := float64(total) / float64(runs)
+	return time.Duration(conns * (1/s.Load.OpenRate + 1.0/2500) * float64(time.Second))
 }
 
 func (r *Runner) cores() int { return cmp.Or(r.Cores, runtime.NumCPU()) }
@@ -120,6 +216,9 @@ func RunLine(scenario string, run results.Run) string {
 	case run.Load != nil:
 		line := fmt.Sprintf("%s %.0f req/s, p99 %s, %d errors", head,
 			run.Load.Throughput(), run.Load.Latency.Quantile(0.99), run.Load.ErrorCount())
+		if b := run.Background; b != nil {
+			line += fmt.Sprintf(", %d of %d idle connections held", b.Answered, b.Asked)
+		}
 		if run.Bound != nil {
 			line += fmt.Sprintf(", %.0f%% of the bound", 100*run.Bound.Efficiency)
 		}
@@ -136,6 +235,11 @@ func (s *Scenario) Only(names []string) bool {
 	for name := range s.Load.ByTarget {
 		if !slices.Contains(names, name) {
 			delete(s.Load.ByTarget, name)
+		}
+	}
+	for name := range s.Load.BackgroundByTarget {
+		if !slices.Contains(names, name) {
+			delete(s.Load.BackgroundByTarget, name)
 		}
 	}
 	return len(s.Targets) > 0

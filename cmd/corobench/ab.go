@@ -156,10 +156,10 @@ func runOnce(ctx context.Context, r *harness.Runner, s *harness.Scenario, target
 	}
 	one.Repetitions = 1
 	out := r.Run(ctx, &one)
-	if len(out.Runs) == 0 {
+	if len(out) == 0 || len(out[0].Runs) == 0 {
 		return results.Run{Target: target, Error: "interrupted"}
 	}
-	return out.Runs[0]
+	return out[0].Runs[0]
 }
 
 // write saves each side's runs as a results file, a.json and b.json, which
@@ -199,6 +199,10 @@ func loadScenarios(paths []string) ([]*harness.Scenario, error) {
 		s, err := harness.LoadFile(path)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if len(s.Load.Background) > 0 {
+			errs = append(errs, fmt.Errorf("%s: ab compares one run per target; a curve (load.background_idle) is for corobench run", path))
 			continue
 		}
 		suite = append(suite, s)

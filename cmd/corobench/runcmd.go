@@ -73,7 +73,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	runner := &harness.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog}
 	resultsPath := filepath.Join(*outDir, "results.json")
 	for _, s := range suite {
-		f.Scenarios = append(f.Scenarios, runner.Run(ctx, s))
+		f.Scenarios = append(f.Scenarios, runner.Run(ctx, s)...)
 		if ctx.Err() != nil {
 			f.Warnings = append(f.Warnings, "interrupted: the suite was stopped before it finished")
 			break
