@@ -50,6 +50,26 @@ func TestRunCountsAnswers(t *testing.T) {
 	}
 	assert.Equal(t, load.Requests, perSecond, "the series adds up to the total")
 	assert.InDelta(t, 0.3, load.Elapsed, 0.05)
+	assert.InDelta(t, 0.1, load.Interval, 1e-9, "a short run's series is in tenths of a second")
+	assert.Len(t, load.Series, 3)
+}
+
+func TestSeriesInterval(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		duration, want time.Duration
+	}{
+		{300 * time.Millisecond, 100 * time.Millisecond},
+		{1500 * time.Millisecond, 100 * time.Millisecond},
+		{4 * time.Second, 200 * time.Millisecond},
+		{5 * time.Second, 250 * time.Millisecond},
+		{10 * time.Second, 500 * time.Millisecond},
+		{time.Minute, time.Second},
+		{time.Hour, time.Second},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, loadgen.SeriesInterval(tt.duration), "%s", tt.duration)
+	}
 }
 
 func TestRunCountsErrorsByKind(t *testing.T) {

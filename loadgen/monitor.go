@@ -14,23 +14,26 @@ import (
 
 // monitor is the run's own goroutine while the connections work: it starts
 // the clock on the client's CPU at the end of the warm-up, folds each
-// second into the series and the interval log, and reports progress. It is
-// the one place of a run, besides the open-loop schedule, that waits on a
-// timer.
+// interval into the series and the interval log, and reports progress
+// about once a second. It is the one place of a run, besides the open-loop
+// schedule, that waits on a timer.
 type monitor struct {
-	cfg     *config
-	rec     *recorder
-	start   time.Time
-	series  []results.Second
-	cpu     cpuTimes
-	cpus    int
-	stopped time.Time
-	err     error // the first interval-log write error
-	hlog    io.Writer
+	cfg      *config
+	rec      *recorder
+	start    time.Time
+	every    time.Duration // the series' interval
+	ticks    int           // whole intervals folded
+	series   []results.Second
+	progress Progress // what the next progress report adds up
+	cpu      cpuTimes
+	cpus     int
+	stopped  time.Time
+	err      error // the first interval-log write error
+	hlog     io.Writer
 }
 
 func newMonitor(cfg *config, rec *recorder, start time.Time) *monitor {
-	return &monitor{cfg: cfg, rec: rec, start: start, hlog: cfg.hlog}
+	return &monitor{cfg: cfg, rec: rec, start: start, every: cfg.seriesInterval(), hlog: cfg.hlog}
 }
 
 // watch returns when the connections are done, and when that was (at most
@@ -52,14 +55,14 @@ func (m *monitor) watch(ctx context.Context, done <-chan struct{}) time.Time {
 	}
 	cpu0 = cpuTime()
 	m.hlogStart()
-	tick := m.rec.from
 	for {
-		next := tick.Add(time.Second)
+		tick := m.rec.from.Add(time.Duration(m.ticks) * m.every)
+		next := tick.Add(m.every)
 		timer.Reset(time.Until(next))
 		select {
 		case <-timer.C:
-			m.interval(tick, next)
-			tick = next
+			m.interval(tick, next, false)
+			m.ticks++
 		case <-done:
 			return m.finish(cpu0, time.Now())
 		case <-ctx.Done():
@@ -69,8 +72,8 @@ func (m *monitor) watch(ctx context.Context, done <-chan struct{}) time.Time {
 	}
 }
 
-// finish folds the last part-second, reads the CPU time, and returns when
-// the run stopped.
+// finish folds the last part of an interval, reads the CPU time, and
+// returns when the run stopped.
 func (m *monitor) finish(cpu0 cpuTimes, now time.Time) time.Time {
 	cpu1 := cpuTime()
 	m.cpu = cpuTimes{user: cpu1.user - cpu0.user, sys: cpu1.sys - cpu0.sys}
@@ -78,17 +81,19 @@ func (m *monitor) finish(cpu0 cpuTimes, now time.Time) time.Time {
 	stopped := earliest(now, m.rec.end)
 	m.stopped = stopped
 	if stopped.After(m.rec.from) {
-		tick := m.rec.from.Add(time.Duration(len(m.series)) * time.Second)
+		tick := m.rec.from.Add(time.Duration(m.ticks) * m.every)
 		if stopped.After(tick) {
-			m.interval(tick, stopped)
+			m.interval(tick, stopped, true)
+		} else if m.progress.Interval > 0 {
+			m.report(true)
 		}
 	}
 	return stopped
 }
 
 // interval folds [from, to) into the series, the interval log and the
-// progress report.
-func (m *monitor) interval(from, to time.Time) {
+// progress report; last is the run's last interval.
+func (m *monitor) interval(from, to time.Time, last bool) {
 	sec := m.rec.tick()
 	if m.cfg.series {
 		m.series = append(m.series, sec)
@@ -104,10 +109,22 @@ func (m *monitor) interval(from, to time.Time) {
 			m.err = fmt.Errorf("loadgen: interval log: %w", err)
 		}
 	}
-	if m.cfg.progress != nil {
-		m.cfg.progress(Progress{Elapsed: to.Sub(m.start), Requests: sec.Requests, Errors: sec.Errors,
-			Interval: to.Sub(from), P99: time.Duration(sec.P99) * time.Microsecond})
+	m.progress.Elapsed = to.Sub(m.start)
+	m.progress.Requests += sec.Requests
+	m.progress.Errors += sec.Errors
+	m.progress.Interval += to.Sub(from)
+	m.progress.P99 = max(m.progress.P99, time.Duration(sec.P99)*time.Microsecond)
+	m.report(last)
+}
+
+// report calls the progress callback with the intervals folded since its
+// last call, once they make up a second, or at the end.
+func (m *monitor) report(last bool) {
+	if m.cfg.progress == nil || (m.progress.Interval < time.Second && !last) {
+		return
 	}
+	m.cfg.progress(m.progress)
+	m.progress = Progress{}
 }
 
 // hlogStart writes the interval log's header.

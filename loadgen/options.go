@@ -34,6 +34,7 @@ type config struct {
 	engine     Engine
 	threads    int
 	series     bool
+	interval   time.Duration // of the series; 0: SeriesInterval(duration)
 	hlog       io.Writer
 	progress   func(Progress)
 }
@@ -110,16 +111,42 @@ func WithThinkTime(d time.Duration) Option { return func(c *config) { c.think = 
 // See ParseTrace for the file format.
 func WithTrace(entries []TraceEntry) Option { return func(c *config) { c.trace = entries } }
 
-// WithSeries turns the per-second series (req/s, p50, p99, errors) on or
-// off; it is on by default and its memory is one entry per second.
+// WithSeries turns the series (requests, errors, p50 and p99 interval by
+// interval) on or off; it is on by default and its memory is one entry per
+// interval.
 func WithSeries(on bool) Option { return func(c *config) { c.series = on } }
 
+// WithSeriesInterval sets the length of the series' intervals; by default
+// SeriesInterval chooses it from the duration.
+func WithSeriesInterval(d time.Duration) Option { return func(c *config) { c.interval = d } }
+
+// SeriesInterval is the default length of a series' intervals for a run of
+// duration d: the longest of 1 s, 500, 250, 200 and 100 ms that still cuts
+// the run into 20 intervals, and 100 ms for shorter runs, so that a run of
+// a few seconds shows a shape over time, not two points.
+func SeriesInterval(d time.Duration) time.Duration {
+	for _, iv := range []time.Duration{time.Second, 500 * time.Millisecond, 250 * time.Millisecond, 200 * time.Millisecond} {
+		if d >= 20*iv {
+			return iv
+		}
+	}
+	return 100 * time.Millisecond
+}
+
+// seriesInterval is the run's series interval.
+func (c *config) seriesInterval() time.Duration {
+	if c.interval > 0 {
+		return c.interval
+	}
+	return SeriesInterval(c.duration)
+}
+
 // WithHlog writes an HdrHistogram interval log (.hlog) of the corrected
-// latency, one interval per second, to w.
+// latency to w, one interval per interval of the series.
 func WithHlog(w io.Writer) Option { return func(c *config) { c.hlog = w } }
 
-// WithProgress calls f about once a second with the run so far, from the
-// run's own goroutine; f must return quickly.
+// WithProgress calls f about once a second (and at the end) with the run
+// so far, from the run's own goroutine; f must return quickly.
 func WithProgress(f func(Progress)) Option { return func(c *config) { c.progress = f } }
 
 // Progress is a run so far, as WithProgress reports it.
@@ -129,7 +156,7 @@ type Progress struct {
 	Requests int64         // answered in the last interval
 	Errors   int64         // failed in the last interval
 	Interval time.Duration
-	P99      time.Duration // of the last interval
+	P99      time.Duration // the largest of the series' intervals since the last call
 }
 
 // Engine is how a closed-loop run drives its connections.

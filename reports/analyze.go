@@ -62,7 +62,7 @@ type target struct {
 	// backlog of a model with fewer workers), so their cost is not the
 	// model's.
 	idleUnserved bool
-	series       []results.Second // the median repetition's
+	seriesLoad   *results.Load // the median repetition's, whose series the timeline shows
 }
 
 // efficiency is how close the target came to its bound: 1 is the bound.
@@ -207,9 +207,7 @@ func (t *target) compute(kind string) {
 	t.spread = spread(t.rates, t.rate)
 	if m := t.medianRun(); m != nil {
 		t.idle = m.Idle
-		if m.Load != nil {
-			t.series = m.Load.Series
-		}
+		t.seriesLoad = m.Load
 	}
 }
 

@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 	"io"
 
 	"github.com/corobench/corobench/results"
@@ -18,7 +17,7 @@ import (
 const (
 	chartWidth     = 7 * vg.Inch
 	chartHeight    = 3.6 * vg.Inch
-	chartRowHeight = 0.32 * vg.Inch // per model, in bar charts
+	chartRowHeight = 0.36 * vg.Inch // per model, in bar charts
 )
 
 // Chart is one SVG chart of a report, linked from the markdown as
@@ -30,7 +29,25 @@ type Chart struct {
 	Title string
 
 	scenario *scenario
-	draw     func() (*plot.Plot, vg.Length)
+	figure   func() *figure
+}
+
+// figure is what a chart shows, as numbers: the chart is drawn from it,
+// and tests hold it against the tables. A figure has bars or lines.
+type figure struct {
+	title, xLabel, yLabel string
+	bars                  []bar  // first on top
+	lines                 []line // in the models' order
+	x, y                  axis   // a bar chart fits its x axis's end when drawn (fitX)
+	styles                func(model string) style
+	boundKey              string // what a bar chart's bound marker means
+}
+
+// axis is one axis's range and scale.
+type axis struct {
+	min, max float64
+	log      bool
+	ticks    plot.Ticker // nil: gonum's default
 }
 
 // Charts returns every chart of f's report, in the order the report shows
@@ -44,31 +61,31 @@ func (a *analysis) charts() []Chart {
 		if len(s.measured()) == 0 {
 			continue
 		}
-		add := func(kind, title string, draw func() (*plot.Plot, vg.Length)) {
-			out = append(out, Chart{Name: s.slug + "-" + kind + ".svg", Title: title, scenario: s, draw: draw})
+		add := func(kind, title string, fig func() *figure) {
+			out = append(out, Chart{Name: s.slug + "-" + kind + ".svg", Title: title, scenario: s, figure: fig})
 		}
 		switch s.kind {
 		case results.KindIdle:
-			add("memory", "memory per idle connection, per model", func() (*plot.Plot, vg.Length) { return a.memoryChart(s) })
+			add("memory", "memory per idle connection, per model", func() *figure { return a.memoryChart(s) })
 		case results.KindBatch:
-			add("makespan", "makespan per model, with the spread over repetitions", func() (*plot.Plot, vg.Length) { return a.makespanChart(s) })
+			add("makespan", "makespan per model, with the spread over repetitions and the bound", func() *figure { return a.makespanChart(s) })
 			if s.hasLatency() {
-				add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })
+				add("latency", "latency percentile spectrum per model", func() *figure { return a.latencyChart(s) })
 			}
 		default:
-			add("throughput", "throughput per model, with the spread over repetitions and the bound", func() (*plot.Plot, vg.Length) { return a.throughputChart(s) })
+			add("throughput", "throughput per model, with the spread over repetitions and the bound", func() *figure { return a.throughputChart(s) })
 			if s.hasLatency() {
-				add("latency", "latency percentile spectrum per model", func() (*plot.Plot, vg.Length) { return a.latencyChart(s), chartHeight })
+				add("latency", "latency percentile spectrum per model", func() *figure { return a.latencyChart(s) })
 			}
 			if s.hasSeries() {
-				add("timeline", "throughput second by second, median repetition of each model", func() (*plot.Plot, vg.Length) { return a.timelineChart(s), chartHeight })
+				add("timeline", "throughput over time, median repetition of each model", func() *figure { return a.timelineChart(s) })
 			}
 		}
 	}
 	return out
 }
 
-// of returns the charts of one scenario.
+// chartsOf returns the charts of one scenario.
 func chartsOf(cs []Chart, s *scenario) []Chart {
 	var out []Chart
 	for _, c := range cs {
@@ -90,7 +107,7 @@ func (s *scenario) hasLatency() bool {
 
 func (s *scenario) hasSeries() bool {
 	for _, t := range s.targets {
-		if len(t.series) > 1 {
+		if t.seriesLoad != nil && len(t.seriesLoad.Series) > 1 {
 			return true
 		}
 	}
@@ -114,41 +131,6 @@ func (c Chart) WriteSVG(w io.Writer) error {
 	return nil
 }
 
-// newPlot is a plot in the report's style.
-func newPlot(title, xLabel, yLabel string) *plot.Plot {
-	p := plot.New()
-	sans := func(size vg.Length) font.Font {
-		return font.Font{Typeface: "Liberation", Variant: "Sans", Size: size}
-	}
-	p.Title.Text = title
-	p.Title.TextStyle.Font = sans(12)
-	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = sans(10)
-		ax.Tick.Label.Font = sans(9)
-	}
-	p.Legend.TextStyle.Font = sans(9)
-	p.Legend.Top = true
-	return p
-}
-
-// palette gives every model of the report its own colour, the same in every
-// chart: Okabe and Ito's colour-blind-safe set, then darker tones.
-func (a *analysis) colour(model string) color.Color {
-	palette := []color.RGBA{
-		{0xe6, 0x9f, 0x00, 0xff}, {0x56, 0xb4, 0xe9, 0xff}, {0x00, 0x9e, 0x73, 0xff},
-		{0xbb, 0xaa, 0x22, 0xff}, {0x00, 0x72, 0xb2, 0xff}, {0xd5, 0x5e, 0x00, 0xff},
-		{0xcc, 0x79, 0xa7, 0xff}, {0x00, 0x00, 0x00, 0xff}, {0x88, 0x44, 0x00, 0xff},
-		{0x44, 0x44, 0x99, 0xff}, {0x99, 0x99, 0x99, 0xff}, {0x33, 0x77, 0x33, 0xff},
-	}
-	for i, m := range a.models {
-		if m == model {
-			return palette[i%len(palette)]
-		}
-	}
-	return palette[len(palette)-1]
-}
-
 // render draws the chart into buf. The plotting library panics on data it
 // cannot draw; that becomes an error, so one bad chart cannot take the
 // report down with it.
@@ -158,9 +140,85 @@ func (c Chart) render(buf *bytes.Buffer) (err error) {
 			err = fmt.Errorf("cannot draw: %v", r)
 		}
 	}()
-	p, h := c.draw()
-	canvas := vgsvg.New(chartWidth, h)
-	p.Draw(draw.New(canvas))
+	fig := c.figure()
+	canvas := vgsvg.New(chartWidth, fig.height())
+	fig.draw(draw.New(canvas))
 	_, err = canvas.WriteTo(buf)
 	return err
+}
+
+// height is the figure's height: a bar chart grows with its rows.
+func (f *figure) height() vg.Length {
+	if f.lines != nil || f.bars == nil {
+		return chartHeight
+	}
+	return chartRowHeight*vg.Length(len(f.bars)) + 1.35*vg.Inch
+}
+
+// xLabelHeight is the strip under a chart that holds its x axis's label.
+const xLabelHeight = 17
+
+// draw draws the figure on c: the plot, its key (bars) or the lines'
+// names (lines), and the x axis's label, centred under the data. (gonum
+// would place the label at the data's arithmetic midpoint, which on a log
+// axis is near its right end, and shrink the plot to make room for it.)
+func (f *figure) draw(c draw.Canvas) {
+	bottom := vg.Length(xLabelHeight)
+	if f.bars != nil {
+		bottom += keyHeight
+	}
+	pc := draw.Crop(c, 0, -4, bottom, 0)
+	var dc draw.Canvas
+	if f.bars != nil {
+		p := f.barPlot(pc)
+		p.Draw(pc)
+		dc = p.DataCanvas(pc)
+		f.drawKey(draw.Crop(c, 0, 0, 0, -(c.Max.Y-c.Min.Y-keyHeight)), dc)
+	} else {
+		pc = draw.Crop(pc, 0, -f.labelMargin(), 0, 0)
+		p := f.linePlot()
+		p.Draw(pc)
+		dc = p.DataCanvas(pc)
+		f.drawEndLabels(c, dc, p)
+	}
+	sty := labelStyle()
+	sty.Font, sty.XAlign = sans(10), draw.XCenter
+	c.FillText(sty, vg.Point{X: dc.Center().X, Y: pc.Min.Y - xLabelHeight/2}, f.xLabel)
+}
+
+// newPlot is a plot in the report's style, with the figure's titles and
+// axes.
+func (f *figure) newPlot() *plot.Plot {
+	p := plot.New()
+	p.Title.Text = f.title
+	p.Title.TextStyle.Font = sans(12)
+	p.Y.Label.Text = f.yLabel // the x label is drawn by draw
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = sans(10)
+		ax.Tick.Label.Font = sans(9)
+	}
+	p.Legend.TextStyle.Font = sans(9)
+	for _, a := range []struct {
+		ax  *plot.Axis
+		def axis
+	}{{&p.X, f.x}, {&p.Y, f.y}} {
+		if a.def.log {
+			a.ax.Scale = plot.LogScale{}
+		}
+		if a.def.ticks != nil {
+			a.ax.Tick.Marker = a.def.ticks
+		}
+	}
+	f.setRanges(p)
+	return p
+}
+
+// setRanges sets p's axes to the figure's ranges.
+func (f *figure) setRanges(p *plot.Plot) {
+	p.X.Min, p.X.Max = f.x.min, f.x.max
+	p.Y.Min, p.Y.Max = f.y.min, f.y.max
+}
+
+func sans(size vg.Length) font.Font {
+	return font.Font{Typeface: "Liberation", Variant: "Sans", Size: size}
 }

@@ -50,7 +50,7 @@ func fixture() *results.File {
 	}
 	f.Scenarios = []results.Scenario{
 		throughputScenario("cpu-bound", "Every request asks for 1 ms of CPU work and nothing else. A model can go no faster than its cores allow. Shows which models use more than one core.",
-			results.ModeClosed, 1000, 0, 3, []perf{
+			results.ModeClosed, 1000, 0, 3, 5, 0.25, []perf{
 				{model: "loop", rate: 962, p50: 1040, sigma: 0.05, tail: 0.001, tailX: 3, cpu: 1010, rss: 9, threads: 5, procs: 1, par: 1,
 					errors: map[string]int64{"timeout": 49}},
 				{model: "process", rate: 871, p50: 52000, sigma: 0.3, tail: 0.01, tailX: 2, cpu: 1130, rss: 410, threads: 250, procs: 51, par: 2,
@@ -64,8 +64,12 @@ func fixture() *results.File {
 				{model: "eventloop", rate: 958, p50: 51500, sigma: 0.02, tail: 0.0, cpu: 1020, rss: 8, threads: 4, procs: 1, par: 1},
 				{model: "reactors", rate: 1015, p50: 49000, sigma: 0.08, tail: 0.001, tailX: 2, cpu: 1015, rss: 9, threads: 6, procs: 1, par: 2,
 					tweak: func(rep int, r *results.Run) {
-						if rep == 3 {
-							r.Load.Requests = int64(float64(r.Load.Requests) * 1.05)
+						if rep == 3 { // over the bound
+							r.Load.Requests = 0
+							for i := range r.Load.Series {
+								r.Load.Series[i].Requests = r.Load.Series[i].Requests * 105 / 100
+								r.Load.Requests += r.Load.Series[i].Requests
+							}
 						}
 					}},
 				{model: "goroutine", rate: 955, p50: 51800, sigma: 0.1, tail: 0.002, tailX: 2, cpu: 1030, rss: 11, threads: 7, procs: 1, par: 2},
@@ -73,7 +77,7 @@ func fixture() *results.File {
 				{model: "python-gevent", rate: 640, p50: 77000, sigma: 0.08, tail: 0.01, tailX: 3, cpu: 1540, rss: 38, threads: 1, procs: 1, par: 1},
 			}),
 		throughputScenario("io-bound", "Every request waits 10 ms of simulated external latency and does no CPU work. Shows which models overlap waits and which serve one client at a time.",
-			results.ModeClosed, 0, 10000, 3, []perf{
+			results.ModeClosed, 0, 10000, 3, 5, 0.25, []perf{
 				{model: "loop", rate: 99, p50: 10100, sigma: 0.01, tail: 0.001, tailX: 1.5, cpu: 45, rss: 9, threads: 5, procs: 1, par: 1,
 					errors: map[string]int64{"timeout": 49}},
 				{model: "thread", rate: 4790, p50: 10400, sigma: 0.03, tail: 0.005, tailX: 3, cpu: 48, rss: 15, threads: 57, procs: 1, par: 50},
@@ -93,7 +97,7 @@ func fixture() *results.File {
 					}},
 			}),
 		throughputScenario("mixed", "Every request waits 5 ms, then does 200 µs of CPU work, offered at a fixed 2,000 req/s (open loop, latency from the intended send time). Shows what CPU work does to a single-threaded event loop.",
-			results.ModeOpen, 200, 5000, 2, []perf{
+			results.ModeOpen, 200, 5000, 2, 1.5, 0, []perf{
 				{model: "loop", rate: 190, p50: 2400000, sigma: 0.4, tail: 0.01, tailX: 2, cpu: 230, rss: 9, threads: 5, procs: 1, par: 1,
 					tweak: func(rep int, r *results.Run) { r.Load.Dropped, r.Load.Unfinished = 9050, 1 }},
 				{model: "eventloop", rate: 1985, p50: 6100, sigma: 0.5, tail: 0.03, tailX: 15, cpu: 215, rss: 8, threads: 4, procs: 1, par: 1},
@@ -148,26 +152,33 @@ func latencies(r *rand.Rand, n int, m perf) *results.Histogram {
 	return h
 }
 
-func throughputScenario(name, desc, mode string, cpuUS, waitUS float64, reps int, models []perf) results.Scenario {
+// throughputScenario runs secs seconds per repetition, with a series in
+// intervals of interval seconds (0: one-second entries, as files had them
+// before the interval was recorded).
+func throughputScenario(name, desc, mode string, cpuUS, waitUS float64, reps int, secs, interval float64, models []perf) results.Scenario {
 	s := results.Scenario{Name: name, Description: desc, File: "scenarios/" + name + ".yaml", Kind: results.KindThroughput, PinTarget: "0", PinClient: "1"}
-	const conns, secs = 50, 5
+	const conns = 50
 	for rep := 1; rep <= reps; rep++ {
 		for _, m := range models {
 			r := rng(name, m.model, string(rune('0'+rep)))
 			rate := m.rate * (1 + 0.012*r.NormFloat64())
-			reqs := int64(rate * secs)
-			l := &results.Load{Mode: mode, Conns: conns, Elapsed: secs, Requests: reqs, Errors: m.errors,
-				Latency: latencies(r, int(min(reqs, 20000)), m), ClientUser: 0.4 + 0.0001*rate, ClientSys: 0.3 + 0.0001*rate}
+			l := &results.Load{Mode: mode, Conns: conns, Elapsed: secs, Interval: interval, Errors: m.errors}
+			for i := 0; float64(i)*l.SeriesInterval() < secs; i++ {
+				l.Series = append(l.Series, results.Second{})
+				_, length := l.SeriesSpan(i)
+				n := int64(rate * length * (1 + 0.05*r.NormFloat64()))
+				if m.model == "eventloop" && i == int(0.6*secs/l.SeriesInterval()) {
+					n /= 2 // a stall
+				}
+				l.Series[i] = results.Second{Requests: n, P50: int64(m.p50), P99: int64(m.p50 * 2)}
+				l.Requests += n
+			}
+			reqs := l.Requests
+			l.Latency = latencies(r, int(min(reqs, 20000)), m)
+			l.ClientUser, l.ClientSys = 0.4+0.0001*rate, 0.3+0.0001*rate
 			if mode == results.ModeOpen {
 				l.Rate = 2000
 				l.LatencyUncorrected = latencies(r, 2000, perf{p50: m.p50 / 2, sigma: m.sigma})
-			}
-			for sec := range secs {
-				n := int64(rate * (1 + 0.05*r.NormFloat64()))
-				if m.model == "eventloop" && sec == 3 {
-					n /= 2
-				}
-				l.Series = append(l.Series, results.Second{Requests: n, P50: int64(m.p50), P99: int64(m.p50 * 2)})
 			}
 			bound, limit := math.Inf(1), ""
 			if cpuUS > 0 { // the target is pinned to one CPU
@@ -226,6 +237,7 @@ func idleScenario() results.Scenario {
 		conns        int
 		base, perCon int64 // bytes
 	}{
+		{"loop", 200, 5 << 20, 60},
 		{"process", 2000, 6 << 20, 310 << 10},
 		{"thread", 4000, 7 << 20, 72 << 10},
 		{"eventloop", 10000, 5 << 20, 1200},
@@ -237,9 +249,12 @@ func idleScenario() results.Scenario {
 			r := rng("c10k", m.name, string(rune('0'+rep)))
 			per := float64(m.perCon) * (1 + 0.01*r.NormFloat64())
 			run := results.Run{Target: m.name, Rep: rep, GOMAXPROCS: 2, Idle: &results.Idle{
-				Conns: m.conns, Asked: 10000, BaseRSS: m.base, BasePSS: m.base * 8 / 10,
+				Conns: m.conns, Asked: 10000, Touched: true, Answered: m.conns, BaseRSS: m.base, BasePSS: m.base * 8 / 10,
 				RSS: m.base + int64(per*float64(m.conns)*1.2), PSS: m.base*8/10 + int64(per*float64(m.conns)),
 			}}
+			if m.name == "loop" { // one worker: one connection answered, the rest in the backlog
+				run.Idle.Asked, run.Idle.Answered = m.conns, 1
+			}
 			if m.name == "process" && rep == 3 {
 				run.Idle = nil
 				run.Error = "target did not start: ready line not seen within 10s"

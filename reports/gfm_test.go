@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,16 +13,6 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 )
-
-var htmlOut = flag.String("html", "", "also write the golden report, rendered as GFM, to this HTML file (for a browser screenshot)")
-
-// page wraps rendered markdown in a page styled roughly as GitHub shows it.
-const page = `<!doctype html><meta charset="utf-8"><title>REPORT.md</title>
-<style>body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:1012px;margin:24px auto;color:#1f2328}
-table{border-collapse:collapse;margin:12px 0;display:block;overflow:auto}th,td{border:1px solid #d1d9e0;padding:4px 10px}
-tr:nth-child(2n){background:#f6f8fa}code{background:#eff1f3;padding:.1em .3em;border-radius:4px;font-size:85%}
-blockquote{border-left:4px solid #9a6700;margin:0;padding:0 12px;color:#59636e}img{max-width:100%}h2{border-bottom:1px solid #d1d9e0}</style>
-`
 
 // TestGoldenRendersAsGFM renders the golden report with a CommonMark + GFM
 // renderer (goldmark, with GitHub's table and strikethrough extensions) and
@@ -37,9 +26,6 @@ func TestGoldenRendersAsGFM(t *testing.T) {
 	var html bytes.Buffer
 	require.NoError(t, goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert(src, &html))
 	out := html.String()
-	if *htmlOut != "" {
-		require.NoError(t, os.WriteFile(*htmlOut, []byte(page+out), 0o644))
-	}
 
 	mdTables := strings.Count(string(src), "\n|---|")
 	htmlTables := regexp.MustCompile(`(?s)<table>.*?</table>`).FindAllString(out, -1)

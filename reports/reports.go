@@ -24,8 +24,11 @@ const ChartDir = "charts"
 
 // Markdown writes the report of f to w and returns the first write error.
 // Its charts, linked as charts/NAME.svg, are those Charts(f) returns.
-func Markdown(w io.Writer, f *results.File) error {
-	a := analyze(f)
+func Markdown(w io.Writer, f *results.File) error { return analyze(f).markdown(w) }
+
+// markdown writes the report to w.
+func (a *analysis) markdown(w io.Writer) error {
+	f := a.file
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p("# corobench report\n\n")

@@ -33,6 +33,7 @@ func TestWritersReturnTheFirstWriteError(t *testing.T) {
 	writers := map[string]func(w *failingWriter) error{
 		"markdown":     func(w *failingWriter) error { return Markdown(w, f) },
 		"json":         func(w *failingWriter) error { return WriteJSON(w, f) },
+		"html":         func(w *failingWriter) error { return HTML(w, f) },
 		"svg":          func(w *failingWriter) error { return charts[0].WriteSVG(w) },
 		"load summary": func(w *failingWriter) error { return LoadSummary(w, "127.0.0.1:8080", load) },
 	}
@@ -47,15 +48,7 @@ func TestWritersReturnTheFirstWriteError(t *testing.T) {
 // failed early, lack whole parts; the report renders what there is.
 func TestRendersWhatExists(t *testing.T) {
 	t.Parallel()
-	files := map[string]*results.File{
-		"empty":        {Version: 1},
-		"no runs":      {Version: 1, Scenarios: []results.Scenario{{Name: "nothing"}}},
-		"all failed":   {Version: 1, Scenarios: []results.Scenario{{Name: "down", Runs: []results.Run{{Target: "loop", Rep: 1, Error: "exec: no such file"}}}}},
-		"bare load":    {Version: 1, Scenarios: []results.Scenario{{Name: "bare", Runs: []results.Run{{Target: "x", Load: &results.Load{}}}}}},
-		"idle no data": {Version: 1, Scenarios: []results.Scenario{{Name: "c10k", Kind: results.KindIdle, Runs: []results.Run{{Target: "x", Idle: &results.Idle{}}}}}},
-		"batch only":   {Version: 1, Scenarios: []results.Scenario{{Name: EfficiencyIO, Kind: results.KindBatch, Runs: []results.Run{{Target: "loop", Load: &results.Load{Mode: results.ModeBatch, Makespan: 1}}}}}},
-	}
-	for name, f := range files {
+	for name, f := range oddFiles() {
 		var md failingWriter
 		md.n = 1 << 30
 		assert.NoError(t, Markdown(&md, f), name)
@@ -63,5 +56,19 @@ func TestRendersWhatExists(t *testing.T) {
 			assert.NoError(t, c.WriteSVG(&failingWriter{n: 1 << 30}), "%s: %s", name, c.Name)
 		}
 		assert.NoError(t, WriteJSON(&failingWriter{n: 1 << 30}, f), name)
+		assert.NoError(t, HTML(&failingWriter{n: 1 << 30}, f), name)
+	}
+}
+
+// oddFiles are results files from older versions, or from runs that
+// failed early: they lack whole parts.
+func oddFiles() map[string]*results.File {
+	return map[string]*results.File{
+		"empty":        {Version: 1},
+		"no runs":      {Version: 1, Scenarios: []results.Scenario{{Name: "nothing"}}},
+		"all failed":   {Version: 1, Scenarios: []results.Scenario{{Name: "down", Runs: []results.Run{{Target: "loop", Rep: 1, Error: "exec: no such file"}}}}},
+		"bare load":    {Version: 1, Scenarios: []results.Scenario{{Name: "bare", Runs: []results.Run{{Target: "x", Load: &results.Load{}}}}}},
+		"idle no data": {Version: 1, Scenarios: []results.Scenario{{Name: "c10k", Kind: results.KindIdle, Runs: []results.Run{{Target: "x", Idle: &results.Idle{}}}}}},
+		"batch only":   {Version: 1, Scenarios: []results.Scenario{{Name: EfficiencyIO, Kind: results.KindBatch, Runs: []results.Run{{Target: "loop", Load: &results.Load{Mode: results.ModeBatch, Makespan: 1}}}}}},
 	}
 }

@@ -9,16 +9,20 @@ import (
 // time against one target (distributed load: one client per machine, each
 // sending its share) into one: counts, rates, CPU and connections add up,
 // histograms merge exactly, the elapsed time is the longest, and the
-// per-second series add up second by second (their p50 and p99 are the
-// worst client's, as percentiles of separate series cannot be merged).
+// series add up interval by interval (their p50 and p99 are the worst
+// client's, as percentiles of separate series cannot be merged). Series of
+// different intervals cannot be added: that is an error.
 func MergeLoads(loads ...*Load) (*Load, error) {
 	if len(loads) == 0 {
 		return nil, fmt.Errorf("results: nothing to merge")
 	}
-	m := &Load{Mode: loads[0].Mode, Latency: NewHistogram()}
+	m := &Load{Mode: loads[0].Mode, Latency: NewHistogram(), Interval: loads[0].Interval}
 	for i, l := range loads {
 		if l.Mode != m.Mode {
 			return nil, fmt.Errorf("results: cannot merge a %s load (#%d) with a %s load", l.Mode, i+1, m.Mode)
+		}
+		if len(l.Series) > 0 && len(loads[0].Series) > 0 && l.SeriesInterval() != loads[0].SeriesInterval() {
+			return nil, fmt.Errorf("results: cannot merge a series of %gs intervals (#%d) with one of %gs", l.SeriesInterval(), i+1, loads[0].SeriesInterval())
 		}
 		m.Conns += l.Conns
 		m.Elapsed = max(m.Elapsed, l.Elapsed)

@@ -34,4 +34,37 @@ func TestMergeLoads(t *testing.T) {
 
 	_, err = MergeLoads(&Load{Mode: ModeOpen}, &Load{Mode: ModeClosed})
 	assert.ErrorContains(t, err, "cannot merge")
+
+	tenth, second := load(1, time.Millisecond, 2), load(1, time.Millisecond, 2)
+	tenth.Interval = 0.1
+	_, err = MergeLoads(tenth, second)
+	assert.ErrorContains(t, err, "intervals", "series of 100 ms and of 1 s entries do not add up")
+	second.Interval = 0.1
+	m, err = MergeLoads(tenth, second)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.1, m.Interval, 1e-12)
+}
+
+func TestSeriesSpan(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		load   Load
+		entry  int
+		start  float64
+		length float64
+		perSec float64 // the entry's rate
+	}{
+		{name: "old file, full second", load: Load{Elapsed: 1.5, Series: []Second{{Requests: 3200}, {Requests: 1600}}}, entry: 0, start: 0, length: 1, perSec: 3200},
+		{name: "old file, the last half second", load: Load{Elapsed: 1.5, Series: []Second{{Requests: 3200}, {Requests: 1600}}}, entry: 1, start: 1, length: 0.5, perSec: 3200},
+		{name: "tenths", load: Load{Elapsed: 0.3, Interval: 0.1, Series: []Second{{Requests: 10}, {Requests: 20}, {Requests: 30}}}, entry: 2, start: 0.2, length: 0.1, perSec: 300},
+		{name: "tenths, a part at the end", load: Load{Elapsed: 0.25, Interval: 0.1, Series: []Second{{Requests: 10}, {Requests: 20}, {Requests: 5}}}, entry: 2, start: 0.2, length: 0.05, perSec: 100},
+		{name: "elapsed unknown", load: Load{Series: []Second{{Requests: 7}}}, entry: 0, start: 0, length: 1, perSec: 7},
+	}
+	for _, tt := range tests {
+		start, length := tt.load.SeriesSpan(tt.entry)
+		assert.InDelta(t, tt.start, start, 1e-9, tt.name)
+		assert.InDelta(t, tt.length, length, 1e-9, tt.name)
+		assert.InDelta(t, tt.perSec, float64(tt.load.Series[tt.entry].Requests)/length, 1e-6, tt.name)
+	}
 }

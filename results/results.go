@@ -168,15 +168,22 @@ type Load struct {
 	// coordinated omission); LatencyUncorrected from the actual send.
 	Latency            *Histogram `json:"latency"`
 	LatencyUncorrected *Histogram `json:"latency_uncorrected,omitempty"`
-	// Series is throughput and latency second by second.
+	// Series is throughput and latency interval by interval: each entry
+	// covers SeriesInterval seconds of the measured time, the last one what
+	// is left of Elapsed (see SeriesSpan).
 	Series []Second `json:"series,omitempty"`
+	// Interval is the length, in seconds, of each entry of Series; files
+	// written before it was recorded have one-second entries and leave it
+	// out.
+	Interval float64 `json:"interval_s,omitempty"`
 	// ClientUser and ClientSys are the load generator's CPU seconds.
 	ClientUser float64  `json:"client_user_s"`
 	ClientSys  float64  `json:"client_sys_s"`
 	Warnings   []string `json:"warnings,omitempty"`
 }
 
-// Second is one second of a run.
+// Second is one interval of a run's series: a second in files written
+// before Load.Interval, SeriesInterval since.
 type Second struct {
 	Requests int64 `json:"requests"`
 	Errors   int64 `json:"errors"`
@@ -190,6 +197,30 @@ func (l *Load) Throughput() float64 {
 		return 0
 	}
 	return float64(l.Requests) / l.Elapsed
+}
+
+// SeriesInterval is the length, in seconds, of each entry of the series:
+// Interval, or one second in files written before it was recorded.
+func (l *Load) SeriesInterval() float64 {
+	if l.Interval > 0 {
+		return l.Interval
+	}
+	return 1
+}
+
+// SeriesSpan is when entry i of the series starts and how long it lasts,
+// in seconds of the measured time: SeriesInterval, except the last entry,
+// which covers only what is left of Elapsed (a run of 1.5 s in one-second
+// entries has a full second and half of one). A rate over an entry is its
+// count over this length.
+func (l *Load) SeriesSpan(i int) (start, length float64) {
+	iv := l.SeriesInterval()
+	start = float64(i) * iv
+	length = iv
+	if i == len(l.Series)-1 && l.Elapsed > start && l.Elapsed-start < iv {
+		length = l.Elapsed - start
+	}
+	return start, length
 }
 
 // ErrorCount is the number of failed requests of every kind.

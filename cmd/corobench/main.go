@@ -67,8 +67,8 @@ commands:
   models     list the models serve runs, with what each is and its textbook analogue
   load       put closed, open-loop or batch load on an HTTP server; print what it measured
   merge      merge the -json results of load runs from several client machines
-  run        run scenario files against the models; write results.json and REPORT.md
-  report     render REPORT.md and charts (or a JSON summary) from a results file
+  run        run scenario files against the models; write results.json, REPORT.md and REPORT.html
+  report     render REPORT.md, charts and REPORT.html (or a JSON summary) from a results file
   calibrate  measure this machine's CPU work rate (units per µs)
   compare    compare two results files: verdicts per scenario, model and metric
   ab         run two builds interleaved (A B B A …) and judge B against A

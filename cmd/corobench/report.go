@@ -14,15 +14,15 @@ import (
 
 // Report formats.
 const (
-	formatMarkdown = "md"    // REPORT.md and charts/*.svg in a directory
+	formatMarkdown = "md"    // REPORT.md, charts/*.svg and REPORT.html in a directory
 	formatJSON     = "json"  // the summary, on standard output
 	formatBench    = "bench" // the Go benchmark format, on standard output
 )
 
 func reportCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	outDir := fs.String("o", "", "directory for REPORT.md and charts/ (default: beside the results file)")
-	format := fs.String("format", formatMarkdown, "md: REPORT.md and charts/*.svg; json: the summary on stdout; bench: Go benchmark format on stdout")
+	outDir := fs.String("o", "", "directory for REPORT.md, charts/ and REPORT.html (default: beside the results file)")
+	format := fs.String("format", formatMarkdown, "md: REPORT.md, charts/*.svg and the self-contained REPORT.html; json: the summary on stdout; bench: Go benchmark format on stdout")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: corobench report [-o DIR] [-format md|json|bench] RESULTS.json")
 		fs.PrintDefaults()
@@ -55,12 +55,13 @@ func reportCmd(args []string, stdout, stderr io.Writer) error {
 	if err := writeReport(f, dir); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(dir, "REPORT.md"))
+	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(dir, "REPORT.md"), filepath.Join(dir, reports.HTMLName))
 	return nil
 }
 
-// writeReport renders f to DIR/REPORT.md and DIR/charts/*.svg, each file
-// atomically; the charts first, so the report never links a missing one.
+// writeReport renders f to DIR/REPORT.md and DIR/charts/*.svg, and to the
+// self-contained DIR/REPORT.html, each file atomically; the charts first, so
+// the report never links a missing one.
 func writeReport(f *results.File, dir string) error {
 	charts := reports.Charts(f)
 	if len(charts) > 0 {
@@ -81,5 +82,12 @@ func writeReport(f *results.File, dir string) error {
 	if err := reports.Markdown(&buf, f); err != nil {
 		return err
 	}
-	return results.WriteAtomic(filepath.Join(dir, "REPORT.md"), buf.Bytes())
+	if err := results.WriteAtomic(filepath.Join(dir, "REPORT.md"), buf.Bytes()); err != nil {
+		return err
+	}
+	buf.Reset()
+	if err := reports.HTML(&buf, f); err != nil {
+		return err
+	}
+	return results.WriteAtomic(filepath.Join(dir, reports.HTMLName), buf.Bytes())
 }

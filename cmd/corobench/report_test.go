@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,6 +34,10 @@ func TestReportWritesMarkdownAndCharts(t *testing.T) {
 	for _, c := range charts {
 		assert.Contains(t, string(md), "(charts/"+filepath.Base(c)+")")
 	}
+	page, err := os.ReadFile(filepath.Join(dir, "REPORT.html"))
+	require.NoError(t, err)
+	assert.Equal(t, len(charts), strings.Count(string(page), `<img src="data:image/svg+xml;base64,`), "every chart inlined")
+	assert.NotContains(t, string(page), `src="charts/`, "nothing to fetch")
 
 	// Rendering again gives the same bytes.
 	require.NoError(t, run(context.Background(), []string{"report", "-o", dir, fixtureResults}, nil, &stdout, &stderr))

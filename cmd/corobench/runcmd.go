@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/corobench/corobench/harness"
+	"github.com/corobench/corobench/reports"
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/work"
 )
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	outDir := fs.String("o", "reports/latest", "directory for results.json and REPORT.md")
+	outDir := fs.String("o", "reports/latest", "directory for results.json, REPORT.md and REPORT.html")
 	rate := fs.Float64("cpu-rate", 0, "work units per µs given to every target (0: calibrate now)")
 	reps := fs.Int("repetitions", 0, "override every scenario's repetitions (0: as the files say)")
 	duration := fs.Duration("duration", 0, "override the measured duration of closed and open scenarios")
@@ -92,7 +93,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := writeReport(f, *outDir); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s and %s\n", resultsPath, filepath.Join(*outDir, "REPORT.md"))
+	fmt.Fprintf(stdout, "wrote %s, %s and %s\n", resultsPath, filepath.Join(*outDir, "REPORT.md"), filepath.Join(*outDir, reports.HTMLName))
 	if ctx.Err() != nil {
 		return fmt.Errorf("run: interrupted; the results hold what was measured: %w", ctx.Err())
 	}

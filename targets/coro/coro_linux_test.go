@@ -38,8 +38,9 @@ func newWatched() (*Server, *fidelitytest.Threads, *atomic.Int64) {
 	return srv, threads, &offLoop
 }
 
-// 100 waits of 200 ms overlap: they all end in well under two waits, each
-// coroutine running on the loop's own OS thread.
+// 100 waits of 200 ms overlap: they all end in a fraction of the time they
+// would take one after another, each coroutine running on the loop's own
+// OS thread.
 func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	srv, threads, offLoop := newWatched()
 	fidelitytest.WaitsOverlap(t, conformancetest.Serve(t, srv))
