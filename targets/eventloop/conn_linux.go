@@ -117,9 +117,10 @@ func (l *Loop) read(c *conn) (more bool) {
 // must wait or the input runs out, then sends the answers and keeps the rest.
 func (l *Loop) serve(c *conn, in []byte) {
 	out := l.wbuf[:0]
+	req := &l.req
 	for c.state == reading {
-		var req protocol.Request
-		n, err := protocol.ParseRequest(in, &req)
+		*req = protocol.Request{}
+		n, err := protocol.ParseRequest(in, req)
 		if err != nil {
 			out = protocol.AppendError(out, err)
 			c.state, c.linger, in = closing, true, nil
@@ -135,9 +136,9 @@ func (l *Loop) serve(c *conn, in []byte) {
 		}
 		c.waited = false
 		if l.onRequest != nil {
-			l.onRequest(&req)
+			l.onRequest(req)
 		}
-		out = l.app.Respond(out, &req)
+		out = l.app.Respond(out, req)
 		in = in[n:]
 		if req.Close {
 			c.state, in = closing, nil
@@ -145,6 +146,7 @@ func (l *Loop) serve(c *conn, in []byte) {
 		now := l.Tick() // the work took time
 		c.active, c.reqStart = now, now
 	}
+	*req = protocol.Request{} // keep no reference to the input
 	l.keep(c, in)
 	l.send(c, out)
 	l.wbuf = out[:0]

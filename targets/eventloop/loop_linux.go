@@ -28,6 +28,9 @@ type Loop struct {
 	wbuf      []byte
 	edge      bool // told of each socket once per change: read until EAGAIN
 	onRequest func(*protocol.Request)
+	// req is the request being answered: on the stack, onRequest's pointer
+	// to it would move it to the heap, an allocation per request.
+	req protocol.Request
 }
 
 // NewLoop returns a loop on level-triggered epoll serving app. Run runs it;

@@ -193,3 +193,23 @@ func TestBurstLargerThanTheReadBuffer(t *testing.T) {
 		})
 	}
 }
+
+// Answering a request allocates nothing: the parsed request lives in the
+// loop, not on a stack that the onRequest hook would move to the heap.
+func TestServeAllocatesNothing(t *testing.T) {
+	l, err := newLoop(conformancetest.App("eventloop"), epollLevel)
+	require.NoError(t, err)
+	defer l.Close()
+	l.OnRequest(func(*protocol.Request) {})
+	a, b := socketPair(t)
+	c := &conn{fd: a, events: evloop.Readable}
+	c.timer.Value = c
+	l.Put(a, c)
+	req := []byte("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+	drain := make([]byte, 4096)
+	allocs := testing.AllocsPerRun(100, func() {
+		l.serve(c, req)
+		unix.Read(b, drain)
+	})
+	assert.Zero(t, allocs, "allocations per request")
+}
