@@ -14,20 +14,13 @@ import (
 // caller closes them (release) once the measured load has ended.
 func holdBackground(ctx context.Context, addr string, n int, l Load) (bg *results.Background, warnings []string, release func()) {
 	bg = &results.Background{Asked: n}
-	conns, firstErr := openConns(ctx, addr, n, l.OpenRate)
-	release = func() {
-		for _, c := range conns {
-			c.Close()
-		}
+	var err error
+	bg.Conns, bg.Answered, release, err = holdConns(ctx, addr, n, l.OpenRate, time.Duration(l.Timeout))
+	if bg.Conns < n {
+		warnings = append(warnings, fmt.Sprintf("background: opened %d of %d idle connections: %v", bg.Conns, n, err))
 	}
-	bg.Conns = len(conns)
-	if len(conns) < n {
-		warnings = append(warnings, fmt.Sprintf("background: opened %d of %d idle connections; the first failure: %v", len(conns), n, firstErr))
-	}
-	bg.Answered = touch(ctx, conns, time.Duration(l.Timeout))
 	if bg.Answered < bg.Conns {
 		warnings = append(warnings, fmt.Sprintf("background: %d of %d idle connections answered their request", bg.Answered, bg.Conns))
 	}
 	return bg, warnings, release
 }
-
