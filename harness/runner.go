@@ -22,6 +22,10 @@ type Runner struct {
 	Binary string
 	// Rate is the calibrated work rate every model is given.
 	Rate work.Rate
+	// Build is the build under test of the external targets: it replaces
+	// {build} in their commands and checks (a path, or a command of
+	// several words).
+	Build string
 	// Log receives one line per run; nil is silent.
 	Log io.Writer
 	// Progress, when set, is told when each run begins and ends.

@@ -28,7 +28,7 @@ const SkippedPrefix = "skipped: "
 func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep int, pin pinning, p point) results.Run {
 	run := results.Run{Target: spec.Name, Rep: rep}
 	if len(spec.Check) > 0 {
-		if err := check(ctx, spec.Check); err != nil {
+		if err := check(ctx, expand(spec.Check, "", "", r.Build)); err != nil {
 			run.Error = SkippedPrefix + err.Error()
 			return run
 		}
@@ -134,7 +134,7 @@ func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pi
 	env := envList(s.Env, spec.Env)
 	timeout := cmp.Or(r.ReadyTimeout, DefaultReadyTimeout)
 	if spec.External() {
-		return StartExternal(ctx, spec, env, timeout)
+		return StartExternal(ctx, spec, env, r.Build, timeout)
 	}
 	argv := []string{r.Binary, "serve", "-model", spec.Name, "-addr", "127.0.0.1:0",
 		"-cpu-rate", strconv.FormatFloat(float64(r.Rate), 'f', -1, 64)}
@@ -174,6 +174,9 @@ func (r *Runner) bound(run *results.Run, s *Scenario, spec TargetSpec, ready Rea
 
 // check runs an external target's check command.
 func check(ctx context.Context, argv []string) error {
+	if len(argv) == 0 {
+		return fmt.Errorf("check: an empty command (is {build} empty?)")
+	}
 	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()

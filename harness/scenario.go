@@ -30,6 +30,7 @@ type Scenario struct {
 	Repetitions int               `yaml:"repetitions" doc:"runs of every target, interleaved (default 1)"`
 	Pin         Pin               `yaml:"pin" doc:"CPU pinning of the target and the client"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to every target's process"`
+	Expect      []string          `yaml:"expect" doc:"gates checked against every target's runs, such as p99 < 50ms, errors == 0, req/s > 1000 (docs/ci.md); one that fails makes run and ab exit 1"`
 
 	file string
 	root *yaml.Node

@@ -205,7 +205,7 @@ requests: [{path: /health}]
 	text, ok := s.Targets[2].readyLine()
 	assert.True(t, ok)
 	assert.Equal(t, "listening", text)
-	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080"))
+	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080", ""))
 }
 
 func TestParseLoadModes(t *testing.T) {

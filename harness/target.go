@@ -72,14 +72,18 @@ func readyJSON(line string) (Ready, bool, error) {
 
 // StartExternal starts an external target on a free port of 127.0.0.1 and
 // waits until it is ready by its rule: the port accepts, or a line of its
-// stdout holds a text. env is added to the environment.
-func StartExternal(ctx context.Context, spec TargetSpec, env []string, timeout time.Duration) (*Target, error) {
+// stdout holds a text. env is added to the environment; build replaces
+// {build} in its command.
+func StartExternal(ctx context.Context, spec TargetSpec, env []string, build string, timeout time.Duration) (*Target, error) {
+	if spec.UsesBuild() && strings.TrimSpace(build) == "" {
+		return nil, fmt.Errorf("harness: %s: its command names {build}, and no build was given (run -build, ab -a and -b)", spec.Name)
+	}
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", port)
-	argv := expand(spec.Command, "127.0.0.1", port)
+	argv := expand(spec.Command, "127.0.0.1", port, build)
 	text, byLine := spec.readyLine()
 	match := func(line string) (Ready, bool, error) {
 		return Ready{Model: spec.Name, Addr: addr}, byLine && strings.Contains(line, text), nil

@@ -2,7 +2,9 @@ package harness
 
 import (
 	"fmt"
+	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -16,13 +18,14 @@ import (
 // the harness gives it.
 type TargetSpec struct {
 	Name        string            `yaml:"name" doc:"required; names the target in results"`
-	Command     []string          `yaml:"command" doc:"the command line of an external target; {addr}, {host} and {port} are replaced; relative paths resolve against the current directory"`
+	Command     []string          `yaml:"command" doc:"the command line of an external target; {addr}, {host} and {port} are replaced, and {build} by the build under test (run -build, ab -a and -b); relative paths resolve against the current directory"`
 	Ready       string            `yaml:"ready" doc:"when the target is ready: port (default: the port accepts a connection) or line: TEXT (a line on its stdout holds TEXT)"`
-	Check       []string          `yaml:"check" doc:"a command run first; if it fails the target is skipped, with the reason in the results"`
+	Check       []string          `yaml:"check" doc:"a command run first; if it fails the target is skipped, with the reason in the results; {build} is replaced"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to this target's process"`
 	Parallelism int               `yaml:"parallelism" doc:"requests it serves at once, for the bound (default: unknown, no bound; models know their own)"`
 	Analogue    string            `yaml:"analogue" doc:"what the target is, in a few words, for the report (models know their own)"`
 	Like        []string          `yaml:"like" doc:"models whose design the target shares; the report compares it with those of them in the same scenario"`
+	Expect      []string          `yaml:"expect" doc:"gates for this target alone, added to the scenario's expect"`
 }
 
 // design is what the results say of an external target.
@@ -62,24 +65,72 @@ func (t TargetSpec) readyLine() (text string, ok bool) {
 // placeholder matches {name}; compiled on first use, as yamlLine.
 var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[a-z]*\}`) })
 
-// expand replaces {addr}, {host} and {port} in every argument.
-func expand(argv []string, host, port string) []string {
-	r := strings.NewReplacer("{addr}", host+":"+port, "{host}", host, "{port}", port)
-	out := make([]string, len(argv))
-	for i, a := range argv {
-		out[i] = r.Replace(a)
+// BuildPlaceholder stands for the build under test in an external target's
+// command and check: `corobench run -build` fills it, and `corobench ab`
+// fills it with -a on one side and -b on the other, so that one scenario
+// file A/Bs two builds of any server.
+const BuildPlaceholder = "{build}"
+
+// expand replaces the placeholders of every argument: {addr}, {host} and
+// {port} by the address the target is given, {build} by build. An argument
+// that is {build} alone becomes the build's words, so that a build may be a
+// command ("python3 v1/server.py") as well as a path.
+func expand(argv []string, host, port, build string) []string {
+	r := strings.NewReplacer("{addr}", host+":"+port, "{host}", host, "{port}", port, BuildPlaceholder, build)
+	out := make([]string, 0, len(argv))
+	for _, a := range argv {
+		if a == BuildPlaceholder {
+			out = append(out, strings.Fields(build)...)
+			continue
+		}
+		out = append(out, r.Replace(a))
 	}
 	return out
 }
 
-// checkPlaceholders returns the placeholders of argv that expand does not know.
-func checkPlaceholders(argv []string) error {
+// checkPlaceholders returns the first placeholder of argv not in known.
+func checkPlaceholders(argv []string, known ...string) error {
 	for _, a := range argv {
 		for _, p := range placeholder().FindAllString(a, -1) {
-			if p != "{addr}" && p != "{host}" && p != "{port}" {
-				return fmt.Errorf("unknown placeholder %s; the placeholders are {addr}, {host} and {port}", p)
+			if !slices.Contains(known, p) {
+				return fmt.Errorf("unknown placeholder %s; the placeholders here are %s", p, strings.Join(known, ", "))
 			}
 		}
+	}
+	return nil
+}
+
+// The placeholders of a command, and of a check (which runs before the
+// target has an address).
+var (
+	commandPlaceholders = []string{"{addr}", "{host}", "{port}", BuildPlaceholder}
+	checkPlaceholderSet = []string{BuildPlaceholder}
+)
+
+// UsesBuild reports whether the target's command or check names the build
+// under test ({build}).
+func (t TargetSpec) UsesBuild() bool {
+	for _, a := range append(slices.Clip(t.Command), t.Check...) {
+		if strings.Contains(a, BuildPlaceholder) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckBuild checks that build gives the target a command that can be
+// found, when the build is the command's program ({build} in its first
+// word): a typo in a path then fails before anything runs.
+func (t TargetSpec) CheckBuild(build string) error {
+	if len(t.Command) == 0 || !strings.Contains(t.Command[0], BuildPlaceholder) {
+		return nil
+	}
+	argv := expand(t.Command, "127.0.0.1", "0", build)
+	if len(argv) == 0 {
+		return fmt.Errorf("%s: the build %q leaves no command", t.Name, build)
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return fmt.Errorf("%s: %w", t.Name, err)
 	}
 	return nil
 }

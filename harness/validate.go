@@ -68,8 +68,14 @@ func (s *Scenario) validate() []keyError {
 			if t.Analogue != "" || len(t.Like) > 0 {
 				bad(key+".like", "analogue and like describe an external target; a model describes itself")
 			}
-		} else if err := checkPlaceholders(t.Command); err != nil {
+		} else if err := checkPlaceholders(t.Command, commandPlaceholders...); err != nil {
 			bad(key+".command", "%v", err)
+		}
+		if err := checkPlaceholders(t.Check, checkPlaceholderSet...); err != nil {
+			bad(key+".check", "%v (a check runs before the target has an address)", err)
+		}
+		for j, x := range t.Expect {
+			s.validateExpect(bad, key+".expect."+strconv.Itoa(j), x)
 		}
 		if _, isLine := t.readyLine(); t.Ready != "" && t.Ready != ReadyPort && !isLine {
 			bad(key+".ready", `must be "port" or "line: TEXT", not %q`, t.Ready)
@@ -87,6 +93,9 @@ func (s *Scenario) validate() []keyError {
 		bad("repetitions", "must be at least 1, not %d", s.Repetitions)
 	}
 	s.validateLoad(bad, seen)
+	for i, x := range s.Expect {
+		s.validateExpect(bad, "expect."+strconv.Itoa(i), x)
+	}
 	if len(s.Requests) == 0 && s.Load.Mode != results.ModeIdle {
 		bad("requests", "list at least one request")
 	}

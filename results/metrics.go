@@ -1,5 +1,11 @@
 package results
 
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
 // Metric is one named number a Run yields, with the direction that is
 // better. Reports, verdicts and the Go benchmark format all read a Run
 // through these, so a metric is defined once.
@@ -101,4 +107,55 @@ func failed(r *Run) (float64, bool) {
 		return 1, true
 	}
 	return 0, true
+}
+
+// Format writes v, in the metric's base unit, in its natural unit with
+// three significant digits: 12.3ms, 3.88KiB, 4.5k, and a count as it is.
+func (m Metric) Format(v float64) string {
+	switch {
+	case m.Count:
+		return fmt.Sprintf("%.3g", v)
+	case strings.Contains(m.Unit, "sec"):
+		return secondsString(v)
+	case strings.Contains(m.Unit, "B/"):
+		return bytesString(v)
+	}
+	return siString(v)
+}
+
+// secondsString prints a time with three significant digits: 12.3ms.
+func secondsString(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1 || a == 0:
+		return fmt.Sprintf("%.3gs", v)
+	case a >= 1e-3:
+		return fmt.Sprintf("%.3gms", v*1e3)
+	case a >= 1e-6:
+		return fmt.Sprintf("%.3gµs", v*1e6)
+	}
+	return fmt.Sprintf("%.3gns", v*1e9)
+}
+
+func siString(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e9:
+		return fmt.Sprintf("%.3gG", v/1e9)
+	case a >= 1e6:
+		return fmt.Sprintf("%.3gM", v/1e6)
+	case a >= 1e3:
+		return fmt.Sprintf("%.3gk", v/1e3)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+func bytesString(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1<<30:
+		return fmt.Sprintf("%.3gGiB", v/(1<<30))
+	case a >= 1<<20:
+		return fmt.Sprintf("%.3gMiB", v/(1<<20))
+	case a >= 1<<10:
+		return fmt.Sprintf("%.3gKiB", v/(1<<10))
+	}
+	return fmt.Sprintf("%.3gB", v)
 }

@@ -18,6 +18,8 @@ type File struct {
 	Finished  time.Time  `json:"finished"`
 	Scenarios []Scenario `json:"scenarios"`
 	Warnings  []string   `json:"warnings,omitempty"`
+	// Gates are the scenarios' expectations checked against the runs.
+	Gates []Gate `json:"gates,omitempty"`
 	// Models lists the models of the binary that ran, in its order (the
 	// textbook's, from the simplest to the most concurrent): reports show
 	// targets in this order, any other after them by name.
@@ -39,6 +41,31 @@ type Env struct {
 	// Pinning says where targets and the client ran by default; each
 	// scenario records its own choice in PinTarget and PinClient.
 	Pinning string `json:"pinning,omitempty"`
+	// Build is the corobench that measured (corobench version); nil in
+	// files written before it was recorded.
+	Build *Build `json:"build,omitempty"`
+	// Target is the build under test when it is not this corobench:
+	// what ab's -a or -b named for its side.
+	Target string `json:"target_build,omitempty"`
+}
+
+// Build is a corobench binary as Go's build information describes it.
+type Build struct {
+	// Module is the module path; Version its version: a release such as
+	// v1.2.0 from go install …@v1.2.0, or "(devel)" when built from a
+	// checkout.
+	Module  string `json:"module,omitempty"`
+	Version string `json:"version,omitempty"`
+	// Commit is the VCS revision it was built from, when the build knew
+	// it; Modified says the checkout had changes not committed.
+	Commit   string `json:"commit,omitempty"`
+	Modified bool   `json:"modified,omitempty"`
+	// Time is the commit's time (RFC 3339).
+	Time      string `json:"time,omitempty"`
+	GoVersion string `json:"go_version,omitempty"`
+	// Tags are the build tags (-tags) and CGO its CGO_ENABLED setting.
+	Tags string `json:"tags,omitempty"`
+	CGO  string `json:"cgo_enabled,omitempty"`
 }
 
 // Scenario is one scenario file's results.
@@ -209,18 +236,21 @@ func (l *Load) SeriesInterval() float64 {
 }
 
 // SeriesSpan is when entry i of the series starts and how long it lasts,
-// in seconds of the measured time: SeriesInterval, except the last entry,
-// which covers only what is left of Elapsed (a run of 1.5 s in one-second
-// entries has a full second and half of one). A rate over an entry is its
-// count over this length.
+// in seconds of the measured time: SeriesInterval, but never past Elapsed,
+// and the last entry covers all that is left of it (a run of 1.5 s in
+// one-second entries has a full second and half of one; an entry folded
+// after the end lasts nothing). A rate over an entry is its count over this
+// length.
 func (l *Load) SeriesSpan(i int) (start, length float64) {
 	iv := l.SeriesInterval()
 	start = float64(i) * iv
-	length = iv
-	if i == len(l.Series)-1 && l.Elapsed > start && l.Elapsed-start < iv {
-		length = l.Elapsed - start
+	if l.Elapsed <= 0 {
+		return start, iv
 	}
-	return start, length
+	if i == len(l.Series)-1 {
+		return start, max(l.Elapsed-start, 0)
+	}
+	return start, max(min(iv, l.Elapsed-start), 0)
 }
 
 // ErrorCount is the number of failed requests of every kind.

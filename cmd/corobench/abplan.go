@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/reports/compare"
 	"github.com/corobench/corobench/results"
 )
@@ -24,8 +27,12 @@ type abPlan struct {
 	keys            []compare.Key
 	pairs, maxPairs int
 	sameBuild       bool // an A/A run: both sides run one build
-	opts            []compare.Option
-	log             io.Writer // one progress line per run
+	// same holds the targets that run the same on both sides although the
+	// builds differ (what -a and -b name does not reach them): their rows
+	// are the machine's noise, and do not fail the A/B.
+	same map[compare.Key]bool
+	opts []compare.Option
+	log  io.Writer // one progress line per run
 }
 
 // abOutcome is what an A/B found.
@@ -38,15 +45,18 @@ type abOutcome struct {
 	// interrupted is the context's error when the A/B was cut short.
 	interrupted error
 	sameBuild   bool
+	same        map[compare.Key]bool
 }
 
 // run carries out the plan, one step at a time with runStep, until it is
 // done or ctx ends.
 func (p *abPlan) run(ctx context.Context, runStep abRunner) *abOutcome {
-	o := &abOutcome{runs: map[compare.Key][][2]*results.Run{}, sameBuild: p.sameBuild}
+	o := &abOutcome{runs: map[compare.Key][][2]*results.Run{}, sameBuild: p.sameBuild, same: p.same}
 	p.do(ctx, runStep, o, compare.Schedule(p.keys, 0, p.pairs), p.pairs)
 	o.report = compare.Paired(o.sets(p.keys), p.opts...)
-	if unclear := o.report.Unclear(); len(unclear) > 0 && p.maxPairs > p.pairs && ctx.Err() == nil {
+	// A target the same on both sides is noise: more pairs settle nothing.
+	unclear := slices.DeleteFunc(o.report.Unclear(), func(k compare.Key) bool { return p.same[k] })
+	if len(unclear) > 0 && p.maxPairs > p.pairs && ctx.Err() == nil {
 		fmt.Fprintf(p.log, "ab: %d of %d targets unclear after %d pairs: the pre-declared extension to %d\n",
 			len(unclear), len(p.keys), p.pairs, p.maxPairs)
 		o.extended = unclear
@@ -62,7 +72,28 @@ func (p *abPlan) run(ctx context.Context, runStep abRunner) *abOutcome {
 	if p.sameBuild {
 		o.report.Warnings = append(o.report.Warnings, "A/A: both sides ran the same build, so any FAIL here is the machine's noise")
 	}
+	o.markSame()
 	return o
+}
+
+// markSame says, on each row and once for the report, which targets ran the
+// same on both sides although the builds differ.
+func (o *abOutcome) markSame() {
+	if len(o.same) == 0 {
+		return
+	}
+	var names []string
+	for i, row := range o.report.Rows {
+		if o.same[compare.Key{Scenario: row.Scenario, Target: row.Target}] {
+			o.report.Rows[i].Notes = append(o.report.Rows[i].Notes, "A/A: the same on both sides; its verdict is noise and fails nothing")
+			if name := row.Scenario + " / " + row.Target; !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	o.report.Warnings = append(o.report.Warnings, fmt.Sprintf("A/A for %s: -a and -b do not reach these targets, so both sides ran the same "+
+		"(an external target takes the builds through {build} in its command; models are served by this corobench "+
+		"when the scenarios name {build}): their rows are the machine's noise and do not fail the A/B", strings.Join(names, ", ")))
 }
 
 // do runs the steps in order until ctx ends; total is the pairs planned,
@@ -109,13 +140,37 @@ func (o *abOutcome) sets(keys []compare.Key) []compare.PairSet {
 
 // err is the outcome as the command's answer: the context's error when the
 // A/B was interrupted, errRegression when B fails against A (never in an
-// A/A run, whose failures are the machine's noise), else nil.
+// A/A run or for a target the same on both sides, whose failures are the
+// machine's noise), errExpectation when B breaks a scenario's expect, else
+// nil.
 func (o *abOutcome) err() error {
-	switch {
-	case o.interrupted != nil:
+	if o.interrupted != nil {
 		return o.interrupted
-	case !o.sameBuild && o.report.Verdict() == compare.Fail:
-		return errRegression
 	}
-	return nil
+	if !o.sameBuild {
+		for _, row := range o.report.Rows {
+			if row.Verdict == compare.Fail && !o.same[compare.Key{Scenario: row.Scenario, Target: row.Target}] {
+				return errRegression
+			}
+		}
+	}
+	return gatesError(o.report.Gates)
+}
+
+// gates checks the scenarios' expectations against B's runs: the build
+// under test must meet them, whatever A did.
+func (o *abOutcome) gates(suite []*harness.Scenario) []results.Gate {
+	var gates []results.Gate
+	for _, s := range suite {
+		out := results.Scenario{Name: s.Name}
+		for _, t := range s.Targets {
+			for _, p := range o.runs[compare.Key{Scenario: s.Name, Target: t.Name}] {
+				if p[compare.B] != nil {
+					out.Runs = append(out.Runs, *p[compare.B])
+				}
+			}
+		}
+		gates = append(gates, s.Gates(out)...)
+	}
+	return gates
 }

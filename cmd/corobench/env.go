@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/corobench/corobench/results"
@@ -23,18 +22,8 @@ func environment() results.Env {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		e.Kernel = "Linux " + strings.TrimSpace(string(b))
 	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				e.Commit = s.Value[:min(12, len(s.Value))]
-			case "vcs.modified":
-				if s.Value == "true" && e.Commit != "" {
-					e.Commit += "+dirty"
-				}
-			}
-		}
-	}
+	e.Build = thisBuild()
+	e.Commit = shortCommit(e.Build)
 	return e
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/affinity"
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/reports"
@@ -44,6 +45,7 @@ type loadFlags struct {
 	seed                             uint64
 	cpus, jsonOut, hlog              string
 	reqs                             requestFlags
+	expects                          []results.Expectation
 }
 
 func (f *loadFlags) define(fs *flag.FlagSet) {
@@ -70,6 +72,41 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&f.bench, "bench", false, "print a Go benchmark format line (for benchstat) instead of the summary")
 	fs.BoolVar(&f.quiet, "q", false, "no progress line on stderr")
 	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
+	fs.Func("expect", "a gate, such as 'p99 < 50ms', 'errors == 0' or 'req/s > 1000' (repeatable): exit 1 when the run breaks one", func(s string) error {
+		e, err := results.ParseExpectation(s)
+		if err != nil {
+			return err
+		}
+		f.expects = append(f.expects, e)
+		return nil
+	})
+}
+
+// mode is the load mode the flags ask for.
+func (f *loadFlags) mode() string {
+	switch {
+	case f.batch > 0:
+		return results.ModeBatch
+	case f.rate > 0 || f.steps != "" || f.trace != "":
+		return results.ModeOpen
+	}
+	return results.ModeClosed
+}
+
+// checkExpects says which -expect this run cannot measure: load measures
+// the client side only, so not the target's CPU.
+func (f *loadFlags) checkExpects() error {
+	for _, e := range f.expects {
+		switch {
+		case e.Metric == results.MetricCPU:
+			return fmt.Errorf("-expect %q: load measures the client only; the target's CPU is measured by corobench run (expect: in a scenario)", e)
+		case e.Metric == results.MetricFailed:
+			return fmt.Errorf("-expect %q: failed counts the runs of a suite; a load that fails exits 2", e)
+		case !harness.MeasuredIn(e.Metric, f.mode()):
+			return fmt.Errorf("-expect %q: a %s load does not measure %s", e, f.mode(), e.Metric)
+		}
+	}
+	return nil
 }
 
 // options turns the flags into the run's options.
@@ -153,6 +190,9 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		f.reqs = requestFlags{{Method: "GET", Path: path, Weight: 1}}
 	}
 	opts, err := f.options()
+	if err == nil {
+		err = f.checkExpects()
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -179,15 +219,28 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	file := loadFile(addr, f.reqs, load)
+	run := &file.Scenarios[0].Runs[0]
+	for _, e := range f.expects {
+		file.Gates = append(file.Gates, e.Check(file.Scenarios[0].Name, run.Target, []*results.Run{run}))
+	}
 	if f.jsonOut != "" {
-		if err := results.WriteFile(f.jsonOut, loadFile(addr, f.reqs, load)); err != nil {
+		if err := results.WriteFile(f.jsonOut, file); err != nil {
 			return err
 		}
 	}
+	gates := stdout
 	if f.bench {
-		return loadgen.WriteBench(stdout, benchName(load, f.reqs), load)
+		// benchstat would read an "expect: …" line as a configuration key.
+		gates = stderr
+		err = loadgen.WriteBench(stdout, benchName(load, f.reqs), load)
+	} else {
+		err = reports.LoadSummary(stdout, addr, load)
 	}
-	return reports.LoadSummary(stdout, addr, load)
+	if err != nil {
+		return err
+	}
+	return writeGates(gates, file.Gates)
 }
 
 // benchName names a run for the benchmark format: mode, load and mix.

@@ -5,11 +5,13 @@
 //	corobench models [-json]                           list the models
 //	corobench load [-c 50] [-d 10s] [-R RATE] URL       put load on a server
 //	corobench merge [-o OUT.json] A.json B.json...      merge load results of several clients
-//	corobench run [-o DIR] SCENARIO.yaml...             run scenarios, write results and report
+//	corobench run [-o DIR] [SCENARIO.yaml...]           run scenarios (default: the embedded suite), write results and report
 //	corobench report [-o DIR] RESULTS.json              render a report
 //	corobench calibrate                                 measure this machine's work rate
 //	corobench compare [-md] BASE.json HEAD.json          regression verdicts between two results files
 //	corobench ab -a OLD -b NEW SCENARIO.yaml...          A/B two builds, interleaved pairs
+//	corobench scenarios [NAME...]                       list or print the scenarios embedded in the binary
+//	corobench version [-json]                           the binary's version, commit, Go version and build tags
 package main
 
 import (
@@ -25,10 +27,11 @@ import (
 
 // Exit codes, as diff and grep have them: 1 is an answer, not a failure.
 const (
-	exitOK         = 0
-	exitRegression = 1 // compare or ab found a regression
-	exitFailed     = 2 // the command failed
-	exitUsage      = 2 // the command line is wrong
+	exitOK           = 0
+	exitRegression   = 1 // compare or ab found a regression, or an expectation (expect, -expect) failed
+	exitFailed       = 2 // the command failed
+	exitUsage        = 2 // the command line is wrong
+	exitInconclusive = 3 // compare or ab -strict: some rows had too few runs to FAIL
 )
 
 // errUsage marks an error in the command line.
@@ -37,6 +40,14 @@ var errUsage = errors.New("usage")
 // errRegression is what compare and ab return when a row fails: the tool
 // worked, and the answer is no.
 var errRegression = errors.New("regression found")
+
+// errExpectation is what run, load and ab return when a gate of a scenario
+// (expect:) or of load -expect fails: an answer too, exit 1.
+var errExpectation = errors.New("expectations failed")
+
+// errInconclusive is what compare and ab -strict return when some rows had
+// too few runs for any verdict but WARN: they could not have failed.
+var errInconclusive = errors.New("inconclusive")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -52,9 +63,12 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(stderr, "corobench:", err)
 		return exitUsage
-	case errors.Is(err, errRegression):
+	case errors.Is(err, errRegression), errors.Is(err, errExpectation):
 		fmt.Fprintln(stderr, "corobench:", err)
 		return exitRegression
+	case errors.Is(err, errInconclusive):
+		fmt.Fprintln(stderr, "corobench:", err)
+		return exitInconclusive
 	}
 	fmt.Fprintln(stderr, "corobench:", err)
 	return exitFailed
@@ -67,14 +81,17 @@ commands:
   models     list the models serve runs, with what each is and its textbook analogue
   load       put closed, open-loop or batch load on an HTTP server; print what it measured
   merge      merge the -json results of load runs from several client machines
-  run        run scenario files against the models; write results.json, REPORT.md and REPORT.html
+  run        run scenario files (default: the suite in the binary); write results.json, REPORT.md and REPORT.html
   report     render REPORT.md, charts and REPORT.html (or a JSON summary) from a results file
   calibrate  measure this machine's CPU work rate (units per µs)
   compare    compare two results files: verdicts per scenario, model and metric
   ab         run two builds interleaved (A B B A …) and judge B against A
+  scenarios  list the scenario files in the binary, or print one
+  version    print the version, commit, Go version and build tags of this binary
 
-Exit codes: 0 success (compare and ab: no regression), 1 regression found,
-2 the command failed or its command line is wrong.
+Exit codes: 0 success (compare and ab: no regression), 1 regression found or
+an expectation failed, 2 the command failed or its command line is wrong,
+3 compare or ab -strict: too few runs for some rows to fail.
 
 Run 'corobench COMMAND -h' for a command's flags.
 `
@@ -105,6 +122,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compareCmd(rest, stdout, stderr)
 	case "ab":
 		return abCmd(ctx, rest, stdout, stderr)
+	case "scenarios":
+		return scenariosCmd(rest, stdout, stderr)
+	case "version":
+		return versionCmd(rest, stdout, stderr)
 	case childCommand: // hidden: a multi-process model's child
 		return childCmd(ctx, rest)
 	case "help", "-h", "-help", "--help":

@@ -169,7 +169,9 @@ func TestUsageErrors(t *testing.T) {
 		{"serve", "-model", "nope"},
 		{"load"},
 		{"load", "ftp://x"},
-		{"run"},
+		{"run", "-quick", "x.yaml"},
+		{"version", "x"},
+		{"scenarios", "nope"},
 	}
 	for _, args := range tests {
 		err := run(context.Background(), args, nil, &stdout, &stderr)

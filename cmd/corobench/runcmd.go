@@ -1,8 +1,8 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +14,7 @@ import (
 	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/reports"
 	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/scenarios"
 	"github.com/corobench/corobench/work"
 )
 
@@ -25,37 +26,36 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	duration := fs.Duration("duration", 0, "override the measured duration of closed and open scenarios")
 	warmup := fs.Duration("warmup", 0, "override the warm-up of closed and open scenarios")
 	only := fs.String("targets", "", "comma-separated targets to run, of those the scenarios name (default: all)")
+	quick := fs.Bool("quick", false, "run the quick suite in the binary (make bench-quick): fewer scenarios, once each, short runs")
+	build := fs.String("build", "", "the build under test: replaces {build} in external targets' commands (a path, or a command)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corobench run [flags] SCENARIO.yaml...")
+		fmt.Fprintln(stderr, "usage: corobench run [flags] [SCENARIO.yaml...]")
+		fmt.Fprintln(stderr, "With no files it runs the default suite embedded in the binary (corobench scenarios lists it).")
+		fmt.Fprintln(stderr, "Exit status: 0 done, 1 an expectation (expect:) failed, 2 a run or the command failed.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: run takes one or more scenario files", errUsage)
+	suite, err := runSuiteOf(fs.Args(), *quick)
+	if err != nil {
+		return err
 	}
-	// Read every file first: a typo in the last one should not cost the
-	// time of running the others.
-	var suite []*harness.Scenario
-	var errs []error
-	for _, path := range fs.Args() {
-		s, err := harness.LoadFile(path)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	if *quick {
+		*reps = cmp.Or(*reps, scenarios.QuickRepetitions)
+		*duration = cmp.Or(*duration, scenarios.QuickDuration)
+		*warmup = cmp.Or(*warmup, scenarios.QuickWarmup)
+	}
+	for _, s := range suite {
 		s.Scale(*reps, *duration, *warmup)
-		suite = append(suite, s)
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
 	}
 	if *only != "" {
-		var err error
 		if suite, err = onlyTargets(suite, strings.Split(*only, ","), stderr); err != nil {
 			return err
 		}
+	}
+	if err := needBuild(suite, *build, "-build"); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return err
@@ -71,10 +71,16 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	f.Env.CPURate = *rate
 	f.Env.Pinning = defaultPinning
 	prog := newProgress(stderr, suite)
-	runner := &harness.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog}
+	runner := &harness.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog, Build: *build}
+	if *build != "" {
+		f.Env.Target = *build
+	}
 	resultsPath := filepath.Join(*outDir, "results.json")
 	for _, s := range suite {
-		f.Scenarios = append(f.Scenarios, runner.Run(ctx, s)...)
+		for _, res := range runner.Run(ctx, s) {
+			f.Scenarios = append(f.Scenarios, res)
+			f.Gates = append(f.Gates, s.Gates(res)...)
+		}
 		if ctx.Err() != nil {
 			f.Warnings = append(f.Warnings, "interrupted: the suite was stopped before it finished")
 			break
@@ -94,10 +100,67 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s, %s and %s\n", resultsPath, filepath.Join(*outDir, "REPORT.md"), filepath.Join(*outDir, reports.HTMLName))
+	gated := writeGates(stdout, f.Gates)
 	if ctx.Err() != nil {
 		return fmt.Errorf("run: interrupted; the results hold what was measured: %w", ctx.Err())
 	}
-	return failures(f)
+	if err := failures(f); err != nil {
+		return err
+	}
+	return gated
+}
+
+// runSuiteOf is the suite run runs: the files named, else the quick or
+// the default suite embedded in the binary.
+func runSuiteOf(args []string, quick bool) ([]*harness.Scenario, error) {
+	switch {
+	case quick && len(args) > 0:
+		return nil, fmt.Errorf("%w: run -quick runs the quick suite in the binary; give it no files (or use -repetitions, -duration and -warmup)", errUsage)
+	case quick:
+		return embeddedSuite(scenarios.Quick())
+	case len(args) == 0:
+		return embeddedSuite(scenarios.Default())
+	}
+	return loadScenarios(args)
+}
+
+// needBuild checks that a suite whose external targets name {build} is
+// given a build (flag names the flag that gives it).
+func needBuild(suite []*harness.Scenario, build, flag string) error {
+	if strings.TrimSpace(build) != "" {
+		return nil
+	}
+	for _, s := range suite {
+		for _, t := range s.Targets {
+			if t.UsesBuild() {
+				return fmt.Errorf("%w: %s / %s names {build} in its command: give the build under test with %s", errUsage, s.Name, t.Name, flag)
+			}
+		}
+	}
+	return nil
+}
+
+// writeGates writes one line per gate, its verdict and the value measured,
+// and returns errExpectation when any failed.
+func writeGates(w io.Writer, gates []results.Gate) error {
+	for _, g := range gates {
+		fmt.Fprintln(w, "expect:", g)
+	}
+	return gatesError(gates)
+}
+
+// gatesError is errExpectation when any gate failed, else nil.
+func gatesError(gates []results.Gate) error {
+	failed := 0
+	for _, g := range gates {
+		if !g.Pass {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%w: %d of %d", errExpectation, failed, len(gates))
+	}
+	return nil
 }
 
 // onlyTargets keeps the named targets of each scenario, and the scenarios

@@ -12,6 +12,8 @@ package compare
 import (
 	"fmt"
 	"math"
+
+	"github.com/corobench/corobench/results"
 )
 
 // Defaults of a comparison.
@@ -48,10 +50,12 @@ func (v Verdict) String() string {
 }
 
 // Summary is one side of a row: its centre (the median; for a count metric
-// the mean per run) over N runs.
+// the mean per run) over N runs, and the runs' values in the metric's base
+// unit (for a paired row, in pair order).
 type Summary struct {
 	Center float64
 	N      int
+	Values []float64
 }
 
 // Row is the comparison of one metric of one target under one scenario.
@@ -74,6 +78,10 @@ type Row struct {
 	// Unclear marks a paired row whose interval straddles its threshold,
 	// for a metric that can fail: more pairs could settle it.
 	Unclear bool
+	// TooFew marks a row whose samples are too few for any verdict but
+	// WARN (too few runs for the U test to reach α, too few pairs for an
+	// interval): whatever the numbers, it could not have failed.
+	TooFew bool
 	// Notes say why a verdict is WARN, and what else the reader should know.
 	Notes []string
 }
@@ -91,6 +99,9 @@ type Report struct {
 	// Warnings concern the comparison as a whole (a target missing on one
 	// side, files measured on different machines).
 	Warnings []string
+	// Gates are absolute expectations checked beside the comparison (ab:
+	// the scenarios' expect, on B's runs). They do not change Verdict.
+	Gates []results.Gate
 }
 
 // Verdict is the worst verdict of any row: FAIL if any row fails, else
@@ -104,6 +115,17 @@ func (r *Report) Verdict() Verdict {
 		return Pass
 	}
 	return v
+}
+
+// TooFew is how many rows could not have failed for too few samples.
+func (r *Report) TooFew() int {
+	n := 0
+	for _, row := range r.Rows {
+		if row.TooFew {
+			n++
+		}
+	}
+	return n
 }
 
 // Count is how many rows have verdict v.

@@ -47,7 +47,7 @@ func Files(base, head *results.File, opts ...Option) *Report {
 				continue
 			}
 			row := Row{Scenario: k.Scenario, Target: k.Target, Metric: m.Name,
-				Base: Summary{N: len(bv)}, Head: Summary{N: len(hv)}}
+				Base: Summary{N: len(bv), Values: bv}, Head: Summary{N: len(hv), Values: hv}}
 			switch {
 			case len(bv) == 0 || len(hv) == 0:
 				side := "base"
@@ -70,7 +70,16 @@ func Files(base, head *results.File, opts ...Option) *Report {
 		}
 	}
 	rep.Geomean = geomean(rep.Rows)
+	rep.warnTooFew(fmt.Sprintf("too few runs: %%d of %%d rows could not FAIL, whatever they measured; %d runs on each side can", minRuns(c.alpha)))
 	return rep
+}
+
+// warnTooFew adds a warning when some rows could not have failed for too
+// few samples: format takes their count and the count of rows.
+func (r *Report) warnTooFew(format string) {
+	if n := r.TooFew(); n > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf(format, n, len(r.Rows)))
+	}
 }
 
 // unpaired fills a row of independent samples.
@@ -88,6 +97,7 @@ func unpaired(row *Row, m results.Metric, th Threshold, bv, hv []float64, c *con
 	row.P = cmp.P
 	if minP := minUTestP(len(bv), len(hv)); minP > c.alpha {
 		row.Verdict = Warn
+		row.TooFew = true
 		row.Notes = append(row.Notes, fmt.Sprintf(
 			"too few runs (%d+%d): no difference can be significant at α=%.2g; %d runs on each side can be", len(bv), len(hv), c.alpha, minRuns(c.alpha)))
 		return

@@ -103,7 +103,7 @@ func Paired(sets []PairSet, opts ...Option) *Report {
 				continue
 			}
 			row := Row{Scenario: set.Scenario, Target: set.Target, Metric: m.Name,
-				Base: Summary{N: len(av)}, Head: Summary{N: len(bv)}}
+				Base: Summary{N: len(av), Values: av}, Head: Summary{N: len(bv), Values: bv}}
 			if m.Count {
 				row.Base.Center, row.Head.Center = mean(av), mean(bv)
 				judgeCount(&row, th)
@@ -116,6 +116,7 @@ func Paired(sets []PairSet, opts ...Option) *Report {
 		}
 	}
 	rep.Geomean = geomean(rep.Rows)
+	rep.warnTooFew("too few pairs: %d of %d rows could not FAIL, whatever they measured; more pairs can (-pairs)")
 	return rep
 }
 
@@ -134,6 +135,7 @@ func pairedRow(row *Row, m results.Metric, th Threshold, av, bv []float64, c *co
 	row.Change, row.Lo, row.Hi, row.P = math.NaN(), math.Inf(-1), math.Inf(1), math.NaN()
 	if len(ratios) == 0 {
 		row.Verdict = Warn
+		row.TooFew = true
 		return
 	}
 	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(ratios, &benchmath.DefaultThresholds), c.confidence)
@@ -141,6 +143,7 @@ func pairedRow(row *Row, m results.Metric, th Threshold, av, bv []float64, c *co
 	row.P = signTestP(ratios)
 	if math.IsInf(row.Lo, 0) || math.IsInf(row.Hi, 0) {
 		row.Verdict = Warn
+		row.TooFew = true
 		row.Unclear = !th.Warn
 		row.Notes = append(row.Notes, fmt.Sprintf("too few pairs (%d) for a %.0f%% interval", len(ratios), c.confidence*100))
 		return

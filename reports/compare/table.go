@@ -39,6 +39,12 @@ func Text(w io.Writer, r *Report) error {
 			ew.printf("  %s\n", s)
 		}
 	}
+	if len(r.Gates) > 0 {
+		ew.printf("\nexpect:\n")
+		for _, g := range r.Gates {
+			ew.printf("  %s\n", g)
+		}
+	}
 	ew.printf("\n%s\n", summaryLine(r))
 	return ew.err
 }
@@ -74,6 +80,16 @@ func Markdown(w io.Writer, r *Report) error {
 		ew.printf("\nWarnings:\n\n")
 		for _, s := range r.Warnings {
 			ew.printf("- %s\n", s)
+		}
+	}
+	if len(r.Gates) > 0 {
+		ew.printf("\nExpectations:\n\n")
+		for _, g := range r.Gates {
+			line := g.String()
+			if !g.Pass {
+				line = strings.Replace(line, ": FAIL (", ": **FAIL** (", 1)
+			}
+			ew.printf("- %s\n", line)
 		}
 	}
 	ew.printf("\n**%s**\n", summaryLine(r))
@@ -117,54 +133,10 @@ func cells(r *Report, row Row) []string {
 
 // formatValue prints v in the metric's natural unit.
 func formatValue(m results.Metric, v float64, n int) string {
-	switch {
-	case n == 0 || math.IsNaN(v):
+	if n == 0 || math.IsNaN(v) {
 		return "—"
-	case m.Count:
-		return fmt.Sprintf("%.3g", v)
-	case strings.Contains(m.Unit, "sec"):
-		return secondsString(v)
-	case strings.Contains(m.Unit, "B/"):
-		return bytesString(v)
 	}
-	return siString(v)
-}
-
-// secondsString prints a time with three significant digits: 12.3ms.
-func secondsString(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1 || a == 0:
-		return fmt.Sprintf("%.3gs", v)
-	case a >= 1e-3:
-		return fmt.Sprintf("%.3gms", v*1e3)
-	case a >= 1e-6:
-		return fmt.Sprintf("%.3gµs", v*1e6)
-	}
-	return fmt.Sprintf("%.3gns", v*1e9)
-}
-
-func siString(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1e9:
-		return fmt.Sprintf("%.3gG", v/1e9)
-	case a >= 1e6:
-		return fmt.Sprintf("%.3gM", v/1e6)
-	case a >= 1e3:
-		return fmt.Sprintf("%.3gk", v/1e3)
-	}
-	return fmt.Sprintf("%.3g", v)
-}
-
-func bytesString(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1<<30:
-		return fmt.Sprintf("%.3gGiB", v/(1<<30))
-	case a >= 1<<20:
-		return fmt.Sprintf("%.3gMiB", v/(1<<20))
-	case a >= 1<<10:
-		return fmt.Sprintf("%.3gKiB", v/(1<<10))
-	}
-	return fmt.Sprintf("%.3gB", v)
+	return m.Format(v)
 }
 
 func notes(r *Report) []string {

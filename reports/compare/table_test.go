@@ -38,8 +38,9 @@ func TestGolden(t *testing.T) {
 	t.Parallel()
 	for name, rep := range goldenReports() {
 		for ext, write := range map[string]func(*bytes.Buffer, *Report) error{
-			".txt": func(b *bytes.Buffer, r *Report) error { return Text(b, r) },
-			".md":  func(b *bytes.Buffer, r *Report) error { return Markdown(b, r) },
+			".txt":  func(b *bytes.Buffer, r *Report) error { return Text(b, r) },
+			".md":   func(b *bytes.Buffer, r *Report) error { return Markdown(b, r) },
+			".json": func(b *bytes.Buffer, r *Report) error { return JSON(b, r) },
 		} {
 			var buf bytes.Buffer
 			require.NoError(t, write(&buf, rep))

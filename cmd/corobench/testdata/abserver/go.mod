@@ -1,0 +1,3 @@
+module example.com/abserver
+
+go 1.26.0
