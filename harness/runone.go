@@ -34,6 +34,13 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		}
 	}
 	conns := cmp.Or(s.Load.ByTarget[spec.Name], s.Load.Connections)
+	if spec.Remote() {
+		if p.idle > 0 {
+			run.Error = "a curve's idle connections (background_idle) are held against a target the harness starts, whose CPU it measures; a remote target's it cannot"
+			return run
+		}
+		return r.runRemote(ctx, s, spec, run, conns, pin)
+	}
 	if s.Load.Mode == results.ModeIdle || p.idle > 0 {
 		// Before the target starts, so that it inherits the limit.
 		if err := raiseFileLimit(conns + p.idle + 64); err != nil {
