@@ -1,11 +1,9 @@
 package harness
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"time"
 
@@ -32,8 +30,9 @@ type Runner struct {
 	Progress Progress
 	// ReadyTimeout bounds a target's start; zero is DefaultReadyTimeout.
 	ReadyTimeout time.Duration
-	// Cores is the machine's CPU count; zero is runtime.NumCPU().
-	Cores int
+	// CPUs are the CPUs this process may use, whose ids scenarios' pins
+	// pick by position; nil is its affinity when Run begins.
+	CPUs []int
 }
 
 // Progress follows a suite: Begin before each run, End after it.
@@ -51,19 +50,40 @@ type Progress interface {
 // the background (load.background_idle), one per idle count: name/idle=N,
 // each a point of the curve s draws (results.Curve). The counts are
 // interleaved too, inside each repetition.
+//
+// A pinning that cannot be made fails every target of the scenario, with
+// the reason. Run leaves this process on the CPUs it found it on.
 func (r *Runner) Run(ctx context.Context, s *Scenario) []results.Scenario {
-	pin := s.Pin.resolve(r.cores())
 	points := s.points()
 	out := make([]results.Scenario, len(points))
 	for i, p := range points {
-		out[i] = results.Scenario{
-			Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind(),
-			PinTarget: affinity.Format(pin.target), PinClient: affinity.Format(pin.client),
-		}
+		out[i] = results.Scenario{Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind()}
 		if p.curve {
 			out[i].Name = fmt.Sprintf("%s/idle=%d", s.Name, p.idle)
 			out[i].Curve = &results.Curve{Of: s.Name, Idle: p.idle}
 		}
+	}
+	allowed, err := r.allowed()
+	var pin pinning
+	if err == nil {
+		pin, err = s.Pin.resolve(allowed)
+	}
+	if err != nil {
+		for i, p := range points {
+			for _, spec := range s.Targets {
+				if !p.holds(s, spec.Name) {
+					continue
+				}
+				run := results.Run{Target: spec.Name, Rep: 1, Error: "not run: " + oneLine(err.Error())}
+				out[i].Runs = append(out[i].Runs, run)
+				r.log(s, run)
+			}
+		}
+		return out
+	}
+	defer affinity.PinSelf(allowed)
+	for i := range out {
+		out[i].PinTarget, out[i].PinClient = affinity.Format(pin.target), affinity.Format(pin.client)
 	}
 	for rep := 1; rep <= s.Repetitions; rep++ {
 		for i, p := range points {
@@ -77,7 +97,7 @@ func (r *Runner) Run(ctx context.Context, s *Scenario) []results.Scenario {
 				if r.Progress != nil {
 					r.Progress.Begin(s.Name, p.label(spec.Name), rep, s.Repetitions)
 				}
-				run := r.runOne(ctx, s, spec, rep, pin, p)
+				run := r.runOne(ctx, s, spec, rep, pin, allowed, p)
 				out[i].Runs = append(out[i].Runs, run)
 				if r.Progress != nil {
 					r.Progress.End(run)
@@ -198,7 +218,13 @@ func (s *Scenario) backgroundCost() time.Duration {
 	return time.Duration(conns * (1/s.Load.OpenRate + 1.0/2500) * float64(time.Second))
 }
 
-func (r *Runner) cores() int { return cmp.Or(r.Cores, runtime.NumCPU()) }
+// allowed is the CPUs this process may use: r.CPUs, or its affinity.
+func (r *Runner) allowed() ([]int, error) {
+	if r.CPUs != nil {
+		return r.CPUs, nil
+	}
+	return affinity.Allowed()
+}
 
 func (r *Runner) log(s *Scenario, run results.Run) {
 	if r.Log != nil {

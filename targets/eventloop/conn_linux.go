@@ -28,6 +28,7 @@ type conn struct {
 	state    state
 	waited   bool // the first buffered request has had its wait
 	linger   bool // close gently: the last answer was an error
+	more     bool // its turn ended with requests left: the loop gives it another (Loop.Again)
 	events   uint32
 	lingered int
 	active   time.Duration // last progress: accepted, answered, or some output sent
@@ -63,18 +64,37 @@ func (l *Loop) ready(c *conn, ev uint32) {
 		switch {
 		case c.state == lingering:
 			more = l.drain(c)
-		case c.state == reading && len(c.out) == 0:
+		case c.state == reading && len(c.out) == 0 && !c.more:
 			more = l.read(c)
 		case ev&evloop.Hangup != 0:
 			l.close(c) // the client is gone while its request is in flight
 		}
-		// Level-triggered, the multiplexer says again what is left unread.
-		// Edge-triggered, it says nothing more until new bytes come: read
-		// on until EAGAIN while the socket is watched for reading (a change
-		// of interest, when a request waits or an answer is left unsent,
-		// re-arms the watch, and epoll then reports what is there).
-		if !l.edge || !more || c.fd < 0 || c.events&evloop.Readable == 0 {
+		if !l.readOn(c, more) {
 			return
+		}
+	}
+}
+
+// readOn reports whether c's socket must be read again now. Level-triggered,
+// the multiplexer says again what is left unread. Edge-triggered, it says
+// nothing more until new bytes come: read on until EAGAIN while the socket
+// is watched for reading (a change of interest, when a request waits or an
+// answer is left unsent, re-arms the watch, and epoll then reports what is
+// there). A turn that ended with requests left stops the reading too; resume
+// reads on.
+func (l *Loop) readOn(c *conn, more bool) bool {
+	return l.edge && more && c.fd >= 0 && c.events&evloop.Readable != 0
+}
+
+// resume answers more of what c read, after the other connections had
+// their turn: Handler.Resume. Edge-triggered, it then reads what the socket
+// still holds.
+func (l *Loop) resume(c *conn) {
+	c.more = false
+	if c.fd >= 0 && c.state == reading && len(c.out) == 0 {
+		l.serve(c, c.in)
+		if l.readOn(c, true) {
+			l.ready(c, evloop.Readable)
 		}
 	}
 }
@@ -114,11 +134,26 @@ func (l *Loop) read(c *conn) (more bool) {
 }
 
 // serve answers the whole requests at the start of in, in order, until one
-// must wait or the input runs out, then sends the answers and keeps the rest.
+// must wait, the input runs out, the client has not taken OutputWindow of
+// answers (the rest waits until it has: see flush) or the turn is over (the
+// rest waits until the others had theirs: see resume); then it sends the
+// answers and keeps the rest.
 func (l *Loop) serve(c *conn, in []byte) {
 	out := l.wbuf[:0]
 	req := &l.req
-	for c.state == reading {
+	start := l.Now()
+	for served := 0; c.state == reading; served++ {
+		if len(out)+len(c.out) >= targets.OutputWindow {
+			l.send(c, out)
+			if out = out[:0]; c.fd < 0 {
+				*req = protocol.Request{}
+				l.wbuf = out
+				return
+			}
+			if len(c.out) > 0 {
+				break // the client is not reading: wait until it has
+			}
+		}
 		*req = protocol.Request{}
 		n, err := protocol.ParseRequest(in, req)
 		if err != nil {
@@ -127,6 +162,11 @@ func (l *Loop) serve(c *conn, in []byte) {
 			break
 		}
 		if n == 0 {
+			break
+		}
+		if served >= targets.TurnRequests || l.Now()-start >= targets.TurnTime {
+			c.more = true // resume parses this request again
+			l.Again(c)
 			break
 		}
 		if d := req.Wait(); d > 0 && !c.waited {

@@ -50,8 +50,9 @@ func newLoop(app *targets.App, call readiness) (*Loop, error) {
 		wbuf: make([]byte, 0, readBufferSize),
 		edge: call == epollEdge,
 	}
-	l.Loop = evloop.New(mux, evloop.Handler[*conn]{
-		Open: l.add, Ready: l.ready, Expire: l.expire, Stop: l.settle, Close: l.close, Refuse: l.refuse,
+	l.Loop = evloop.New(mux, app.ShutdownGrace, evloop.Handler[*conn]{
+		Open: l.add, Ready: l.ready, Expire: l.expire, Resume: l.resume, Stop: l.settle, Close: l.close,
+		Refuse: l.refuse,
 	})
 	return l, nil
 }

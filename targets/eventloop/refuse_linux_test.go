@@ -41,6 +41,7 @@ func TestSelectRefusesPastFDSetSize(t *testing.T) {
 				assert.NotContains(t, string(answer), "200 OK", "served a descriptor past FD_SETSIZE")
 				if len(answer) > 0 {
 					assert.True(t, strings.HasPrefix(string(answer), "HTTP/1.1 503 "), "answer: %q", answer)
+					assert.Contains(t, string(answer), "select cannot watch a descriptor past FD_SETSIZE (1024): fd ")
 				}
 			} else {
 				assert.True(t, strings.HasPrefix(string(answer), "HTTP/1.1 200 "), "answer: %q", answer)

@@ -45,3 +45,10 @@ func TestHostileInput(t *testing.T) {
 	srv := loop.New(targets.Config{App: conformancetest.App("loop")})
 	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "loop")
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, loop.New(targets.Config{App: conformancetest.App("loop")}))
+}
