@@ -102,7 +102,7 @@ report: build
 bench-models: build
 	cd bench && $(GO) run ./models -bin ../$(BIN) $(BENCH_MODELS_FLAGS)
 
-## bench-c10k: the C10K curve, req/s and CPU per request of select, poll, epoll (LT, ET) and goroutines against 0–10,000 idle connections (~6 min; C10K_OUT)
+## bench-c10k: the C10K curve, req/s and CPU per request of select, poll, epoll (LT, ET) and goroutines against 0–10,000 idle connections (~3 min; C10K_OUT)
 .PHONY: bench-c10k
 bench-c10k: build
 	$(BIN) run -o $(C10K_OUT) scenarios/curves/c10k-curve.yaml
