@@ -5,9 +5,9 @@ BIN       := bin/corobench
 OUT       ?= reports/latest
 C10K_OUT  ?= reports/c10k
 SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml scenarios/mixed.yaml \
-             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/c10k.yaml scenarios/churn.yaml
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/c10k.yaml scenarios/churn.yaml
 QUICK_SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml \
-             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/churn.yaml
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/churn.yaml
 
 .DEFAULT_GOAL := help
 
@@ -42,12 +42,13 @@ test:
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
 
-## fuzz: fuzz the request and response parsers and the expectation parser (FUZZTIME each, default 30s)
+## fuzz: fuzz the request and response parsers, the expectation parser and the file name check (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseResponse$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean

@@ -5,7 +5,10 @@
 // idle and request timeouts are timers in the loop's heap, whose earliest
 // sets the readiness call's timeout. CPU work runs on the loop thread and
 // stalls every connection while it runs: that is the model (select/poll/epoll
-// in the textbook, Redis, Node.js).
+// in the textbook, Redis, Node.js). File IO (/files/, /disk) is done inline
+// on the loop's thread too, and stalls every connection while the disk
+// works, as the textbook's select servers would; a download is read a chunk
+// at a time, when its socket can take it (files_linux.go).
 //
 // Four models are this one loop waiting in a different readiness call, and
 // differ in nothing else: eventloop (epoll, level-triggered), eventloop-et
@@ -25,8 +28,9 @@ import (
 
 // Server runs one event loop on one OS thread.
 type Server struct {
-	app  *targets.App
-	call readiness
+	app         *targets.App
+	call        readiness
+	fileThreads int // threads the loop hands /disk jobs to; 0: inline
 	// onRequest, when set (by tests), is called on the loop thread before
 	// each request is answered.
 	onRequest func(*protocol.Request)
@@ -49,5 +53,5 @@ const (
 func New(cfg targets.Config) *Server { return newServer(cfg, epollLevel) }
 
 func newServer(cfg targets.Config, call readiness) *Server {
-	return &Server{app: cfg.App, call: call}
+	return &Server{app: cfg.App, call: call, fileThreads: cfg.FileThreads}
 }

@@ -26,8 +26,11 @@ type Loop struct {
 	bufs      *poller.Buffers
 	rbuf      []byte
 	wbuf      []byte
-	edge      bool // told of each socket once per change: read until EAGAIN
+	fbuf      []byte // a download's chunk, made on the first download
+	edge      bool   // told of each socket once per change: read until EAGAIN
 	onRequest func(*protocol.Request)
+	pool      *filePool // the file threads, if any (OffloadDisk)
+	onWake    func()
 	// req is the request being answered: on the stack, onRequest's pointer
 	// to it would move it to the heap, an allocation per request.
 	req protocol.Request
