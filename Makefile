@@ -39,11 +39,13 @@ test:
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
 
-## fuzz: fuzz the request and response parsers and the expectation parser (FUZZTIME each, default 30s)
+## fuzz: fuzz the request and response parsers (HTTP and datagram) and the expectation parser (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseResponse$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagram$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports

@@ -35,6 +35,8 @@ type App struct {
 	// answered counts the requests this process answered (but /stats), so
 	// a load generator's count can be checked against the target's own.
 	answered atomic.Int64
+	// dropped counts the datagrams dropped with no id to answer to.
+	dropped atomic.Int64
 }
 
 // NewApp returns an App for the named model doing work at rate, with the

@@ -45,3 +45,17 @@ func TestHostileInput(t *testing.T) {
 	srv := loop.New(targets.Config{App: conformancetest.App("loop")})
 	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "loop")
 }
+
+func TestDatagramConformance(t *testing.T) {
+	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
+	conformancetest.RunDatagrams(t, conformancetest.ServeDatagrams(t, srv), "loop")
+}
+
+func TestDatagramHostileInput(t *testing.T) {
+	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
+	conformancetest.RunDatagramHostile(t, conformancetest.ServeDatagrams(t, srv), "loop")
+}
+
+func TestDatagramShutdown(t *testing.T) {
+	conformancetest.CheckDatagramShutdown(t, loop.NewDatagram(targets.Config{App: conformancetest.App("loop")}))
+}
