@@ -57,7 +57,17 @@ func (m *monitor) watch(ctx context.Context, done <-chan struct{}) time.Time {
 	m.hlogStart()
 	for {
 		tick := m.rec.from.Add(time.Duration(m.ticks) * m.every)
-		next := tick.Add(m.every)
+		if !tick.Before(m.rec.end) {
+			// The window is over: no interval past its end, only the
+			// connections to wait for.
+			select {
+			case <-done:
+			case <-ctx.Done():
+				<-done
+			}
+			return m.finish(cpu0, time.Now())
+		}
+		next := earliest(tick.Add(m.every), m.rec.end)
 		timer.Reset(time.Until(next))
 		select {
 		case <-timer.C:
@@ -98,10 +108,23 @@ func (m *monitor) finish(cpu0 cpuTimes, now time.Time) time.Time {
 	m.stopped = stopped
 	if stopped.After(m.rec.from) {
 		tick := m.rec.from.Add(time.Duration(m.ticks) * m.every)
-		if stopped.After(tick) {
+		switch {
+		case stopped.After(tick):
 			m.interval(tick, stopped, true)
-		} else if m.progress.Interval > 0 {
-			m.report(true)
+		case len(m.series) > 0:
+			// Answers recorded after the last interval was folded (they came
+			// before the end): the last interval's, so the series adds up.
+			sec := m.rec.tick()
+			last := &m.series[len(m.series)-1]
+			last.Requests += sec.Requests
+			last.Errors += sec.Errors
+			m.progress.Requests += sec.Requests
+			m.progress.Errors += sec.Errors
+			fallthrough
+		default:
+			if m.progress.Interval > 0 {
+				m.report(true)
+			}
 		}
 	}
 	return stopped

@@ -41,6 +41,7 @@ type figure struct {
 	x, y                  axis   // a bar chart fits its x axis's end when drawn (fitX)
 	styles                func(model string) style
 	boundKey              string // what a bar chart's bound marker means
+	panels                bool   // a line chart drawn as one panel per line (charts_panels.go)
 }
 
 // axis is one axis's range and scale.
@@ -149,6 +150,9 @@ func (c Chart) render(buf *bytes.Buffer) (err error) {
 
 // height is the figure's height: a bar chart grows with its rows.
 func (f *figure) height() vg.Length {
+	if f.panels {
+		return panelHeight*vg.Length(f.panelRows()) + panelTitle + xLabelHeight + 12
+	}
 	if f.lines != nil || f.bars == nil {
 		return chartHeight
 	}
@@ -168,13 +172,16 @@ func (f *figure) draw(c draw.Canvas) {
 		bottom += keyHeight
 	}
 	pc := draw.Crop(c, 0, -4, bottom, 0)
-	var dc draw.Canvas
-	if f.bars != nil {
+	dc := pc
+	switch {
+	case f.panels:
+		f.drawPanels(pc)
+	case f.bars != nil:
 		p := f.barPlot(pc)
 		p.Draw(pc)
 		dc = p.DataCanvas(pc)
 		f.drawKey(draw.Crop(c, 0, 0, 0, -(c.Max.Y-c.Min.Y-keyHeight)), dc)
-	} else {
+	default:
 		pc = draw.Crop(pc, 0, -f.labelMargin(), 0, 0)
 		p := f.linePlot()
 		p.Draw(pc)

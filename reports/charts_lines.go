@@ -167,9 +167,9 @@ func (a *analysis) latencyChart(s *scenario) *figure {
 
 // timelineChart is each model's throughput over the measured time, from
 // its median repetition: each interval's requests over the interval's
-// length, drawn as a step that lasts the interval.
+// length, drawn as a step that lasts the interval, one panel per model.
 func (a *analysis) timelineChart(s *scenario) *figure {
-	f := &figure{title: s.Name + ": throughput over time", yLabel: "requests per second", styles: a.style}
+	f := &figure{title: s.Name + ": requests per second over time", styles: a.style, panels: true}
 	top, end := 0.0, 0.0
 	var intervals []float64
 	cut := false
@@ -216,12 +216,12 @@ func timeline(l *results.Load) (pts plotter.XYs, short bool) {
 	end, rate := 0.0, 0.0
 	for i, sec := range l.Series {
 		start, length := l.SeriesSpan(i)
+		if length <= 0 {
+			continue // folded after the end: it measured nothing
+		}
 		if i == n-1 && n > 1 && length < l.SeriesInterval()/4 {
 			short = true
 			break
-		}
-		if length <= 0 {
-			continue
 		}
 		rate = float64(sec.Requests) / length
 		pts = append(pts, plotter.XY{X: start, Y: rate})

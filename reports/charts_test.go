@@ -209,6 +209,8 @@ func TestTimelineNormalizesIntervals(t *testing.T) {
 			rates: []float64{3000, 3300, 3100, 3100}},
 		{name: "a sliver at the end", load: results.Load{Elapsed: 0.21, Interval: 0.1, Series: []results.Second{{Requests: 300}, {Requests: 330}, {Requests: 9}}},
 			rates: []float64{3000, 3300, 3300}, short: true},
+		{name: "an entry after the end", load: results.Load{Elapsed: 0.2, Interval: 0.1, Series: []results.Second{{Requests: 300}, {Requests: 330}, {}}},
+			rates: []float64{3000, 3300, 3300}},
 	}
 	for _, tt := range tests {
 		pts, short := timeline(&tt.load)

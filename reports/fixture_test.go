@@ -164,13 +164,12 @@ func throughputScenario(name, desc, mode string, cpuUS, waitUS float64, reps int
 			rate := m.rate * (1 + 0.012*r.NormFloat64())
 			l := &results.Load{Mode: mode, Conns: conns, Elapsed: secs, Interval: interval, Errors: m.errors}
 			for i := 0; float64(i)*l.SeriesInterval() < secs; i++ {
-				l.Series = append(l.Series, results.Second{})
-				_, length := l.SeriesSpan(i)
+				length := min(l.SeriesInterval(), secs-float64(i)*l.SeriesInterval())
 				n := int64(rate * length * (1 + 0.05*r.NormFloat64()))
 				if m.model == "eventloop" && i == int(0.6*secs/l.SeriesInterval()) {
 					n /= 2 // a stall
 				}
-				l.Series[i] = results.Second{Requests: n, P50: int64(m.p50), P99: int64(m.p50 * 2)}
+				l.Series = append(l.Series, results.Second{Requests: n, P50: int64(m.p50), P99: int64(m.p50 * 2)})
 				l.Requests += n
 			}
 			reqs := l.Requests

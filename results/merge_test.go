@@ -60,11 +60,15 @@ func TestSeriesSpan(t *testing.T) {
 		{name: "tenths", load: Load{Elapsed: 0.3, Interval: 0.1, Series: []Second{{Requests: 10}, {Requests: 20}, {Requests: 30}}}, entry: 2, start: 0.2, length: 0.1, perSec: 300},
 		{name: "tenths, a part at the end", load: Load{Elapsed: 0.25, Interval: 0.1, Series: []Second{{Requests: 10}, {Requests: 20}, {Requests: 5}}}, entry: 2, start: 0.2, length: 0.05, perSec: 100},
 		{name: "elapsed unknown", load: Load{Series: []Second{{Requests: 7}}}, entry: 0, start: 0, length: 1, perSec: 7},
+		{name: "an entry folded after the end", load: Load{Elapsed: 0.2, Interval: 0.1, Series: []Second{{Requests: 10}, {Requests: 20}, {}}}, entry: 2, start: 0.2, length: 0},
+		{name: "the last entry folded late", load: Load{Elapsed: 0.5, Interval: 0.1, Series: []Second{{Requests: 10}, {Requests: 80}}}, entry: 1, start: 0.1, length: 0.4, perSec: 200},
 	}
 	for _, tt := range tests {
 		start, length := tt.load.SeriesSpan(tt.entry)
 		assert.InDelta(t, tt.start, start, 1e-9, tt.name)
 		assert.InDelta(t, tt.length, length, 1e-9, tt.name)
-		assert.InDelta(t, tt.perSec, float64(tt.load.Series[tt.entry].Requests)/length, 1e-6, tt.name)
+		if length > 0 {
+			assert.InDelta(t, tt.perSec, float64(tt.load.Series[tt.entry].Requests)/length, 1e-6, tt.name)
+		}
 	}
 }

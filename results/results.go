@@ -223,18 +223,21 @@ func (l *Load) SeriesInterval() float64 {
 }
 
 // SeriesSpan is when entry i of the series starts and how long it lasts,
-// in seconds of the measured time: SeriesInterval, except the last entry,
-// which covers only what is left of Elapsed (a run of 1.5 s in one-second
-// entries has a full second and half of one). A rate over an entry is its
-// count over this length.
+// in seconds of the measured time: SeriesInterval, but never past Elapsed,
+// and the last entry covers all that is left of it (a run of 1.5 s in
+// one-second entries has a full second and half of one; an entry folded
+// after the end lasts nothing). A rate over an entry is its count over this
+// length.
 func (l *Load) SeriesSpan(i int) (start, length float64) {
 	iv := l.SeriesInterval()
 	start = float64(i) * iv
-	length = iv
-	if i == len(l.Series)-1 && l.Elapsed > start && l.Elapsed-start < iv {
-		length = l.Elapsed - start
+	if l.Elapsed <= 0 {
+		return start, iv
 	}
-	return start, length
+	if i == len(l.Series)-1 {
+		return start, max(l.Elapsed-start, 0)
+	}
+	return start, max(min(iv, l.Elapsed-start), 0)
 }
 
 // ErrorCount is the number of failed requests of every kind.
