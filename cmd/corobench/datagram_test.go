@@ -67,7 +67,15 @@ func TestEveryDatagramModelSurvivesHostileInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tgt := startDatagramModel(t, name)
-			leaksNothing(t, tgt, func() { conformancetest.RunDatagramHostile(t, tgt.Ready.Addr, name) })
+			// A model that starts a thread per datagram leaves the Go
+			// runtime as many idle threads as its bursts woke, at most
+			// about one per P, and not the same after every round; a
+			// leaked thread per datagram of the flood would be thousands.
+			slack := 10
+			if name == "thread" {
+				slack += tgt.Ready.GOMAXPROCS
+			}
+			leaksNothingBut(t, tgt, slack, func() { conformancetest.RunDatagramHostile(t, tgt.Ready.Addr, name) })
 		})
 	}
 }

@@ -55,8 +55,11 @@ func wantParallelism(name string, cfg targets.Config, procs, cpus int) targets.P
 // model: what it serves and computes at once, by its design.
 func wantDatagramParallelism(name string, cfg targets.Config, procs, cpus int) targets.Parallelism {
 	switch name {
-	case "loop":
-		return targets.Parallelism{Slots: 1, CPU: 1}
+	case "loop", "thread", "threadpool":
+		return wantParallelism(name, cfg, procs, cpus)
+	case "goroutine", "goroutine-1":
+		// A goroutine per datagram, up to a cap on those in hand.
+		return targets.Parallelism{Slots: targets.MaxDatagramsInFlight, CPU: procs}
 	}
 	return targets.Parallelism{Slots: -1} // a model this table does not know yet
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/fidelitytest"
 	"github.com/corobench/corobench/targets/loop"
 )
 
@@ -58,4 +59,11 @@ func TestDatagramHostileInput(t *testing.T) {
 
 func TestDatagramShutdown(t *testing.T) {
 	conformancetest.CheckDatagramShutdown(t, loop.NewDatagram(targets.Config{App: conformancetest.App("loop")}))
+}
+
+// Over UDP no connection is held: clients are served in turn, each wait
+// after the one before.
+func TestServesDatagramsInTurn(t *testing.T) {
+	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
+	fidelitytest.DatagramWaitsInTurn(t, conformancetest.ServeDatagrams(t, srv), 3, 1)
 }
