@@ -22,10 +22,11 @@ help:
 # still makes a working binary, only slower to start.
 BUILDTAGS ?= minimal
 
-## build: build the corobench binary into bin/ (static, SVG-only charts, so it starts fast)
+## build: build corobench, and beside it corobench-child (the process model's child), into bin/
 .PHONY: build
 build:
 	CGO_ENABLED=0 $(GO) build -buildvcs=auto -tags '$(BUILDTAGS)' -o $(BIN) ./cmd/corobench
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -tags '$(BUILDTAGS)' -o $(dir $(BIN))corobench-child ./cmd/corobench-child
 
 ## test: vet (the bench module too), then run every test with the race detector
 .PHONY: test

@@ -50,6 +50,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		return run
 	}
 	run.GOMAXPROCS = t.Ready.GOMAXPROCS
+	run.Warnings = append(run.Warnings, t.Ready.Warnings...)
 	run.Design = spec.design()
 	if t.Ready.Analogue != "" || t.Ready.Textbook != "" {
 		run.Design = &results.Design{Analogue: t.Ready.Analogue, Textbook: t.Ready.Textbook}

@@ -46,6 +46,9 @@ type Ready struct {
 	// Analogue and Textbook describe the model (see results.Design).
 	Analogue string `json:"analogue,omitempty"`
 	Textbook string `json:"textbook,omitempty"`
+	// Warnings are what the model says is wrong with how it runs (a child
+	// program that is missing, say); each run's results carry them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Target is a running target process.

@@ -105,6 +105,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	if cfg.pipeline > 1 {
 		load.Pipeline = cfg.pipeline
 	}
+	load.ConnPerRequest = cfg.connPerReq
 	switch mode {
 	case results.ModeOpen:
 		load.Conns = pl.peak

@@ -28,6 +28,7 @@ type scenario struct {
 	kind    string
 	slug    string // file-name-safe name, for chart names
 	targets []*target
+	env     *results.Env // where it was measured
 }
 
 // target is one target's numbers in one scenario, over its repetitions.
@@ -88,7 +89,7 @@ func analyze(f *results.File) *analysis {
 	seen := map[string]bool{}
 	slugs := map[string]int{}
 	for i := range f.Scenarios {
-		s := &scenario{Scenario: &f.Scenarios[i], kind: kindOf(&f.Scenarios[i])}
+		s := &scenario{Scenario: &f.Scenarios[i], kind: kindOf(&f.Scenarios[i]), env: &f.Env}
 		s.slug = slugify(s.Name)
 		if n := slugs[s.slug]; n > 0 {
 			s.slug += "-" + strconv.Itoa(n+1)

@@ -39,6 +39,7 @@ func (s *scenario) findings() []string {
 	out = append(out, boundFindings(ts, s.kind)...)
 	out = append(out, latencyFindings(ts)...)
 	out = append(out, resourceFindings(ts)...)
+	out = append(out, s.startFindings(ts)...)
 	return out
 }
 

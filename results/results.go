@@ -41,6 +41,10 @@ type Env struct {
 	// Pinning says where targets and the client ran by default; each
 	// scenario records its own choice in PinTarget and PinClient.
 	Pinning string `json:"pinning,omitempty"`
+	// Starts are what starting a process cost on this machine, measured
+	// once at the start of the suite: the least a process costs
+	// (StartTrue) and the process model's child (StartChild).
+	Starts []StartCost `json:"starts,omitempty"`
 	// Build is the corobench that measured (corobench version); nil in
 	// files written before it was recorded.
 	Build *Build `json:"build,omitempty"`
@@ -66,6 +70,41 @@ type Build struct {
 	// Tags are the build tags (-tags) and CGO its CGO_ENABLED setting.
 	Tags string `json:"tags,omitempty"`
 	CGO  string `json:"cgo_enabled,omitempty"`
+}
+
+// StartCost is what starting one program cost, from the start of its
+// process to its reaping, measured one start after another on the CPU the
+// targets run on.
+type StartCost struct {
+	// Name says what was started: StartTrue or StartChild.
+	Name string `json:"name"`
+	// Command is its command line.
+	Command []string `json:"command"`
+	Runs    int      `json:"runs"`
+	// Wall is the median time from the start to the reaping, in µs: the
+	// parent's work and the child's whole life, one after the other.
+	Wall float64 `json:"wall_us"`
+	// CPU is the median CPU time, user and system, the child used, in µs.
+	CPU float64 `json:"cpu_us"`
+	// ParentCPU is the median CPU time the parent used for a start (fork,
+	// exec, reaping), in µs.
+	ParentCPU float64 `json:"parent_cpu_us"`
+}
+
+// Names of start costs (StartCost.Name).
+const (
+	StartTrue  = "true"  // /bin/true: the least a process start costs
+	StartChild = "child" // the process model's child, serving a connection whose client has gone
+)
+
+// Start is the start cost of that name, or nil.
+func (e *Env) Start(name string) *StartCost {
+	for i := range e.Starts {
+		if e.Starts[i].Name == name {
+			return &e.Starts[i]
+		}
+	}
+	return nil
 }
 
 // Scenario is one scenario file's results.
@@ -170,6 +209,9 @@ type Load struct {
 	UnfinishedOldest float64 `json:"unfinished_oldest_s,omitempty"`
 	// Pipeline is the requests in flight per connection, when more than 1.
 	Pipeline int `json:"pipeline,omitempty"`
+	// ConnPerRequest says that every request had a connection of its own
+	// (Connection: close).
+	ConnPerRequest bool `json:"conn_per_request,omitempty"`
 	// Makespan is a batch's time from the first send to the last answer.
 	Makespan float64 `json:"makespan_s,omitempty"`
 	// Errors counts failed requests by kind (see loadgen's Err* kinds).

@@ -39,14 +39,16 @@ trap cleanup EXIT
 echo "bench-check: A = merge-base $(git rev-parse --short "$base"), B = working tree of $(git rev-parse --short HEAD)" >&2
 git worktree add --detach --quiet "$tmp/base" "$base" || fail "git worktree add $base"
 # Each side built by its own Makefile, as it ships (the build flags change
-# how fast the process model's children start).
-make -s -C "$tmp/base" build BIN="$tmp/corobench-a" >&2 || fail "build of A ($base) failed"
-make -s build BIN="$tmp/corobench-b" >&2 || fail "build of B (working tree) failed"
+# how fast the process model's children start), in a directory of its own:
+# the child program goes beside corobench.
+mkdir -p "$tmp/a" "$tmp/b" || fail "mkdir"
+make -s -C "$tmp/base" build BIN="$tmp/a/corobench" >&2 || fail "build of A ($base) failed"
+make -s build BIN="$tmp/b/corobench" >&2 || fail "build of B (working tree) failed"
 
 out=${OUT:-reports/bench-check}
 mkdir -p "$out" || fail "mkdir $out"
 # shellcheck disable=SC2086 # SCENARIOS and AB_FLAGS are word lists
-"$tmp/corobench-b" ab -a "$tmp/corobench-a" -b "$tmp/corobench-b" \
+"$tmp/b/corobench" ab -a "$tmp/a/corobench" -b "$tmp/b/corobench" \
 	-pairs "${PAIRS:-10}" -max-pairs "${MAX_PAIRS:-20}" -o "$out" ${AB_FLAGS:-} \
 	${SCENARIOS:-scenarios/check/*.yaml} | tee "$out/AB.txt"
 status=${PIPESTATUS[0]}

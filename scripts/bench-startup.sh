@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# bench-startup: how much does starting the corobench binary cost, before
-# and after a change? The process model pays it once per connection: its
-# parent re-executes this binary (`corobench child conn`) for every one.
+# bench-startup: what does a process start cost, before and after a change?
+# The process model pays one per connection: its parent starts the child
+# program (corobench-child, beside corobench) for every one, or re-executes
+# corobench itself (`corobench child conn`) when the child program is
+# missing, as builds before it did.
 #
 # Builds corobench at BASE (default: the merge-base with main) and from the
 # working tree, each with its own Makefile's `build` target, then
 #
-#  1. start cost: `BIN help` run RUNS times per build, alternating A B B A …,
-#     one `perf stat` per run; prints the median and quartiles of the
-#     task-clock (CPU ms) and of the page faults, and the ratio B/A.
-#  2. connection cost (unless CHURN=0): `B ab -a A -b B` on scenarios/churn.yaml
-#     cut down to the process model — a new connection (so a new process)
-#     per request; the cpu/req row is the target's CPU per connection,
-#     children included, judged over PAIRS interleaved pairs.
+#  1. start cost: RUNS starts of each program under `perf stat`, the
+#     programs rotated: /bin/true, an empty static Go program, B's child
+#     program serving a connection whose client has gone (python3 hands it
+#     the socket), `A help` and `B help`; prints the medians and quartiles
+#     of the task-clock (the program's CPU ms) and of its page faults.
+#  2. the child's start as the process model makes it (`B calibrate
+#     -starts`: started, serving a connection whose client has gone, and
+#     reaped, one at a time on CPU 0; the CPU of parent and child), with
+#     the child program and without it (corobench re-executed).
+#  3. connection cost (unless CHURN=0): `B ab -a A -b B` on
+#     scenarios/churn.yaml cut down to the process model — a new connection
+#     (so a new process) per request; the cpu/req row is the target's CPU
+#     per connection, children included, judged over PAIRS interleaved pairs.
 #
 # Medians of interleaved runs are what to compare; a busy machine moves
 # every number, not much the ratio. Needs perf (Debian: linux-perf).
 #
 #   BASE    commit to compare against (default: merge-base with origin/main, else main)
-#   RUNS    start-cost runs per build (default 200)
+#   RUNS    starts per program (default 200)
 #   PAIRS   A/B pairs of the churn run (default 10); CHURN=0 skips it
 #   OUT     where start.txt and churn.txt go (default: reports/bench-startup)
 set -uo pipefail
@@ -44,20 +52,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-a=$tmp/corobench-a b=$tmp/corobench-b
+# Each build in a directory of its own: the child program goes beside corobench.
+mkdir -p "$tmp/a" "$tmp/b" "$tmp/alone" "$tmp/empty" || fail "mkdir"
+a=$tmp/a/corobench b=$tmp/b/corobench
 echo "bench-startup: A = $(git rev-parse --short "$base"), B = working tree of $(git rev-parse --short HEAD)" >&2
 git worktree add --detach --quiet "$tmp/base" "$base" || fail "git worktree add $base"
 make -s -C "$tmp/base" build BIN="$a" >&2 || fail "build of A ($base) failed"
 make -s build BIN="$b" >&2 || fail "build of B (working tree) failed"
+[ -x "$tmp/b/corobench-child" ] || fail "make build made no corobench-child beside corobench"
+cp "$b" "$tmp/alone/corobench" || fail "cp"
+printf 'package main\n\nfunc main() {}\n' >"$tmp/empty/main.go"
+(cd "$tmp/empty" && CGO_ENABLED=0 go build -o empty main.go) || fail "build of the empty Go program failed"
 
 out=${OUT:-reports/bench-startup}
 mkdir -p "$out" || fail "mkdir $out"
 
-# one BIN: one run of `BIN help` under perf stat; prints "task-clock-ms page-faults".
+# one NAME [WRAPPER...] -- CMD...: one run of CMD under perf stat (started
+# by WRAPPER, if any), appended to NAME's file as "task-clock-ms page-faults".
 one() {
-	perf stat -x, -e task-clock,page-faults "$1" help 2>&1 >/dev/null |
-		awk -F, '$3 == "task-clock" { t = $1 } $3 == "page-faults" { p = $1 } END { print t, p }'
+	local name=$1 wrap=()
+	shift
+	while [ "$1" != -- ]; do wrap+=("$1"); shift; done
+	shift
+	"${wrap[@]}" perf stat -x, -e task-clock,page-faults "$@" 2>&1 >/dev/null |
+		awk -F, '$3 == "task-clock" { t = $1 } $3 == "page-faults" { p = $1 } END { print t, p }' >>"$tmp/$name.txt"
 }
+
+# withconn CMD...: CMD with a connection whose client has gone as its file
+# descriptor 3 and GOMAXPROCS=1, as the process model starts a child.
+withconn=(python3 -c 'import os, socket, sys
+a, b = socket.socketpair()
+b.close()
+os.dup2(a.fileno(), 3)
+os.environ["GOMAXPROCS"] = "1"
+os.execvp(sys.argv[1], sys.argv[1:])')
+command -v python3 >/dev/null || fail "python3 not found (it hands the child program its socket)"
 
 # quartiles COLUMN FILE: "q1 median q3" of a column of numbers.
 quartiles() {
@@ -66,30 +95,31 @@ quartiles() {
 }
 
 runs=${RUNS:-200}
-echo "bench-startup: start cost, $runs runs of 'help' per build, A B B A …" >&2
-: >"$tmp/a.txt"
-: >"$tmp/b.txt"
+names=(true empty-go child A-help B-help)
+echo "bench-startup: start cost, $runs runs of each, rotated" >&2
 for ((i = 0; i < runs; i++)); do
-	if ((i % 2)); then
-		one "$b" >>"$tmp/b.txt"
-		one "$a" >>"$tmp/a.txt"
-	else
-		one "$a" >>"$tmp/a.txt"
-		one "$b" >>"$tmp/b.txt"
-	fi
+	for ((j = 0; j < ${#names[@]}; j++)); do
+		case ${names[(i + j) % ${#names[@]}]} in
+		true) one true -- /bin/true ;;
+		empty-go) one empty-go -- "$tmp/empty/empty" ;;
+		child) one child "${withconn[@]}" -- "$tmp/b/corobench-child" conn -model process -cpu-rate 500 ;;
+		A-help) one A-help -- "$a" help ;;
+		B-help) one B-help -- "$b" help ;;
+		esac
+	done
 done
 {
-	printf '%-6s %-28s %-26s %s\n' build "task-clock ms (q1 med q3)" "page faults (q1 med q3)" "size bytes"
-	for x in a b; do
-		bin=$tmp/corobench-$x
-		printf '%-6s %-28s %-26s %s\n' "${x^^}" "$(quartiles 1 "$tmp/$x.txt")" "$(quartiles 2 "$tmp/$x.txt")" "$(stat -c %s "$bin")"
+	printf '%-11s %-28s %-26s %s\n' program "task-clock ms (q1 med q3)" "page faults (q1 med q3)" "size bytes"
+	size() { case $1 in true) stat -L -c %s /bin/true ;; empty-go) stat -c %s "$tmp/empty/empty" ;;
+		child) stat -c %s "$tmp/b/corobench-child" ;; A-help) stat -c %s "$a" ;; B-help) stat -c %s "$b" ;; esac; }
+	for x in "${names[@]}"; do
+		printf '%-11s %-28s %-26s %s\n' "$x" "$(quartiles 1 "$tmp/$x.txt")" "$(quartiles 2 "$tmp/$x.txt")" "$(size "$x")"
 	done
-	read -r _ ta _ <<<"$(quartiles 1 "$tmp/a.txt")"
-	read -r _ tb _ <<<"$(quartiles 1 "$tmp/b.txt")"
-	read -r _ pa _ <<<"$(quartiles 2 "$tmp/a.txt")"
-	read -r _ pb _ <<<"$(quartiles 2 "$tmp/b.txt")"
-	awk -v ta="$ta" -v tb="$tb" -v pa="$pa" -v pb="$pb" \
-		'BEGIN { printf "B/A    task-clock %+.1f%%, page faults %+.1f%% (medians)\n", 100*(tb/ta-1), 100*(pb/pa-1) }'
+	echo
+	echo "the child's start as the process model makes it (B calibrate -starts), with the child program:"
+	"$b" calibrate -starts | grep '^start of'
+	echo "and without it (corobench re-executed):"
+	"$tmp/alone/corobench" calibrate -starts | grep '^start of child'
 } | tee "$out/start.txt"
 
 [ "${CHURN:-1}" = 0 ] && exit 0

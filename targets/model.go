@@ -31,6 +31,9 @@ type Model struct {
 	// and MaxConns what Config.MaxConns caps, each with its default; ""
 	// when the model has no such knob.
 	Workers, MaxConns string
+	// Children says that the model serves in child processes it starts
+	// from Config.Self.
+	Children bool
 }
 
 // Transport is a kind of socket a model serves.

@@ -25,7 +25,7 @@ import (
 )
 
 // binary is corobench built once for the tests that run it as a process, as
-// the harness does.
+// the harness does; corobench-child is beside it.
 var binary string
 
 func TestMain(m *testing.M) {
@@ -34,12 +34,15 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "corobench")
-	// Built as `make build` builds it: static, with gonum's minimal tag.
-	build := exec.Command("go", "build", "-tags", "minimal", "-o", binary, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := build.CombinedOutput()
+	// Installed as the README says, `go install ./cmd/...`, which puts
+	// corobench and corobench-child side by side, and built as `make
+	// build` builds them: static, with gonum's minimal tag.
+	install := exec.Command("go", "install", "-tags", "minimal", "./cmd/...")
+	install.Dir = filepath.Join("..", "..")
+	install.Env = append(os.Environ(), "CGO_ENABLED=0", "GOBIN="+dir)
+	out, err := install.CombinedOutput()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "build corobench: %v\n%s", err, out)
+		fmt.Fprintf(os.Stderr, "go install ./cmd/...: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()

@@ -22,6 +22,12 @@ import (
 // corobench run on them as a process, as make bench does.
 func runSuite(t *testing.T, files map[string]string, args ...string) (*results.File, string, error) {
 	t.Helper()
+	return runSuiteWith(t, binary, files, args...)
+}
+
+// runSuiteWith is runSuite with the corobench executable bin.
+func runSuiteWith(t *testing.T, bin string, files map[string]string, args ...string) (*results.File, string, error) {
+	t.Helper()
 	dir := t.TempDir()
 	var paths []string
 	for name, body := range files {
@@ -30,7 +36,7 @@ func runSuite(t *testing.T, files map[string]string, args ...string) (*results.F
 		paths = append(paths, p)
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(binary, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
+	cmd := exec.Command(bin, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	f, rerr := results.ReadFile(filepath.Join(dir, "results.json"))
@@ -196,9 +202,12 @@ load: {connections: 2, duration: 60s, warmup: 100ms}
 requests: [{path: "/io?ms=5"}]
 `), 0o644))
 	cmd := exec.Command(binary, "run", "-o", dir, "-cpu-rate", "500", p)
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
+	// The suite measures process starts first; the first run begins after.
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "long / goroutine") },
+		30*time.Second, 20*time.Millisecond, "the first run began")
 	time.Sleep(1500 * time.Millisecond)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	err := cmd.Wait()

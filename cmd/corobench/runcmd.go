@@ -70,6 +70,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	f := &results.File{Version: results.Version, Env: environment(), Started: time.Now().UTC(), Models: modelList()}
 	f.Env.CPURate = *rate
 	f.Env.Pinning = defaultPinning
+	var warnings []string
+	f.Env.Starts, warnings = startCosts(work.Rate(*rate))
+	f.Warnings = append(f.Warnings, warnings...)
 	prog := newProgress(stderr, suite)
 	runner := &harness.Runner{Binary: self, Rate: work.Rate(*rate), Progress: prog, Build: *build}
 	if *build != "" {

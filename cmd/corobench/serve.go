@@ -42,15 +42,22 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *rate <= 0 {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
-	self, err := selfArgs()
-	if err != nil {
-		return err
-	}
 	cfg := targets.Config{
 		App:      targets.NewApp(*name, work.Rate(*rate)),
 		Workers:  *workers,
 		MaxConns: *maxConns,
-		Self:     self,
+	}
+	var warnings []string
+	if m.Children {
+		self, warning, err := selfArgs()
+		if err != nil {
+			return err
+		}
+		if warning != "" {
+			fmt.Fprintf(stderr, "corobench: warning: %s\n", warning)
+			warnings = append(warnings, warning)
+		}
+		cfg.Self = self
 	}
 	if procs := m.GOMAXPROCS(cfg); procs > 0 {
 		runtime.GOMAXPROCS(procs)
@@ -78,6 +85,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ready, _ := json.Marshal(harness.Ready{
 		Model: *name, Net: *network, Addr: lis.addr.String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Parallelism: &bound.Model{Slots: p.Slots, CPU: p.CPU}, Analogue: m.Analogue, Textbook: m.Textbook,
+		Warnings: warnings,
 	})
 	fmt.Fprintf(stdout, "%s\n", ready)
 	return <-served

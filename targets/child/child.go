@@ -1,8 +1,8 @@
 // Package child is the child side of the multi-process models: a process
 // that process or prefork started (see targets/internal/spawn) serves the
 // socket it inherited — one connection, or the shared listener — and exits.
-// A binary that can be such a child calls Run with the arguments that follow
-// its hidden child command.
+// A program that can be such a child (cmd/corobench-child, and corobench's
+// hidden child command) calls Run with the arguments that follow its name.
 package child
 
 import (
@@ -10,8 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
-	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/internal/spawn"
 	"github.com/corobench/corobench/targets/prefork"
 	"github.com/corobench/corobench/targets/process"
@@ -21,17 +22,25 @@ import (
 var ErrUsage = errors.New("child: bad command line")
 
 // Run serves the inherited socket in the role args name until it is done or
-// ctx ends. The caller must already handle SIGTERM: Run tells the parent the
-// child is ready for it.
+// ctx ends, and tells the parent when it is ready.
+//
+// A worker stops on SIGTERM or SIGINT, after its connection in flight, so
+// Run handles them. A connection's child needs no handler: its parent
+// stops it by shutting the socket for reading, which ends the connection
+// after the requests in flight, and a handler would cost every connection
+// a thread (os/signal keeps one for it).
 func Run(ctx context.Context, args []string) error {
-	role, app, err := spawn.Parse(args)
+	c, err := spawn.Parse(args)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	spawn.Ready()
-	serve := map[spawn.Role]func(context.Context, *targets.App, *os.File) error{
-		spawn.Conn:   process.ServeChild,
-		spawn.Worker: prefork.ServeWorker,
-	}[role]
-	return serve(ctx, app, spawn.Socket())
+	serve := process.ServeChild
+	if c.Role == spawn.Worker {
+		serve = prefork.ServeWorker
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+		defer stop()
+	}
+	c.Ready()
+	return serve(ctx, c.App, spawn.Socket())
 }

@@ -12,6 +12,7 @@ func Model() targets.Model {
 		GOMAXPROCS: targets.DefaultProcs,
 		Transports: []targets.Transport{targets.TCP},
 		Workers:    "worker processes, default one per CPU",
+		Children:   true,
 	}
 }
 

@@ -10,13 +10,14 @@ import (
 func Model() targets.Model {
 	return targets.Model{
 		Name:       "process",
-		Summary:    "a new OS process per connection (the binary re-executed, the socket inherited); every child reaped",
+		Summary:    "a new OS process per connection (a small child program started, the socket inherited); every child reaped",
 		Analogue:   "os.fork per connection, Python's ForkingMixIn",
 		Textbook:   targets.TextbookProcesses,
 		New:        func(c targets.Config) targets.Server { return New(c) },
 		GOMAXPROCS: targets.DefaultProcs,
 		Transports: []targets.Transport{targets.TCP},
 		MaxConns:   fmt.Sprintf("child processes, default %d", DefaultMaxChildren),
+		Children:   true,
 	}
 }
 

@@ -2,14 +2,15 @@
 // connection gets an OS process of its own, which serves it and exits. The
 // textbook's os.fork server, Python's ForkingMixIn.
 //
-// Go cannot fork a running program, so the parent re-executes its own binary
-// (Config.Self; see package spawn) and hands the accepted socket over as an
-// inherited file descriptor; the child serves it with blocking system calls
-// (ServeChild) and exits. The parent reaps every child, so none is left a
-// zombie, and caps the live children (MaxConns): beyond the cap, new
+// Go cannot fork a running program, so the parent starts a small program
+// for each connection (Config.Self: cmd/corobench-child, which links only
+// what serving needs; see package spawn) and hands the accepted socket over
+// as an inherited file descriptor; the child serves it with blocking system
+// calls (ServeChild) and exits. The parent reaps every child, so none is
+// left a zombie, and caps the live children (MaxConns): beyond the cap, new
 // connections wait in the listen backlog. Starting a process per connection
 // costs milliseconds and a megabyte or so of memory per live child: that is
-// the model's truth, and what the suite shows.
+// the model's truth, and what the suite shows (MeasureChild times it).
 package process
 
 import (

@@ -76,3 +76,24 @@ func children(t *testing.T) []proctest.Proc {
 	require.NoError(t, err)
 	return kids
 }
+
+// A start of the model's child is measured as Serve starts it, and leaves
+// no child behind; a start of a program too.
+func TestMeasureStarts(t *testing.T) {
+	child, err := process.MeasureChild(spawntest.Self(), conformancetest.App("process"), 3)
+	require.NoError(t, err)
+	assert.Equal(t, 3, child.Runs)
+	assert.Positive(t, child.Wall)
+	assert.Positive(t, child.CPU)
+	assert.Empty(t, children(t), "children left after measuring")
+
+	exec, err := process.MeasureExec([]string{"/bin/true"}, 3)
+	require.NoError(t, err)
+	assert.Equal(t, 3, exec.Runs)
+	assert.Positive(t, exec.Wall)
+
+	_, err = process.MeasureExec([]string{"/nonexistent/program"}, 3)
+	assert.Error(t, err)
+	_, err = process.MeasureExec([]string{"/bin/true"}, 0)
+	assert.Error(t, err)
+}

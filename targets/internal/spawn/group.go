@@ -3,7 +3,6 @@ package spawn
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -22,6 +21,7 @@ type Group struct {
 	live     map[*child]struct{}
 	stopping bool
 	reapers  sync.WaitGroup
+	null     *os.File // /dev/null: every child's stdin and stdout
 }
 
 // child is one live child.
@@ -36,11 +36,12 @@ type Options struct {
 	// Exited, when set, is called with how the child ended, once it has
 	// been reaped.
 	Exited func(error)
-	// Stop, when set, is how Group.Stop asks the child to stop gently;
-	// the default sends it SIGTERM.
+	// Stop, when set, is how Group.Stop asks the child to stop gently,
+	// which must work at any time (shutting its socket, say); the default
+	// sends it SIGTERM once the child has said that it handles it.
 	Stop func(*os.Process)
-	// Ready, when set, is called once the child has called Ready, or has
-	// exited without.
+	// Ready, when set, is called once the child has called Child.Ready,
+	// or has exited without.
 	Ready func()
 }
 
@@ -56,23 +57,41 @@ func (g *Group) Start(self []string, role Role, app *targets.App, sock *os.File,
 	if g.stopping {
 		return errStopping
 	}
-	readyR, readyW, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("spawn: %w", err)
+	if g.null == nil {
+		null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("spawn: %w", err)
+		}
+		g.null = null
 	}
-	defer readyW.Close()
-	cmd := exec.Command(self[0], append(self[1:len(self):len(self)], Args(role, app)...)...)
-	cmd.ExtraFiles = []*os.File{sock, readyW}
-	cmd.Stderr = os.Stderr
+	args := append(self[1:len(self):len(self)], Args(role, app)...)
+	files := []*os.File{sock}
+	// The child says on a pipe when it handles SIGTERM, if it is to be
+	// stopped by that signal or the caller waits for it to be ready.
+	var readyR *os.File
+	if opt.Stop == nil || opt.Ready != nil {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return fmt.Errorf("spawn: %w", err)
+		}
+		defer w.Close()
+		readyR, files, args = r, append(files, w), append(args, readyFlag)
+	}
+	cmd := exec.Command(self[0], args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = g.null, g.null, os.Stderr
+	cmd.ExtraFiles = files
 	// A child serves one connection, or one at a time: one P is all it
 	// needs, and fewer Ps make a smaller process.
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-	if err := configure(cmd); err != nil {
-		readyR.Close()
-		return err
+	pidfd := -1
+	err := configure(cmd, &pidfd)
+	if err == nil {
+		err = cmd.Start()
 	}
-	if err := cmd.Start(); err != nil {
-		readyR.Close()
+	if err != nil {
+		if readyR != nil {
+			readyR.Close()
+		}
 		return fmt.Errorf("spawn: start %s child: %w", role, err)
 	}
 	c := &child{proc: cmd.Process, ready: make(chan struct{}), stop: opt.Stop}
@@ -83,16 +102,21 @@ func (g *Group) Start(self []string, role Role, app *targets.App, sock *os.File,
 		g.live = map[*child]struct{}{}
 	}
 	g.live[c] = struct{}{}
+	if readyR == nil {
+		close(c.ready) // its stop needs no readiness
+	} else {
+		g.reapers.Go(func() {
+			// The child writes a byte when it is ready, or the pipe ends when it exits.
+			readyR.Read(make([]byte, 1))
+			readyR.Close()
+			close(c.ready)
+			if opt.Ready != nil {
+				opt.Ready()
+			}
+		})
+	}
 	g.reapers.Go(func() {
-		// The child writes a byte when it is ready, or the pipe ends when it exits.
-		readyR.Read(make([]byte, 1))
-		readyR.Close()
-		close(c.ready)
-		if opt.Ready != nil {
-			opt.Ready()
-		}
-	})
-	g.reapers.Go(func() {
+		awaitExit(pidfd)
 		err := cmd.Wait()
 		g.mu.Lock()
 		delete(g.live, c)
@@ -102,17 +126,6 @@ func (g *Group) Start(self []string, role Role, app *targets.App, sock *os.File,
 		}
 	})
 	return nil
-}
-
-// Ready tells the parent that this child now handles its stop (SIGTERM):
-// before, a signal would kill it outright. A child calls it once, early.
-func Ready() {
-	f := os.NewFile(ReadyFD, "ready pipe")
-	if f == nil {
-		return
-	}
-	io.WriteString(f, "!")
-	f.Close()
 }
 
 // Live returns how many children are running.
@@ -137,6 +150,7 @@ func (g *Group) Stop(grace time.Duration) {
 	g.mu.Unlock()
 	done := make(chan struct{})
 	go func() { g.reapers.Wait(); close(done) }()
+	defer g.closeNull()
 	select {
 	case <-done:
 		return
@@ -148,4 +162,14 @@ func (g *Group) Stop(grace time.Duration) {
 	}
 	g.mu.Unlock()
 	<-done
+}
+
+// closeNull closes /dev/null once every child is reaped.
+func (g *Group) closeNull() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.null != nil {
+		g.null.Close()
+		g.null = nil
+	}
 }

@@ -1,17 +1,21 @@
 // Package spawn starts the child processes of the multi-process models
 // (process, prefork). Go cannot fork a running program safely, so a parent
-// re-executes its own binary: the command line is Config.Self followed by
-// Args (the child's role and the App's settings, so that the child does the
-// same work with the same timeouts), and the child inherits one socket as
-// file descriptor 3 — a connection to serve, or the listener to accept on.
-// The binary's hidden child mode reads them back with Parse and Socket, and
-// calls Ready once it handles SIGTERM.
+// starts a program: the command line is Config.Self — the child program
+// beside corobench (cmd/corobench-child), or corobench itself with its
+// hidden child command — followed by Args (the child's role and the App's
+// settings, so that the child does the same work with the same timeouts),
+// and the child inherits one socket as file descriptor 3: a connection to
+// serve, or the listener to accept on. The child reads them back with Parse
+// and Socket.
 //
 // A Group holds a parent's live children: it reaps every one (no zombies),
-// and stops them gently — SIGTERM, or the model's own way, once the child is
-// ready to handle it, since the signal would otherwise kill it outright —
-// then SIGKILL after a grace period. On Linux a child also dies with its
-// parent (Pdeathsig).
+// waiting for their exits in the network poller (pidfd) rather than in a
+// thread each, and stops them gently — the model's own way, or SIGTERM once
+// the child says on a ready pipe (Child.Ready) that it handles it, since
+// the signal would otherwise kill it outright — then SIGKILL after a grace
+// period. On Linux a child also dies with its parent (Pdeathsig).
+// MeasureExec and MeasureChild time starts, for the record of what a
+// process costs on the machine.
 package spawn
 
 import (
@@ -64,14 +68,27 @@ func Args(role Role, app *targets.App) []string {
 	}
 }
 
-// Parse reads back what Args wrote.
-func Parse(args []string) (Role, *targets.App, error) {
+// readyFlag, after Args, tells a child that its parent waits on the ready
+// pipe (ReadyFD).
+const readyFlag = "-ready"
+
+// Child is what a child's command line tells it.
+type Child struct {
+	Role Role
+	// App does the work with the parent's settings.
+	App *targets.App
+	// ready says that the parent waits on the ready pipe.
+	ready bool
+}
+
+// Parse reads back what Args (and Start) wrote.
+func Parse(args []string) (Child, error) {
 	if len(args) == 0 {
-		return "", nil, errors.New("spawn: child: no role")
+		return Child{}, errors.New("spawn: child: no role")
 	}
 	role := Role(args[0])
 	if role != Conn && role != Worker {
-		return "", nil, fmt.Errorf("spawn: child: unknown role %q", args[0])
+		return Child{}, fmt.Errorf("spawn: child: unknown role %q", args[0])
 	}
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -79,15 +96,28 @@ func Parse(args []string) (Role, *targets.App, error) {
 	rate := fs.Float64("cpu-rate", 0, "")
 	idle := fs.Duration("idle-timeout", targets.DefaultIdleTimeout, "")
 	request := fs.Duration("request-timeout", targets.DefaultRequestTimeout, "")
+	ready := fs.Bool(readyFlag[1:], false, "")
 	if err := fs.Parse(args[1:]); err != nil {
-		return "", nil, fmt.Errorf("spawn: child: %w", err)
+		return Child{}, fmt.Errorf("spawn: child: %w", err)
 	}
 	if *rate <= 0 {
-		return "", nil, errors.New("spawn: child: -cpu-rate must be positive")
+		return Child{}, errors.New("spawn: child: -cpu-rate must be positive")
 	}
 	app := targets.NewApp(*model, work.Rate(*rate))
 	app.IdleTimeout, app.RequestTimeout = *idle, *request
-	return role, app, nil
+	return Child{Role: role, App: app, ready: *ready}, nil
+}
+
+// Ready tells the parent, when it waits for that, that this child now
+// handles its stop (SIGTERM): before, a signal would kill it outright. A
+// child calls it once, early.
+func (c Child) Ready() {
+	if !c.ready {
+		return
+	}
+	f := os.NewFile(ReadyFD, "ready pipe")
+	io.WriteString(f, "!")
+	f.Close()
 }
 
 // Socket is the socket a child inherited.

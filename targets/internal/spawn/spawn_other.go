@@ -9,4 +9,7 @@ import (
 )
 
 // configure refuses: without Pdeathsig a child could outlive its parent.
-func configure(cmd *exec.Cmd) error { return targets.ErrUnsupported }
+func configure(cmd *exec.Cmd, pidfd *int) error { return targets.ErrUnsupported }
+
+// awaitExit does nothing: configure refused already.
+func awaitExit(pidfd int) {}

@@ -17,10 +17,10 @@ func TestArgsRoundTrip(t *testing.T) {
 	app := targets.NewApp("process", 123.456789)
 	app.IdleTimeout, app.RequestTimeout = 1500*time.Millisecond, 7*time.Second
 	for _, role := range []spawn.Role{spawn.Conn, spawn.Worker} {
-		gotRole, got, err := spawn.Parse(spawn.Args(role, app))
+		got, err := spawn.Parse(spawn.Args(role, app))
 		require.NoError(t, err)
-		assert.Equal(t, role, gotRole)
-		assert.Equal(t, app, got)
+		assert.Equal(t, role, got.Role)
+		assert.Equal(t, app, got.App)
 	}
 }
 
@@ -33,7 +33,7 @@ func TestParseRejects(t *testing.T) {
 		"bad flag":     {"conn", "-cpu-rate", "1", "-nope"},
 	}
 	for name, args := range tests {
-		_, _, err := spawn.Parse(args)
+		_, err := spawn.Parse(args)
 		assert.Error(t, err, name)
 	}
 }

@@ -34,10 +34,10 @@ func Main(serve func(context.Context, *targets.App, *os.File) error) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	spawn.Ready()
-	_, app, err := spawn.Parse(os.Args[2:])
+	c, err := spawn.Parse(os.Args[2:])
 	if err == nil {
-		err = serve(ctx, app, spawn.Socket())
+		c.Ready()
+		err = serve(ctx, c.App, spawn.Socket())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
