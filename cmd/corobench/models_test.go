@@ -54,12 +54,24 @@ func wantParallelism(name string, cfg targets.Config, procs, cpus int) targets.P
 // wantDatagramParallelism is wantParallelism for the datagram server of a
 // model: what it serves and computes at once, by its design.
 func wantDatagramParallelism(name string, cfg targets.Config, procs, cpus int) targets.Parallelism {
+	or := func(n, def int) int {
+		if n > 0 {
+			return n
+		}
+		return def
+	}
 	switch name {
 	case "loop", "thread", "threadpool":
 		return wantParallelism(name, cfg, procs, cpus)
 	case "goroutine", "goroutine-1":
 		// A goroutine per datagram, up to a cap on those in hand.
 		return targets.Parallelism{Slots: targets.MaxDatagramsInFlight, CPU: procs}
+	case "reactors":
+		n := or(cfg.Workers, procs)
+		return targets.Parallelism{Slots: n * targets.MaxDatagramsInFlight, CPU: n}
+	case "eventloop", "coro":
+		// Every wait a timer on the one loop, up to the cap.
+		return targets.Parallelism{Slots: targets.MaxDatagramsInFlight, CPU: 1}
 	}
 	return targets.Parallelism{Slots: -1} // a model this table does not know yet
 }

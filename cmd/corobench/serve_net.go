@@ -36,11 +36,11 @@ func listen(network, addr string, m targets.Model, cfg targets.Config) (*listene
 		return &listener{addr: ln.Addr(), srv: srv, serve: func(ctx context.Context) error { return srv.Serve(ctx, ln) },
 			close: func() error { return nil }}, nil // Serve closes its listener
 	case targets.UDP:
-		pc, err := net.ListenPacket("udp", addr)
+		srv := m.NewDatagram(cfg)
+		pc, err := targets.ListenDatagrams(addr, srv)
 		if err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
 		}
-		srv := m.NewDatagram(cfg)
 		return &listener{addr: pc.LocalAddr(), srv: srv, serve: func(ctx context.Context) error { return srv.ServeDatagrams(ctx, pc) },
 			close: pc.Close}, nil
 	}

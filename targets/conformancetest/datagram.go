@@ -210,7 +210,7 @@ func AskDatagram(t *testing.T, addr, target string, interval time.Duration) prot
 // stops the server and checks that ServeDatagrams returned cleanly.
 func ServeDatagrams(t *testing.T, srv targets.DatagramServer) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	pc, err := targets.ListenDatagrams("127.0.0.1:0", srv)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -136,7 +136,7 @@ func sameIDTwice(t *testing.T, addr, _ string) {
 // ServeDatagrams return nil, within Timeout.
 func CheckDatagramShutdown(t *testing.T, srv targets.DatagramServer) {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	pc, err := targets.ListenDatagrams("127.0.0.1:0", srv)
 	require.NoError(t, err)
 	defer pc.Close()
 	ctx, cancel := context.WithCancel(context.Background())

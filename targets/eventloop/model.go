@@ -5,12 +5,13 @@ import "github.com/corobench/corobench/targets"
 // Model is the event-loop model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "eventloop",
-		Summary:    "one OS thread, non-blocking sockets, one epoll loop; CPU work stalls the loop",
-		Analogue:   "the textbook's select/poll/epoll server; Redis, Node.js",
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
+		Name:        "eventloop",
+		Summary:     "one OS thread, non-blocking sockets, one epoll loop (over UDP, recvmmsg and sendmmsg); CPU work stalls the loop",
+		Analogue:    "the textbook's select/poll/epoll server; Redis, Node.js",
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 	}
 }
 

@@ -78,3 +78,26 @@ func DatagramWaitsInTurn(t *testing.T, addr string, n, slots int) {
 	turns := (n + slots - 1) / slots
 	assert.GreaterOrEqual(t, slices.Max(took), time.Duration(turns)*WaitTime, "%d waits served %d at a time: %v", n, slots, took)
 }
+
+// DatagramCPUStalls is CPUStalls over datagrams: /cpu?us=200000 from one
+// socket and, once the server has begun it, /health from another; the
+// /health answer must wait for the CPU work.
+func DatagramCPUStalls(t *testing.T, addr string, th *Threads) {
+	cpuDone := make(chan time.Duration, 1)
+	go func() {
+		took, status := AskDatagram(t, addr, "/cpu?us="+strconv.Itoa(StallMicros))
+		assert.Equal(t, 200, status)
+		cpuDone <- took
+	}()
+	select {
+	case <-th.cpuStarted:
+	case <-time.After(timeout):
+		t.Fatal("the server never began the CPU request")
+	}
+	healthTook, status := AskDatagram(t, addr, "/health")
+	assert.Equal(t, 200, status)
+	cpuTook := <-cpuDone
+	assert.Greater(t, healthTook, cpuTook/2,
+		"/health (%v) did not wait for the CPU work (%v) on the one thread", healthTook, cpuTook)
+	th.AssertOne(t)
+}
