@@ -35,8 +35,9 @@ func askOn(t *testing.T, c net.Conn, target string, start time.Time) (time.Durat
 	return time.Since(start), a.Status
 }
 
-// DatagramWaits sends Waiters datagrams of /io?ms=200 at once, each from
-// a socket of its own, and returns how long each answer took.
+// DatagramWaits sends waiters datagrams of /io?ms=200 at once, each from
+// a socket of its own, and returns how long each answer took from when
+// the first was sent.
 func DatagramWaits(t *testing.T, addr string, waiters int) []time.Duration {
 	conns := make([]net.Conn, waiters)
 	for i := range conns {
@@ -49,8 +50,9 @@ func DatagramWaits(t *testing.T, addr string, waiters int) []time.Duration {
 	var wg sync.WaitGroup
 	statuses := make([]int, waiters)
 	took := make([]time.Duration, waiters)
+	start := time.Now() // one clock for all: the sends leave one after another
 	for i, c := range conns {
-		wg.Go(func() { took[i], statuses[i] = askOn(t, c, target, time.Now()) })
+		wg.Go(func() { took[i], statuses[i] = askOn(t, c, target, start) })
 	}
 	wg.Wait()
 	for i, s := range statuses {
