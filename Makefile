@@ -28,11 +28,12 @@ build:
 	CGO_ENABLED=0 $(GO) build -buildvcs=auto -tags '$(BUILDTAGS)' -o $(BIN) ./cmd/corobench
 	CGO_ENABLED=0 $(GO) build -buildvcs=auto -tags '$(BUILDTAGS)' -o $(dir $(BIN))corobench-child ./cmd/corobench-child
 
-## test: vet (the bench module too), then run every test with the race detector
+## test: vet (the bench and deploy/kubernetes modules too), then run every test with the race detector
 .PHONY: test
 test:
 	$(GO) vet ./...
 	cd bench && $(GO) vet ./...
+	cd deploy/kubernetes && $(GO) vet ./... && $(GO) test -count=1 ./...
 	$(GO) test -race -count=1 ./...
 
 ## bench: run the default scenario suite (≤ 5 min on 2 cores); writes $(OUT)/REPORT.md and results.json
@@ -81,6 +82,11 @@ truth:
 .PHONY: bench-loadgen
 bench-loadgen:
 	bash scripts/bench-loadgen.sh
+
+## bench-anyserver: corobench load vs wrk and hey on servers not ours (nginx static files, net/http chunked or not, nginx over TLS; PARTS, REPS, DURATION, CONNS)
+.PHONY: bench-anyserver
+bench-anyserver:
+	bash scripts/bench-anyserver.sh
 
 ## bench-quick: a quick look (≤ 60 s on 2 cores): fewer scenarios, 1 repetition, short runs
 .PHONY: bench-quick

@@ -16,7 +16,7 @@ type loadOption = loadgen.Option
 func loadOptions(s *Scenario, conns int) ([]loadOption, error) {
 	reqs := make([]loadgen.Request, len(s.Requests))
 	for i, q := range s.Requests {
-		reqs[i] = loadgen.Request{Method: q.Method, Path: q.Path, Body: []byte(q.Body), Weight: q.Weight}
+		reqs[i] = q.loadgen()
 	}
 	l := s.Load
 	opts := []loadOption{

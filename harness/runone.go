@@ -34,6 +34,9 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		}
 	}
 	conns := cmp.Or(s.Load.ByTarget[spec.Name], s.Load.Connections)
+	if spec.Remote() {
+		return r.runRemote(ctx, s, spec, run, conns, pin)
+	}
 	if s.Load.Mode == results.ModeIdle {
 		// Before the target starts, so that it inherits the limit.
 		if err := raiseFileLimit(conns + 64); err != nil {

@@ -10,12 +10,17 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corobench/corobench/loadgen"
 )
 
 // Scenario is one scenario file. The doc tags are the schema's
@@ -64,10 +69,31 @@ type Phase struct {
 
 // Request is one entry of the request mix.
 type Request struct {
-	Method string `yaml:"method" doc:"GET (default) or POST"`
-	Path   string `yaml:"path" doc:"path and query, such as /cpu?us=1000"`
-	Body   string `yaml:"body" doc:"body of a POST"`
-	Weight int    `yaml:"weight" doc:"relative weight in the mix (default 1)"`
+	Method   string            `yaml:"method" doc:"GET (default), POST, PUT, HEAD or any other method"`
+	Path     string            `yaml:"path" doc:"path and query, such as /cpu?us=1000"`
+	Headers  map[string]string `yaml:"headers" doc:"header fields sent with the request, by name (Host sets the Host; the client writes Content-Length itself)"`
+	Body     string            `yaml:"body" doc:"the request's body"`
+	BodyFile string            `yaml:"body_file" doc:"the request's body, read from this file (relative to the scenario file; at most 64 MiB); not with body"`
+	Weight   int               `yaml:"weight" doc:"relative weight in the mix (default 1)"`
+
+	body []byte // of body or body_file
+}
+
+// MaxBodyFile bounds a request's body_file: the body is held in memory.
+const MaxBodyFile = 64 << 20
+
+// loadgen is the request as the load generator takes it: headers in the
+// order of their names, so that a run is the same every time.
+func (r Request) loadgen() loadgen.Request {
+	q := loadgen.Request{Method: r.Method, Path: r.Path, Body: r.body, Weight: r.Weight}
+	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
+		if strings.EqualFold(name, "Host") {
+			q.Host = r.Headers[name]
+			continue
+		}
+		q.Header = append(q.Header, loadgen.Header{Name: name, Value: r.Headers[name]})
+	}
+	return q
 }
 
 // Pin names the CPUs of the target and of the client: a CPU list ("0",

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/loadgen"
 )
 
 func TestParseAppliesDefaults(t *testing.T) {
@@ -96,8 +99,40 @@ targets:
 requests: [{path: /health}]
 `,
 			want: []string{
-				"s.yaml:4: targets.0.like: analogue and like describe an external target",
+				"s.yaml:4: targets.0.like: analogue and like describe an external or remote target",
 				`s.yaml:7: targets.1.like.1: must name another target, not "peer"`,
+			},
+		},
+		{
+			name: "remote targets and requests",
+			in: `name: s
+targets:
+  - name: r1
+    address: example.org
+  - name: r2
+    address: 127.0.0.1:80
+    command: [x]
+  - name: r3
+    address: http://h:8080
+    insecure: true
+    env: {A: b}
+requests:
+  - path: /a
+    body: x
+    body_file: b.json
+  - path: /b
+    body_file: nonexistent.json
+    headers: {"Bad Name": x, Content-Length: "3", X-Ok: "fine"}
+`,
+			want: []string{
+				`s.yaml:4: targets.0.address: want host:port, http://host:port or https://host[:port], not "example.org"`,
+				"s.yaml:6: targets.1.address: a remote target is already running: give address or command, not both",
+				"s.yaml:9: targets.2.address: ready and env are for a target the harness starts",
+				"s.yaml:10: targets.2.insecure: is for an https address",
+				"s.yaml:15: requests.0.body_file: give body or body_file, not both",
+				"s.yaml:17: requests.1.body_file: open nonexistent.json: no such file",
+				`s.yaml:18: requests.1.headers.Bad Name: header name "Bad Name" is not a token`,
+				"s.yaml:18: requests.1.headers.Content-Length: header Content-Length: the client frames the body itself",
 			},
 		},
 		{
@@ -111,13 +146,13 @@ requests: [{path: /health}]
 		},
 		{
 			name: "every problem at once",
-			in:   "targets: []\nload:\n  connections: -1\nrequests:\n  - path: /health\n  - path: nope\n    method: PUT\npin: {target: x}\n",
+			in:   "targets: []\nload:\n  connections: -1\nrequests:\n  - path: /health\n  - path: nope\n    method: P T\npin: {target: x}\n",
 			want: []string{
 				"s.yaml:1: name: is required",
 				"s.yaml:1: targets: name at least one target",
 				"s.yaml:3: load.connections: must be at least 1",
 				"s.yaml:6: requests.1.path: must start with /",
-				`s.yaml:7: requests.1.method: must be GET or POST, not "PUT"`,
+				`s.yaml:7: requests.1.method: must be a method such as GET, POST or PUT, not "P T"`,
 				"s.yaml:8: pin.target",
 			},
 		},
@@ -182,6 +217,35 @@ requests: [{path: /health}]
 	assert.True(t, ok)
 	assert.Equal(t, "listening", text)
 	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080", ""))
+}
+
+// A request's method, headers and body from the file, and a remote
+// target by its address.
+func TestParseRequestsAndRemoteTargets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "body.json"), []byte(`{"a":1}`), 0o644))
+	file := filepath.Join(dir, "s.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`name: s
+targets:
+  - name: far
+    address: https://example.org
+requests:
+  - path: /api
+    method: put
+    headers: {Authorization: Bearer x, Host: api.example.org, Accept: "*/*"}
+    body_file: body.json
+`), 0o644))
+	s, err := LoadFile(file)
+	require.NoError(t, err)
+	far := s.Targets[0]
+	assert.True(t, far.Remote())
+	assert.False(t, far.External())
+	at, err := far.remoteAddr()
+	require.NoError(t, err)
+	assert.Equal(t, remote{addr: "example.org:443", https: true, host: "example.org"}, at)
+	assert.Equal(t, loadgen.Request{Method: "PUT", Path: "/api", Host: "api.example.org", Weight: 1, Body: []byte(`{"a":1}`),
+		Header: []loadgen.Header{{Name: "Accept", Value: "*/*"}, {Name: "Authorization", Value: "Bearer x"}}}, s.Requests[0].loadgen())
 }
 
 func TestParseLoadModes(t *testing.T) {

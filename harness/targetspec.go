@@ -2,9 +2,11 @@ package harness
 
 import (
 	"fmt"
+	"net"
 	"os/exec"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -26,6 +28,48 @@ type TargetSpec struct {
 	Analogue    string            `yaml:"analogue" doc:"what the target is, in a few words, for the report (models know their own)"`
 	Like        []string          `yaml:"like" doc:"models whose design the target shares; the report compares it with those of them in the same scenario"`
 	Expect      []string          `yaml:"expect" doc:"gates for this target alone, added to the scenario's expect"`
+	Address     string            `yaml:"address" doc:"a remote target, already running, instead of a command: host:port, http://host:port or https://host[:port]; the harness neither starts nor samples it, so its CPU and memory columns stay empty"`
+	Insecure    bool              `yaml:"insecure" doc:"an https address: do not verify its certificate"`
+}
+
+// Remote reports whether t is a server already running, which the harness
+// loads but neither starts nor samples.
+func (t TargetSpec) Remote() bool { return t.Address != "" }
+
+// remote is where a remote target listens.
+type remote struct {
+	addr  string // host:port
+	https bool
+	host  string // for the TLS server name
+}
+
+// remoteAddr reads a remote target's address.
+func (t TargetSpec) remoteAddr() (remote, error) {
+	a := t.Address
+	var r remote
+	scheme, rest, ok := strings.Cut(a, "://")
+	if ok {
+		if scheme != "http" && scheme != "https" {
+			return r, fmt.Errorf("want host:port, http://host:port or https://host[:port], not %q", a)
+		}
+		r.https, a = scheme == "https", strings.TrimSuffix(rest, "/")
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			port := "80"
+			if r.https {
+				port = "443"
+			}
+			a = net.JoinHostPort(strings.Trim(a, "[]"), port)
+		}
+	}
+	host, port, err := net.SplitHostPort(a)
+	if err != nil || host == "" || port == "" || strings.ContainsAny(a, "/?# ") {
+		return r, fmt.Errorf("want host:port, http://host:port or https://host[:port], not %q", t.Address)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return r, fmt.Errorf("port %q is not a port number", port)
+	}
+	r.addr, r.host = a, host
+	return r, nil
 }
 
 // design is what the results say of an external target.

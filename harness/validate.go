@@ -2,13 +2,18 @@ package harness
 
 import (
 	"fmt"
-	"github.com/corobench/corobench/results"
+	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/corobench/corobench/internal/affinity"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corobench/corobench/internal/affinity"
+	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/results"
 )
 
 // Defaults of a scenario's fields.
@@ -61,15 +66,31 @@ func (s *Scenario) validate() []keyError {
 			bad(key+".name", "%q is listed twice", t.Name)
 		}
 		seen[t.Name] = true
-		if !t.External() {
+		switch {
+		case t.Remote():
+			if t.External() {
+				bad(key+".address", "a remote target is already running: give address or command, not both")
+			}
+			if t.Ready != "" || len(t.Env) > 0 {
+				bad(key+".address", "ready and env are for a target the harness starts; a remote one is already running")
+			}
+			if _, err := t.remoteAddr(); err != nil {
+				bad(key+".address", "%v", err)
+			}
+		case !t.External():
 			if t.Ready != "" || len(t.Check) > 0 {
-				bad(key+".command", "ready and check need a command (an external target)")
+				bad(key+".command", "ready and check need a command (an external target) or an address (a remote one)")
 			}
 			if t.Analogue != "" || len(t.Like) > 0 {
-				bad(key+".like", "analogue and like describe an external target; a model describes itself")
+				bad(key+".like", "analogue and like describe an external or remote target; a model describes itself")
 			}
-		} else if err := checkPlaceholders(t.Command, commandPlaceholders...); err != nil {
-			bad(key+".command", "%v", err)
+		default:
+			if err := checkPlaceholders(t.Command, commandPlaceholders...); err != nil {
+				bad(key+".command", "%v", err)
+			}
+		}
+		if t.Insecure && !strings.HasPrefix(t.Address, "https://") {
+			bad(key+".insecure", "is for an https address")
 		}
 		if err := checkPlaceholders(t.Check, checkPlaceholderSet...); err != nil {
 			bad(key+".check", "%v (a check runs before the target has an address)", err)
@@ -99,16 +120,27 @@ func (s *Scenario) validate() []keyError {
 	if len(s.Requests) == 0 && s.Load.Mode != results.ModeIdle {
 		bad("requests", "list at least one request")
 	}
-	for i, r := range s.Requests {
+	for i := range s.Requests {
+		r := &s.Requests[i]
 		key := "requests." + strconv.Itoa(i)
-		if !strings.HasPrefix(r.Path, "/") {
+		switch {
+		case !strings.HasPrefix(r.Path, "/"):
 			bad(key+".path", "must start with /, not %q", r.Path)
-		}
-		if r.Method != "GET" && r.Method != "POST" {
-			bad(key+".method", "must be GET or POST, not %q", r.Method)
-		}
-		if r.Weight < 0 {
+		case r.Weight < 0:
 			bad(key+".weight", "must be positive, not %d", r.Weight)
+		case r.Body != "" && r.BodyFile != "":
+			bad(key+".body_file", "give body or body_file, not both")
+		}
+		if err := r.readBody(s.file); err != nil {
+			bad(key+".body_file", "%v", err)
+		}
+		for name, value := range r.Headers {
+			if err := (loadgen.Request{Method: "GET", Path: "/", Header: []loadgen.Header{{Name: name, Value: value}}}).Check(); err != nil {
+				bad(key+".headers."+name, "%v", strings.TrimPrefix(err.Error(), "loadgen: "))
+			}
+		}
+		if err := (loadgen.Request{Method: r.Method, Path: "/"}).Check(); err != nil {
+			bad(key+".method", "must be a method such as GET, POST or PUT, not %q", r.Method)
 		}
 	}
 	for _, k := range []string{"target", "client"} {
@@ -126,6 +158,35 @@ func (s *Scenario) validate() []keyError {
 		}
 	}
 	return errs
+}
+
+// readBody reads the request's body, from body or from body_file, which is
+// relative to the scenario file.
+func (r *Request) readBody(scenarioFile string) error {
+	if r.BodyFile == "" {
+		if r.Body != "" {
+			r.body = []byte(r.Body)
+		}
+		return nil
+	}
+	path := r.BodyFile
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(scenarioFile), path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxBodyFile+1))
+	switch {
+	case err != nil:
+		return err
+	case len(b) > MaxBodyFile:
+		return fmt.Errorf("%s is over %d MiB", path, MaxBodyFile>>20)
+	}
+	r.body = b
+	return nil
 }
 
 func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targets map[string]bool) {
@@ -248,6 +309,7 @@ func (s *Scenario) defaults() {
 		s.Requests = []Request{{Path: "/health"}}
 	}
 	for i := range s.Requests {
+		s.Requests[i].Method = strings.ToUpper(s.Requests[i].Method)
 		if s.Requests[i].Method == "" {
 			s.Requests[i].Method = "GET"
 		}
@@ -256,7 +318,7 @@ func (s *Scenario) defaults() {
 		}
 	}
 	for i := range s.Targets {
-		if s.Targets[i].External() && s.Targets[i].Ready == "" {
+		if s.Targets[i].External() && !s.Targets[i].Remote() && s.Targets[i].Ready == "" {
 			s.Targets[i].Ready = ReadyPort
 		}
 	}

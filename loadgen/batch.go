@@ -4,14 +4,12 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/corobench/corobench/protocol"
 )
 
 // runBatch opens cfg.batch connections, then sends one request on each at
 // once, and returns when the first left and the last was answered (zero
 // times when none was).
-func runBatch(ctx context.Context, rs *runState, host string) (first, last time.Time) {
+func runBatch(ctx context.Context, rs *runState) (first, last time.Time) {
 	n := rs.cfg.batch
 	sent := make([]time.Time, n)
 	answered := make([]time.Time, n)
@@ -21,10 +19,10 @@ func runBatch(ctx context.Context, rs *runState, host string) (first, last time.
 	for i := range n {
 		done.Go(func() {
 			shard := rs.rec.shard(i)
-			req := newMix(rs.cfg.requests, host, rs.cfg.seed+uint64(i), rs.cfg.connPerReq).next()
+			req := newMix(rs.reqs, rs.cfg.seed+uint64(i)).next()
 			var c conn
 			defer c.close()
-			err := c.dial(ctx, rs.addr, rs.cfg.timeout)
+			err := c.dial(ctx, rs)
 			ready.Done()
 			if err != nil {
 				rs.rec.failure(shard, time.Now(), kindOf(err, true))
@@ -40,18 +38,18 @@ func runBatch(ctx context.Context, rs *runState, host string) (first, last time.
 				rs.lost(ctx, shard, &c, kindOf(err, false), 1, sent[i])
 				return
 			}
-			var resp protocol.Response
-			if _, err := c.read(&resp); err != nil {
+			resp, err := c.read(req)
+			if err != nil {
 				rs.lost(ctx, shard, &c, kindOf(err, false), 1, sent[i])
 				return
 			}
 			end := time.Now()
-			if kind := check(rs.sums, req, &resp); kind != "" {
+			if kind := rs.check(req, resp); kind != "" {
 				rs.rec.failure(shard, end, kind)
 				return
 			}
 			answered[i] = end
-			rs.rec.success(shard, end, end, end.Sub(sent[i]), end.Sub(sent[i]))
+			rs.rec.success(shard, end, end, end.Sub(sent[i]), end.Sub(sent[i]), resp.Size)
 		})
 	}
 	ready.Wait()

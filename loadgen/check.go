@@ -8,23 +8,50 @@ import (
 	"github.com/corobench/corobench/work"
 )
 
-// check returns the error kind of a wrong answer to req, or "".
-func check(sums *checksums, req *encoded, resp *protocol.Response) string {
-	if resp.Status != 200 {
+// check returns the error kind of a wrong answer to req, or "": a status
+// other than 2xx or 3xx, and, for a request of CPU work whose answer is to
+// be verified (see Verify), a missing or wrong proof of the work.
+func (rs *runState) check(req *encoded, resp *protocol.Response) string {
+	if resp.Status < 200 || resp.Status > 399 {
 		return statusKind(resp.Status)
 	}
-	if !req.proof {
+	if !req.proof || !rs.cfg.verify.of(resp) {
 		return ""
 	}
-	units, sum, ok := protocol.ParseCPUBody(resp.Body)
+	units, sum, ok := protocol.ParseCPUBody(resp.Body) // nil when the body was not kept: too long
 	switch {
 	case !ok:
 		return ErrBadBody
-	case sums.get(units) != sum:
+	case rs.sums.get(units) != sum:
 		return ErrChecksum
 	}
 	return ""
 }
+
+// Verify says which answers to requests of CPU work (GET /cpu, /mix) must
+// carry the proof of the work done.
+type Verify string
+
+// The choices of verification.
+const (
+	// VerifyAuto verifies the answers that say they are a corobench
+	// target's (Server: corobench); another server's /cpu is its own.
+	VerifyAuto Verify = ""
+	// VerifyAlways verifies every such answer: the target is corobench's,
+	// or speaks its protocol, whatever its Server header says.
+	VerifyAlways Verify = "always"
+	// VerifyNever verifies none.
+	VerifyNever Verify = "never"
+)
+
+// of reports whether resp, an answer to a request of CPU work, is verified.
+func (v Verify) of(resp *protocol.Response) bool {
+	return v == VerifyAlways || v == VerifyAuto && resp.Corobench
+}
+
+// keeps reports whether answers to requests of CPU work are kept to be
+// verified.
+func (v Verify) keeps() bool { return v != VerifyNever }
 
 // checksums caches the checksum of each amount of work seen, so the client
 // verifies every /cpu answer while doing the work itself once per amount.

@@ -3,8 +3,6 @@ package loadgen
 import (
 	"context"
 	"time"
-
-	"github.com/corobench/corobench/protocol"
 )
 
 // reconnectPause keeps a connection whose target refuses it from spinning;
@@ -28,7 +26,7 @@ func (w *closedWorker) loop(ctx context.Context) {
 	cfg := w.run.cfg
 	for ctx.Err() == nil {
 		if !w.c.open() {
-			if err := w.c.dial(ctx, w.run.addr, cfg.timeout); err != nil {
+			if err := w.c.dial(ctx, w.run); err != nil {
 				w.run.dialFailed(ctx, w.shard, err)
 				continue
 			}
@@ -58,22 +56,21 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs), sent)
 		return
 	}
-	var resp protocol.Response
 	for i, req := range w.reqs {
-		n, err := w.c.read(&resp)
+		resp, err := w.c.read(req)
 		if err != nil {
 			rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs)-i, sent)
 			return
 		}
 		end := time.Now()
-		if kind := check(rs.sums, req, &resp); kind != "" {
+		if kind := rs.check(req, resp); kind != "" {
 			rs.rec.failure(w.shard, end, kind)
 			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}
-		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent))
-		w.c.consume(n)
+		rs.rec.success(w.shard, end, end, end.Sub(sent), end.Sub(sent), resp.Size)
 		if resp.Close {
+			rs.targetClosed(w.shard, end)
 			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}

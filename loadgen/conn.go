@@ -2,35 +2,58 @@ package loadgen
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
+	"io"
 	"net"
 	"time"
 
 	"github.com/corobench/corobench/protocol"
 )
 
-// conn is one client connection and the bytes it has received but not yet
-// parsed. Ending the run's context breaks any read or write in progress.
+// conn is one client connection, the bytes it has received but not yet
+// parsed, and the parser of its responses. Ending the run's context breaks
+// any read or write in progress.
 type conn struct {
 	nc   net.Conn
-	buf  []byte
+	in   rbuf
+	p    protocol.ResponseParser
 	stop func() bool // deregisters the context hook
 }
 
-// dial connects to addr within timeout.
-func (c *conn) dial(ctx context.Context, addr string, timeout time.Duration) error {
+// dial connects to the run's target within its timeout, with TLS when the
+// run has a TLS configuration.
+func (c *conn) dial(ctx context.Context, rs *runState) error {
+	timeout := rs.cfg.timeout
 	d := net.Dialer{Timeout: timeout}
-	nc, err := d.DialContext(ctx, "tcp", addr)
+	nc, err := d.DialContext(ctx, "tcp", rs.addr)
 	if err != nil {
 		return err
 	}
-	c.nc = nc
-	if c.buf == nil {
-		c.buf = make([]byte, 0, 16<<10)
+	if rs.tls != nil {
+		tc := tls.Client(nc, rs.tls)
+		hctx, cancel := context.WithTimeout(ctx, timeout)
+		err := tc.HandshakeContext(hctx)
+		cancel()
+		if err != nil {
+			nc.Close()
+			return &tlsError{err}
+		}
+		rs.rec.handshake(tc.ConnectionState().DidResume, time.Now())
+		nc = tc
 	}
-	c.buf = c.buf[:0]
+	c.nc = nc
+	c.in.reset()
+	c.p.MaxBody = rs.cfg.maxBody
 	c.stop = context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 	return nil
 }
+
+// tlsError is a failed TLS handshake.
+type tlsError struct{ err error }
+
+func (e *tlsError) Error() string { return "tls: " + e.err.Error() }
+func (e *tlsError) Unwrap() error { return e.err }
 
 func (c *conn) open() bool { return c.nc != nil }
 
@@ -49,27 +72,27 @@ func (c *conn) write(b []byte, deadline time.Time) error {
 	return err
 }
 
-// read parses the next response into resp, reading as needed, and returns
-// the bytes it used; the caller passes them to consume once done with
-// resp.Body.
-func (c *conn) read(resp *protocol.Response) (int, error) {
+// read parses the response to req into c.p.Resp, reading as needed. A
+// kept body stays valid until the next read.
+func (c *conn) read(req *encoded) (*protocol.Response, error) {
+	c.p.Begin(req.head, req.keep)
 	for {
-		n, err := protocol.ParseResponse(c.buf, resp)
-		if err != nil || n > 0 {
-			return n, err
+		used, done, err := c.p.Parse(c.in.unparsed())
+		c.in.rpos += used
+		if err != nil || done {
+			return &c.p.Resp, err
 		}
-		if len(c.buf) == cap(c.buf) {
-			grown := make([]byte, len(c.buf), 2*cap(c.buf))
-			copy(grown, c.buf)
-			c.buf = grown
+		space := c.in.space()
+		if len(space) == 0 {
+			return nil, protocol.ErrHeadTooLarge // unreachable: the parser's bounds come first
 		}
-		m, err := c.nc.Read(c.buf[len(c.buf):cap(c.buf)])
-		c.buf = c.buf[:len(c.buf)+m]
-		if err != nil && m == 0 {
-			return 0, err
+		n, err := c.nc.Read(space)
+		c.in.filled(n)
+		if err != nil && n == 0 {
+			if errors.Is(err, io.EOF) { // the end of a body delimited by the close, or a response cut short
+				_, err = c.p.EOF()
+			}
+			return &c.p.Resp, err
 		}
 	}
 }
-
-// consume drops the first n parsed bytes.
-func (c *conn) consume(n int) { c.buf = c.buf[:copy(c.buf, c.buf[n:])] }

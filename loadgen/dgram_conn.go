@@ -90,7 +90,7 @@ func (dr *drun) connClient(ctx context.Context, c *dclient, sh *shard) (st dstat
 				rec.failure(sh, t, kind)
 				continue
 			}
-			rec.success(sh, t, t, t.Sub(s.sent), t.Sub(s.sent))
+			rec.success(sh, t, t, t.Sub(s.sent), t.Sub(s.sent), int64(n))
 			if rec.counts(t) && t.Before(rec.end) {
 				c.served = true
 			}

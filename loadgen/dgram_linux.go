@@ -302,7 +302,7 @@ func (l *dloop) answer(s *dsock, b []byte, truncated bool, t time.Time) {
 	if kind := checkDatagram(l.dr.sums, slot.req, &a); kind != "" {
 		l.shard.addFailure(rec, key, kind)
 	} else {
-		l.shard.addSuccess(rec, key, t, t.Sub(slot.due), t.Sub(slot.sent))
+		l.shard.addSuccess(rec, key, t, t.Sub(slot.due), t.Sub(slot.sent), int64(len(b)))
 		if rec.counts(key) && t.Before(rec.end) {
 			slot.c.served = true
 		}

@@ -33,9 +33,8 @@ type econn struct {
 	wrote   int
 	reqs    []*encoded // the round's requests
 	got     int        // answered so far
-	buf     []byte     // received bytes; buf[rpos:] are not parsed yet
-	rpos    int
-	resp    protocol.Response
+	in      rbuf       // received bytes
+	p       protocol.ResponseParser
 	sent    time.Time
 	due     time.Time // zero: nothing due
 }
@@ -46,7 +45,7 @@ func (c *econn) close() {
 		c.fd = -1
 	}
 	c.state, c.writing = stDown, false
-	c.buf, c.rpos = c.buf[:0], 0
+	c.in.buf, c.in.rpos = c.in.buf[:0], 0
 }
 
 // dial starts connecting c; the connect completes (or fails) when the
@@ -69,9 +68,8 @@ func (l *eloop) dial(c *econn, now time.Time) {
 		l.dialFailed(c, err, now)
 		return
 	}
-	if c.buf == nil {
-		c.buf = make([]byte, 0, 16<<10)
-	}
+	c.in.reset()
+	c.p.MaxBody = l.rs.cfg.maxBody
 	c.state = stConnecting
 	l.due(c, now.Add(l.rs.cfg.timeout))
 }
@@ -151,6 +149,7 @@ func (l *eloop) start(c *econn, now time.Time) bool {
 		}
 		c.out = c.obuf
 	}
+	c.p.Begin(c.reqs[0].head, c.reqs[0].keep)
 	c.state, c.sent = stBusy, now
 	l.due(c, now.Add(l.rs.cfg.timeout))
 	return true
@@ -189,32 +188,13 @@ func (l *eloop) flush(c *econn, now time.Time) {
 // read takes what c's socket has and handles each complete answer; it
 // returns the time of the last one (or now).
 func (l *eloop) read(c *econn, now time.Time) time.Time {
-	n, err := poller.Read(c.fd, c.readSpace())
+	n, err := poller.Read(c.fd, c.in.space())
 	return l.received(c, n, err, now)
 }
 
-// readSpace is where the next read into c's buffer goes: after what is
-// unparsed, which moves to the front, or into a larger buffer, when it is
-// full.
-func (c *econn) readSpace() []byte {
-	if c.rpos == len(c.buf) {
-		c.buf, c.rpos = c.buf[:0], 0
-	}
-	if len(c.buf) == cap(c.buf) {
-		if c.rpos > 0 {
-			c.buf, c.rpos = c.buf[:copy(c.buf, c.buf[c.rpos:])], 0
-		} else {
-			grown := make([]byte, len(c.buf), 2*cap(c.buf))
-			copy(grown, c.buf)
-			c.buf = grown
-		}
-	}
-	return c.buf[len(c.buf):cap(c.buf)]
-}
-
-// received handles the outcome of a read of n bytes into c's readSpace: each
-// complete answer is timed and checked, and the next round queued; it
-// returns the time of the last answer (or now).
+// received handles the outcome of a read of n bytes into c's buffer's
+// space: each complete answer is timed and checked, and the next round
+// queued; it returns the time of the last answer (or now).
 func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 	switch {
 	case err == unix.EAGAIN || err == unix.EINTR:
@@ -222,49 +202,72 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 	case err == nil && n == 0:
 		err = io.EOF
 	}
-	if err != nil {
-		if c.state == stBusy {
-			l.fail(c, err, now)
-		} else {
+	if err == nil {
+		c.in.filled(n)
+	}
+	if c.state != stBusy {
+		if err != nil {
 			c.close() // closed while idle: dial again when the think time is over
+			l.targetClosed(c, now)
 			if c.due.IsZero() && now.Before(l.rs.rec.end) {
 				l.due(c, now)
 			}
 		}
-		return now
-	}
-	c.buf = c.buf[:len(c.buf)+n]
-	if c.state != stBusy {
 		return now // nothing asked: parsed against the next request
 	}
 	rec := l.rs.rec
 	for c.got < len(c.reqs) {
-		m, err := protocol.ParseResponse(c.buf[c.rpos:], &c.resp)
-		if err != nil {
+		used, done, perr := c.p.Parse(c.in.unparsed())
+		c.in.rpos += used
+		if perr == nil && !done && err == io.EOF {
+			done, perr = c.p.EOF() // a body delimited by the close, or an answer cut short
+		}
+		switch {
+		case perr != nil:
+			l.fail(c, perr, now)
+			return now
+		case !done && err != nil:
 			l.fail(c, err, now)
 			return now
-		}
-		if m == 0 {
+		case !done:
 			return now
 		}
 		t := time.Now()
 		now = t
 		req := c.reqs[c.got]
 		c.got++
-		c.rpos += m
-		if kind := check(l.rs.sums, req, &c.resp); kind != "" {
+		resp := &c.p.Resp
+		if kind := l.rs.check(req, resp); kind != "" {
 			l.shard.addFailure(rec, t, kind)
 			l.abandon(c, t)
 			return t
 		}
-		l.shard.addSuccess(rec, t, t, t.Sub(c.sent), t.Sub(c.sent))
-		if c.resp.Close {
+		l.shard.addSuccess(rec, t, t, t.Sub(c.sent), t.Sub(c.sent), resp.Size)
+		if resp.Close || err != nil {
+			l.targetClosed(c, t)
 			l.abandon(c, t)
 			return t
 		}
+		if c.got < len(c.reqs) {
+			next := c.reqs[c.got]
+			c.p.Begin(next.head, next.keep)
+		}
+	}
+	if err != nil {
+		// Every answer came, and then the close: the next round goes on a
+		// new connection.
+		c.close()
+		l.targetClosed(c, now)
 	}
 	l.roundDone(c, now)
 	return now
+}
+
+// targetClosed counts c's connection, closed by the target at now.
+func (l *eloop) targetClosed(c *econn, now time.Time) {
+	if !l.rs.cfg.connPerReq {
+		l.shard.addReconnect(l.rs.rec, now)
+	}
 }
 
 // abandon closes c after the answer that came at now ended it: the rest

@@ -2,10 +2,10 @@ package loadgen
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
-
-	"strconv"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +34,7 @@ func testHotPath(t *testing.T, withRing bool) {
 	rec := newRecorder(1, now.Add(-time.Second), time.Hour, false)
 	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
 	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0)}
-	c := &econn{fd: pair[0], buf: make([]byte, 0, 16<<10), mix: newMix(cfg.requests, "h", 1, false)}
+	c := &econn{fd: pair[0], in: rbuf{buf: make([]byte, 0, initialBuffer)}, mix: newMix(newRequestSet(cfg.requests, "h", false, VerifyAlways), 1)}
 	l.conns = []*econn{c}
 	defer c.close()
 	l.onRead, l.onWrite = l.readDone, l.writeDone
@@ -75,4 +75,39 @@ func testHotPath(t *testing.T, withRing bool) {
 	defer l.shard.mu.Unlock()
 	assert.Empty(t, l.shard.errors)
 	assert.Positive(t, l.shard.requests)
+}
+
+// The event loops hold a server that sends a head without end to the same
+// bound as the goroutines.
+func TestEconnBufferBounded(t *testing.T) {
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	peer := pair[1]
+	require.NoError(t, unix.SetNonblock(pair[0], true))
+	cfg := defaults()
+	now := time.Now()
+	rec := newRecorder(1, now.Add(-time.Second), time.Hour, false)
+	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
+	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0)}
+	c := &econn{fd: pair[0], in: rbuf{buf: make([]byte, 0, initialBuffer)}, mix: newMix(newRequestSet(cfg.requests, "h", false, VerifyAuto), 1)}
+	l.conns = []*econn{c}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer unix.Close(peer)
+		unix.Write(peer, []byte("HTTP/1.1 200 OK\r\n"))
+		more := []byte(strings.Repeat("X-Endless: yes\r\n", 256))
+		for {
+			if _, err := unix.Write(peer, more); err != nil {
+				return
+			}
+		}
+	}()
+	l.start(c, time.Now())
+	for c.fd >= 0 {
+		l.read(c, time.Now())
+		require.LessOrEqual(t, cap(c.in.buf), maxBuffer)
+	}
+	<-done
+	assert.Equal(t, int64(1), l.shard.errors[ErrHeadTooLarge], "errors: %v", l.shard.errors)
 }

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/results"
 )
 
 // platformEngines are the engines this system has besides the automatic
@@ -25,9 +25,10 @@ func TestEngineRecorded(t *testing.T) {
 		loadgen.EngineEpoll:      {"epoll"},
 		loadgen.EngineGoroutines: {"goroutines"},
 	} {
-		load, err := loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
-			loadgen.WithConns(2), loadgen.WithDuration(100*time.Millisecond))
-		require.NoError(t, err)
+		load := measured(t, func() (*results.Load, error) {
+			return loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
+				loadgen.WithConns(2), loadgen.WithDuration(100*time.Millisecond))
+		})
 		assert.Contains(t, want, load.Engine, "engine %q", engine)
 		assert.Positive(t, load.Requests)
 		assert.Empty(t, load.Errors)

@@ -49,7 +49,7 @@ type eloop struct {
 // runEpoll drives a closed loop's connections from cfg.threads event loops
 // and returns when the run ends, with the engine it was: uring when every
 // loop had a ring.
-func runEpoll(ctx context.Context, rs *runState, host string, threads int) (Engine, error) {
+func runEpoll(ctx context.Context, rs *runState, threads int) (Engine, error) {
 	ta, err := net.ResolveTCPAddr("tcp", rs.addr)
 	if err != nil {
 		return "", fmt.Errorf("loadgen: address %q: %w", rs.addr, err)
@@ -73,7 +73,7 @@ func runEpoll(ctx context.Context, rs *runState, host string, threads int) (Engi
 	for i := range rs.cfg.conns {
 		l := loops[i%threads]
 		l.conns = append(l.conns, &econn{idx: len(l.conns), fd: -1,
-			mix: newMix(rs.cfg.requests, host, rs.cfg.seed+uint64(i), rs.cfg.connPerReq)})
+			mix: newMix(rs.reqs, rs.cfg.seed+uint64(i))})
 	}
 	var wg sync.WaitGroup
 	for _, l := range loops {
@@ -183,7 +183,7 @@ func (l *eloop) readAll(now time.Time) time.Time {
 	l.now = now
 	for _, c := range l.readable {
 		if c.fd >= 0 {
-			l.prep(uringOpRecv, c, c.readSpace(), l.onRead)
+			l.prep(uringOpRecv, c, c.in.space(), l.onRead)
 		}
 	}
 	l.readable = l.readable[:0]

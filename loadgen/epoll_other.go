@@ -10,6 +10,6 @@ import (
 // epollSupported says whether this system has the epoll engine.
 const epollSupported = false
 
-func runEpoll(context.Context, *runState, string, int) (Engine, error) {
+func runEpoll(context.Context, *runState, int) (Engine, error) {
 	return "", errors.New("loadgen: the epoll engine needs Linux")
 }

@@ -12,6 +12,7 @@ package loadgen
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"sync"
@@ -40,10 +41,15 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 		return nil, fmt.Errorf("loadgen: address %q: %w", addr, err)
 	}
 	mode := cfg.mode()
-	start := time.Now()
-	from := start.Add(cfg.warmup)
-	if mode == results.ModeBatch {
-		from = start
+	start, from, late := cfg.window(time.Now())
+	if wait := time.Until(start); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("loadgen: interrupted while waiting for the start at %s: %w", cfg.startAt.Format(time.RFC3339Nano), ctx.Err())
+		case <-t.C:
+		}
 	}
 	conns := cfg.conns
 	switch mode {
@@ -60,7 +66,8 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	rec := newRecorder(shards, from, cfg.duration, mode == results.ModeOpen)
 	runCtx, cancel := context.WithDeadline(ctx, rec.end)
 	defer cancel()
-	rs := &runState{cfg: &cfg, addr: addr, rec: rec, sums: newChecksums()}
+	rs := &runState{cfg: &cfg, addr: addr, rec: rec, sums: newChecksums(),
+		reqs: newRequestSet(cfg.requests, host, cfg.connPerReq, cfg.verify), tls: cfg.tlsConfig(conns)}
 
 	var (
 		wg          sync.WaitGroup
@@ -73,17 +80,17 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	switch mode {
 	case results.ModeClosed:
 		if threads > 0 {
-			wg.Go(func() { engine, runErr = runEpoll(runCtx, rs, host, threads) })
+			wg.Go(func() { engine, runErr = runEpoll(runCtx, rs, threads) })
 			break
 		}
 		for i := range cfg.conns {
-			w := &closedWorker{run: rs, mix: newMix(cfg.requests, host, cfg.seed+uint64(i), cfg.connPerReq), shard: rec.shard(i)}
+			w := &closedWorker{run: rs, mix: newMix(rs.reqs, cfg.seed+uint64(i)), shard: rec.shard(i)}
 			wg.Go(func() { w.loop(runCtx) })
 		}
 	case results.ModeOpen:
 		pl = &pool{rs: rs, max: cfg.maxConns}
 		pl.prewarm(runCtx, cfg.conns)
-		pacer, next := cfg.openSchedule(host)
+		pacer, next := cfg.openSchedule(rs.reqs, host)
 		wg.Go(func() {
 			pl.schedule(runCtx, start, pacer, next)
 			pl.closeAll()
@@ -91,7 +98,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 			pl.leftovers()
 		})
 	case results.ModeBatch:
-		wg.Go(func() { first, last = runBatch(runCtx, rs, host) })
+		wg.Go(func() { first, last = runBatch(runCtx, rs) })
 	}
 	go func() { wg.Wait(); close(done) }()
 
@@ -116,9 +123,36 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 			load.Elapsed = load.Makespan // a batch's throughput is its requests over its makespan
 		}
 	}
+	if late != "" {
+		load.Warnings = append(load.Warnings, late)
+	}
 	load.Warnings = append(load.Warnings, m.warnings()...)
 	load.Warnings = append(load.Warnings, warnings(&cfg, load, ctx.Err() != nil)...)
 	return load, m.err
+}
+
+// window is when a run asked at now begins sending (start) and measuring
+// (from): at once and after the warm-up; with a start time, its window
+// begins then and the warm-up before it. An agent that comes after that
+// start begins at once and measures from the start time, or from now when
+// that has passed too: late says so.
+func (c *config) window(now time.Time) (start, from time.Time, late string) {
+	warmup := c.warmup
+	if c.mode() == results.ModeBatch {
+		warmup = 0
+	}
+	if c.startAt.IsZero() {
+		return now, now.Add(warmup), ""
+	}
+	start, from = c.startAt.Add(-warmup), c.startAt
+	switch {
+	case !now.After(start):
+		return start, from, ""
+	case now.Before(from):
+		return now, from, fmt.Sprintf("start-at: began %s late, %s of the warm-up left", now.Sub(start).Round(time.Millisecond), from.Sub(now).Round(time.Millisecond))
+	}
+	return now, now, fmt.Sprintf("start-at: began %s after the window's start at %s: this agent's window is later than the others'",
+		now.Sub(from).Round(time.Millisecond), from.Format(time.RFC3339Nano))
 }
 
 // mode is the load model the options chose.
@@ -166,12 +200,18 @@ func (c *config) validate() error {
 		return fmt.Errorf("loadgen: engine %q: want %q, %q or %q", c.engine, EngineURing, EngineEpoll, EngineGoroutines)
 	case (c.engine == EngineEpoll || c.engine == EngineURing) && !epollSupported:
 		return fmt.Errorf("loadgen: the %s engine needs Linux", c.engine)
+	case (c.engine == EngineEpoll || c.engine == EngineURing) && c.tls != nil:
+		return fmt.Errorf("loadgen: the %s engine does not speak TLS; https runs on the goroutine engine (the default for https)", c.engine)
 	case c.threads < 0:
 		return fmt.Errorf("loadgen: threads must not be negative, not %d", c.threads)
+	case c.maxBody <= 0:
+		return fmt.Errorf("loadgen: the body bound must be positive, not %d", c.maxBody)
+	case c.verify != VerifyAuto && c.verify != VerifyAlways && c.verify != VerifyNever:
+		return fmt.Errorf("loadgen: verify %q: want auto (empty), %q or %q", c.verify, VerifyAlways, VerifyNever)
 	}
 	for _, r := range c.requests {
-		if r.Weight < 0 {
-			return fmt.Errorf("loadgen: request %s %s: weight must not be negative", r.Method, r.Path)
+		if err := r.Check(); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -180,7 +220,24 @@ func (c *config) validate() error {
 // epoll reports whether the run uses the epoll engine: a closed loop, on
 // Linux, unless goroutines were asked for.
 func (c *config) epoll() bool {
-	return c.mode() == results.ModeClosed && epollSupported && c.engine != EngineGoroutines
+	return c.mode() == results.ModeClosed && epollSupported && c.engine != EngineGoroutines && c.tls == nil
+}
+
+// tlsConfig is the run's TLS configuration, nil for plain TCP: the
+// caller's, with a session cache for conns connections and ALPN's
+// http/1.1.
+func (c *config) tlsConfig(conns int) *tls.Config {
+	if c.tls == nil {
+		return nil
+	}
+	t := c.tls.Clone()
+	if t.ClientSessionCache == nil {
+		t.ClientSessionCache = tls.NewLRUClientSessionCache(max(conns, 64))
+	}
+	if len(t.NextProtos) == 0 {
+		t.NextProtos = []string{"http/1.1"}
+	}
+	return t
 }
 
 // loops is how many event loops the epoll engine runs.
@@ -193,9 +250,9 @@ func (c *config) loops() int {
 }
 
 // openSchedule is the pacer of an open-loop run and what it sends next.
-func (c *config) openSchedule(host string) (Pacer, func(n uint64) *encoded) {
+func (c *config) openSchedule(set *requestSet, host string) (Pacer, func(n uint64) *encoded) {
 	if c.trace == nil {
-		m := newMix(c.requests, host, c.seed, c.connPerReq)
+		m := newMix(set, c.seed)
 		return c.pacer, func(uint64) *encoded { return m.next() }
 	}
 	// Encode each distinct request of the trace once.
@@ -204,7 +261,8 @@ func (c *config) openSchedule(host string) (Pacer, func(n uint64) *encoded) {
 	for i, e := range c.trace {
 		key := e.Request.Method + " " + e.Request.Path + "\x00" + string(e.Request.Body)
 		if byKey[key] == nil {
-			byKey[key] = &newMix([]Request{e.Request}, host, 0, c.connPerReq).encoded[0]
+			enc := e.Request.encoded(host, c.connPerReq, c.verify)
+			byKey[key] = &enc
 		}
 		reqs[i] = byKey[key]
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/corobench/corobench/protocol"
 )
 
 // job is one open-loop request: what to send and when it was due.
@@ -62,7 +60,7 @@ func (p *pool) newWorker(ctx context.Context, prewarm bool) *openWorker {
 	p.peak = max(p.peak, p.n)
 	p.wg.Go(func() {
 		if prewarm {
-			if err := w.c.dial(ctx, p.rs.addr, p.rs.cfg.timeout); err != nil {
+			if err := w.c.dial(ctx, p.rs); err != nil {
 				p.rs.dialFailed(ctx, w.shard, err)
 			}
 			if !p.put(w) {
@@ -118,7 +116,7 @@ func (p *pool) work(ctx context.Context, w *openWorker) {
 func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 	rs, cfg := p.rs, p.rs.cfg
 	if !w.c.open() {
-		if err := w.c.dial(ctx, rs.addr, cfg.timeout); err != nil {
+		if err := w.c.dial(ctx, rs); err != nil {
 			rs.rec.lost(w.shard, 1, kindOf(err, true), ctx.Err() != nil, time.Now(), j.due)
 			return
 		}
@@ -129,20 +127,21 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), 1, j.due)
 		return
 	}
-	var resp protocol.Response
-	n, err := w.c.read(&resp)
+	resp, err := w.c.read(j.req)
 	if err != nil {
 		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), 1, j.due)
 		return
 	}
 	end := time.Now()
-	if kind := check(rs.sums, j.req, &resp); kind != "" {
+	if kind := rs.check(j.req, resp); kind != "" {
 		rs.rec.failure(w.shard, j.due, kind)
 		w.c.close()
 		return
 	}
-	rs.rec.success(w.shard, j.due, end, end.Sub(j.due), end.Sub(sent))
-	w.c.consume(n)
+	rs.rec.success(w.shard, j.due, end, end.Sub(j.due), end.Sub(sent), resp.Size)
+	if resp.Close {
+		rs.targetClosed(w.shard, end)
+	}
 	if resp.Close || cfg.connPerReq {
 		w.c.close()
 	}

@@ -1,8 +1,11 @@
 package loadgen
 
 import (
+	"crypto/tls"
 	"io"
 	"time"
+
+	"github.com/corobench/corobench/protocol"
 )
 
 // Defaults of a run, used where an option does not say otherwise.
@@ -34,6 +37,10 @@ type config struct {
 	engine     Engine
 	threads    int
 	series     bool
+	maxBody    int64
+	verify     Verify
+	tls        *tls.Config
+	startAt    time.Time
 	interval   time.Duration // of the series; 0: SeriesInterval(duration)
 	hlog       io.Writer
 	progress   func(Progress)
@@ -50,6 +57,7 @@ func defaults() config {
 		maxConns: DefaultMaxConns,
 		pipeline: DefaultPipeline,
 		series:   true,
+		maxBody:  DefaultMaxBody,
 	}
 }
 
@@ -149,6 +157,33 @@ func WithHlog(w io.Writer) Option { return func(c *config) { c.hlog = w } }
 // WithProgress calls f about once a second (and at the end) with the run
 // so far, from the run's own goroutine; f must return quickly.
 func WithProgress(f func(Progress)) Option { return func(c *config) { c.progress = f } }
+
+// DefaultMaxBody bounds the body of an answer: a body is streamed (read,
+// counted and dropped as it arrives), so the bound is on the time and
+// bandwidth a lying server can take, not on memory.
+const DefaultMaxBody = protocol.DefaultMaxBody
+
+// WithMaxBody bounds the body of an answer; a longer one, announced or
+// received, fails with ErrBodyTooLarge and closes its connection.
+func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithVerify says which answers to requests of CPU work are verified;
+// VerifyAuto by default.
+func WithVerify(v Verify) Option { return func(c *config) { c.verify = v } }
+
+// WithTLS speaks TLS to the target (https), configured by cfg: its
+// RootCAs, InsecureSkipVerify and ServerName are the caller's; the run adds
+// a session cache shared by its connections, so that a new connection
+// resumes a session rather than making a full handshake, and offers only
+// HTTP/1.1 (ALPN). The goroutine engine runs a TLS run (docs/loadgen.md
+// says why the event loops do not).
+func WithTLS(cfg *tls.Config) Option { return func(c *config) { c.tls = cfg } }
+
+// WithStartAt begins the run's measured window at t, and its warm-up
+// before it: agents on many machines given one t measure one window, and
+// their results merge (results.MergeLoads). The run waits until then; an
+// agent that comes late begins at once, and its results say so.
+func WithStartAt(t time.Time) Option { return func(c *config) { c.startAt = t } }
 
 // Progress is a run so far, as WithProgress reports it.
 type Progress struct {

@@ -23,6 +23,8 @@ type recorder struct {
 	open      bool // keep uncorrected latency apart
 	shards    []shard
 	dropped   atomic.Int64
+	// TLS handshakes, and those that resumed a session.
+	handshakes, resumed atomic.Int64
 
 	// Owned by the run's goroutine.
 	interval *results.Histogram
@@ -35,7 +37,10 @@ type shard struct {
 	uncorr   *results.Histogram // open loop: from the actual send
 	interval *results.Histogram // this second's corrected latency
 	requests int64
+	bytes    int64 // of the answers counted in requests
 	errors   map[string]int64
+	// Connections the target closed (and the run opened again).
+	reconnects int64
 	// This second's counts.
 	ivRequests, ivErrors int64
 	// Requests still unanswered at the end, and the oldest one's age.
@@ -78,10 +83,28 @@ func (r *recorder) counts(t time.Time) bool { return !t.Before(r.from) && t.Befo
 // answer that came after the end is counted unfinished, as the run's result
 // could not wait for it; one due after the end is not counted at all.
 // key is never after t.
-func (r *recorder) success(s *shard, key, t time.Time, latency, sent time.Duration) {
+// size is the answer's length on the wire.
+func (r *recorder) success(s *shard, key, t time.Time, latency, sent time.Duration, size int64) {
 	s.mu.Lock()
-	s.addSuccess(r, key, t, latency, sent)
+	s.addSuccess(r, key, t, latency, sent, size)
 	s.mu.Unlock()
+}
+
+// reconnect records a connection the target closed at t.
+func (r *recorder) reconnect(s *shard, t time.Time) {
+	if !r.counts(t) {
+		return
+	}
+	s.mu.Lock()
+	s.addReconnect(r, t)
+	s.mu.Unlock()
+}
+
+// addReconnect is reconnect with s.mu held.
+func (s *shard) addReconnect(r *recorder, t time.Time) {
+	if r.counts(t) {
+		s.reconnects++
+	}
 }
 
 // failure records a failed request that counts at key (see success).
@@ -142,7 +165,7 @@ func (s *shard) addLost(r *recorder, n int, kind string, stopped bool, now, sinc
 }
 
 // addSuccess is success with s.mu held.
-func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Duration) {
+func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Duration, size int64) {
 	if key.Before(r.from) {
 		return
 	}
@@ -157,6 +180,7 @@ func (s *shard) addSuccess(r *recorder, key, t time.Time, latency, sent time.Dur
 		s.uncorr.Record(sent)
 	}
 	s.requests++
+	s.bytes += size
 	s.ivRequests++
 }
 
@@ -177,6 +201,17 @@ func (s *shard) addUnfinished(n int, age time.Duration) {
 	}
 	s.unfinished += int64(n)
 	s.oldest = max(s.oldest, age)
+}
+
+// handshake records a TLS handshake made at t, resumed or full.
+func (r *recorder) handshake(resumed bool, t time.Time) {
+	if !r.counts(t) {
+		return
+	}
+	r.handshakes.Add(1)
+	if resumed {
+		r.resumed.Add(1)
+	}
 }
 
 // drop records an open-loop request due at t that found no free connection.
@@ -220,6 +255,8 @@ func (r *recorder) load(elapsed time.Duration) *results.Load {
 			l.LatencyUncorrected.Merge(s.uncorr.Histogram)
 		}
 		l.Requests += s.requests
+		l.Bytes += s.bytes
+		l.Reconnects += s.reconnects
 		for k, n := range s.errors {
 			if l.Errors == nil {
 				l.Errors = map[string]int64{}
@@ -232,5 +269,6 @@ func (r *recorder) load(elapsed time.Duration) *results.Load {
 	}
 	l.UnfinishedOldest = oldest.Seconds()
 	l.Dropped = r.dropped.Load()
+	l.TLSHandshakes, l.TLSResumed = r.handshakes.Load(), r.resumed.Load()
 	return l
 }

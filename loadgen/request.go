@@ -11,9 +11,78 @@ import (
 type Request struct {
 	Method string
 	Path   string // with its query: /cpu?us=100
+	// Host is the Host header; empty is the target's address.
+	Host string
+	// Header holds more header fields, sent in order after Host. The
+	// client writes Content-Length (from Body) and, when it closes,
+	// Connection itself.
+	Header []Header
 	Body   []byte
 	// Weight is the request's share of the mix, relative to the others.
 	Weight int
+}
+
+// Header is one header field of a request.
+type Header struct{ Name, Value string }
+
+// ParseHeader reads a header field from its form "Name: value", as the -H
+// flag takes it.
+func ParseHeader(s string) (Header, error) {
+	name, value, ok := strings.Cut(s, ":")
+	h := Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)}
+	if !ok {
+		return h, fmt.Errorf("loadgen: header %q: want 'Name: value'", s)
+	}
+	return h, h.check()
+}
+
+// check reports a header the client cannot send as given.
+func (h Header) check() error {
+	switch {
+	case !isToken(h.Name):
+		return fmt.Errorf("loadgen: header name %q is not a token", h.Name)
+	case strings.ContainsAny(h.Value, "\r\n\x00"):
+		return fmt.Errorf("loadgen: header %s: the value holds a line break or NUL", h.Name)
+	case strings.EqualFold(h.Name, "Content-Length"), strings.EqualFold(h.Name, "Transfer-Encoding"):
+		return fmt.Errorf("loadgen: header %s: the client frames the body itself (from its length)", h.Name)
+	}
+	return nil
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110, 5.6.2): a method
+// or a header name.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// Check reports what in r cannot be sent: a method or header name that is
+// not a token, a path, host or value that would break the request line or
+// headers, a header the client writes itself.
+func (r Request) Check() error {
+	switch {
+	case !isToken(r.Method):
+		return fmt.Errorf("loadgen: method %q is not a token", r.Method)
+	case !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, " \r\n\x00"):
+		return fmt.Errorf("loadgen: path %q: want /PATH?QUERY, without spaces", r.Path)
+	case strings.ContainsAny(r.Host, " \r\n\x00"):
+		return fmt.Errorf("loadgen: host %q holds a space or line break", r.Host)
+	case r.Weight < 0:
+		return fmt.Errorf("loadgen: request %s %s: weight must not be negative", r.Method, r.Path)
+	}
+	for _, h := range r.Header {
+		if err := h.check(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ParseRequest reads a request from its short form "[WEIGHT] [METHOD] PATH",
@@ -36,17 +105,25 @@ func ParseRequest(s string) (Request, error) {
 		return r, fmt.Errorf("loadgen: request %q: want [WEIGHT] [METHOD] /PATH", s)
 	}
 	r.Path = f[0]
-	return r, nil
+	return r, r.Check()
 }
 
-// encode returns the request's bytes, encoded once for the whole run.
-// With closing, it asks the target to close the connection after answering.
+// encode returns the request's bytes, encoded once for the whole run; host
+// is the Host header unless the request names its own. With closing, it
+// asks the target to close the connection after answering.
 func (r Request) encode(host string, closing bool) []byte {
-	b := fmt.Appendf(nil, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Path, host)
+	if r.Host != "" {
+		host = r.Host
+	}
+	b := make([]byte, 0, 128+len(r.Body))
+	b = fmt.Appendf(b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.Method, r.Path, host)
+	for _, h := range r.Header {
+		b = fmt.Appendf(b, "%s: %s\r\n", h.Name, h.Value)
+	}
 	if closing {
 		b = append(b, "Connection: close\r\n"...)
 	}
-	if len(r.Body) > 0 || r.Method == "POST" {
+	if len(r.Body) > 0 || r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" {
 		b = fmt.Appendf(b, "Content-Length: %d\r\n", len(r.Body))
 	}
 	b = append(b, "\r\n"...)
@@ -56,39 +133,74 @@ func (r Request) encode(host string, closing bool) []byte {
 // encoded is a request ready to send, and what its answer must carry.
 type encoded struct {
 	bytes []byte
-	// proof says the answer's body must prove CPU work (/cpu, /mix).
+	// proof says the answer's body must prove CPU work (GET /cpu, /mix),
+	// if it is verified (see Verify).
 	proof bool
+	// head says the request is HEAD: its answer has no body.
+	head bool
+	// keep is the longest body of the answer to keep, to verify it.
+	keep int
 }
 
-// mix draws encoded requests by weight from a seeded generator.
-type mix struct {
+// maxProofBody is the longest body of an answer to a request of CPU work
+// that is kept to verify it: a proof is about 40 bytes.
+const maxProofBody = 256
+
+// asksWork reports whether a request asks a corobench target for CPU
+// work, whose answer proves it was done.
+func (r Request) asksWork() bool {
+	path, _, _ := strings.Cut(r.Path, "?")
+	return r.Method == "GET" && (path == "/cpu" || path == "/mix")
+}
+
+// requestSet is a run's requests, each encoded once and shared by every
+// connection, with their cumulative weights.
+type requestSet struct {
 	encoded []encoded
-	cum     []int // cumulative weights
-	rng     *rand.Rand
+	cum     []int
 }
 
-func newMix(rs []Request, host string, seed uint64, closing bool) *mix {
-	m := &mix{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+func newRequestSet(rs []Request, host string, closing bool, verify Verify) *requestSet {
+	s := &requestSet{}
 	total := 0
 	for _, r := range rs {
 		total += max(r.Weight, 1)
-		proof := strings.HasPrefix(r.Path, "/cpu") || strings.HasPrefix(r.Path, "/mix")
-		m.encoded = append(m.encoded, encoded{bytes: r.encode(host, closing), proof: proof})
-		m.cum = append(m.cum, total)
+		s.encoded = append(s.encoded, r.encoded(host, closing, verify))
+		s.cum = append(s.cum, total)
 	}
-	return m
+	return s
+}
+
+// encoded is the request ready to send.
+func (r Request) encoded(host string, closing bool, verify Verify) encoded {
+	e := encoded{bytes: r.encode(host, closing), proof: r.asksWork(), head: r.Method == "HEAD"}
+	if e.proof && verify.keeps() {
+		e.keep = maxProofBody
+	}
+	return e
+}
+
+// mix draws a set's requests by weight from a seeded generator.
+type mix struct {
+	set *requestSet
+	rng *rand.Rand
+}
+
+func newMix(set *requestSet, seed uint64) *mix {
+	return &mix{set: set, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
 // next returns the next request to send.
 func (m *mix) next() *encoded {
-	if len(m.encoded) == 1 {
-		return &m.encoded[0]
+	enc, cum := m.set.encoded, m.set.cum
+	if len(enc) == 1 {
+		return &enc[0]
 	}
-	x := m.rng.IntN(m.cum[len(m.cum)-1])
-	for i, c := range m.cum {
+	x := m.rng.IntN(cum[len(cum)-1])
+	for i, c := range cum {
 		if x < c {
-			return &m.encoded[i]
+			return &enc[i]
 		}
 	}
-	return &m.encoded[len(m.encoded)-1]
+	return &enc[len(enc)-1]
 }

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"crypto/tls"
 	"time"
 )
 
@@ -11,6 +12,16 @@ type runState struct {
 	addr string
 	rec  *recorder
 	sums *checksums
+	reqs *requestSet
+	tls  *tls.Config // nil: plain TCP
+}
+
+// targetClosed counts a connection the target closed, at now, that the
+// run did not ask it to close: it is opened again.
+func (rs *runState) targetClosed(s *shard, now time.Time) {
+	if !rs.cfg.connPerReq {
+		rs.rec.reconnect(s, now)
+	}
 }
 
 // ending reports whether a failure now is the run ending rather than the

@@ -52,20 +52,36 @@ func FuzzParseRequest(f *testing.F) {
 }
 
 func FuzzParseResponse(f *testing.F) {
-	f.Add(AppendResponse(nil, 200, false, []byte("hello")))
-	f.Add(AppendError(nil, errf(404, "no")))
-	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabcHTTP/1.1"))
-	f.Fuzz(func(t *testing.T, in []byte) {
+	f.Add(AppendResponse(nil, 200, false, []byte("hello")), uint16(7))
+	f.Add(AppendError(nil, errf(404, "no")), uint16(1))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabcHTTP/1.1"), uint16(0))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n"), uint16(3))
+	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n"), uint16(5))
+	f.Add([]byte("HTTP/1.0 204 No Content\r\nContent-Length: 9\r\n\r\n"), uint16(2))
+	f.Fuzz(func(t *testing.T, in []byte, step uint16) {
 		var resp Response
 		n, err := ParseResponse(in, &resp)
-		if err != nil {
+		if err == nil && n > 0 {
+			if n > len(in) || resp.Status < 100 || resp.Status > 599 || len(resp.Body) > MaxResponseBody || int64(n) != resp.Size {
+				t.Fatalf("bad response accepted: n=%d %+v", n, resp)
+			}
+		}
+		// The incremental parser, given the bytes in pieces, reads what it
+		// reads given them at once.
+		whole, wholeDone, wholeErr := parseAll(string(in), false, 64, 1<<12, 0, true)
+		piece, pieceDone, pieceErr := parseAll(string(in), false, 64, 1<<12, int(step%512), true)
+		if (wholeErr == nil) != (pieceErr == nil) || wholeDone != pieceDone {
+			t.Fatalf("whole: done %v err %v; in pieces of %d: done %v err %v", wholeDone, wholeErr, step%512, pieceDone, pieceErr)
+		}
+		if wholeErr != nil {
 			return
 		}
-		if n < 0 || n > len(in) {
-			t.Fatalf("used %d of %d bytes", n, len(in))
+		if whole.Status != piece.Status || whole.Length != piece.Length || whole.Size != piece.Size ||
+			whole.Close != piece.Close || !bytes.Equal(whole.Body, piece.Body) {
+			t.Fatalf("whole %+v, in pieces %+v", whole, piece)
 		}
-		if n > 0 && (resp.Status < 100 || resp.Status > 599 || len(resp.Body) > MaxResponseBody) {
-			t.Fatalf("bad response accepted: %+v", resp)
+		if whole.Length > 1<<12 || len(whole.Body) > 64 || whole.Size > int64(len(in)) {
+			t.Fatalf("beyond the bounds: %+v", whole)
 		}
 	})
 }

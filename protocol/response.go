@@ -35,6 +35,10 @@ func StatusText(code int) string {
 	return "Unknown"
 }
 
+// ServerName is what every corobench target's answers say in their Server
+// header: a client verifies the proofs of work of such answers.
+const ServerName = "corobench"
+
 // AppendHeader appends a response's status line and headers for a body of
 // contentLength bytes; the caller appends the body itself.
 func AppendHeader(dst []byte, status, contentLength int, close bool) []byte {
@@ -42,7 +46,7 @@ func AppendHeader(dst []byte, status, contentLength int, close bool) []byte {
 	dst = strconv.AppendInt(dst, int64(status), 10)
 	dst = append(dst, ' ')
 	dst = append(dst, StatusText(status)...)
-	dst = append(dst, "\r\nContent-Type: text/plain\r\nContent-Length: "...)
+	dst = append(dst, "\r\nServer: "+ServerName+"\r\nContent-Type: text/plain\r\nContent-Length: "...)
 	dst = strconv.AppendInt(dst, int64(contentLength), 10)
 	if close {
 		dst = append(dst, "\r\nConnection: close"...)

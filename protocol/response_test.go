@@ -44,7 +44,7 @@ func TestResponseRoundTrip(t *testing.T) {
 func TestAppendError(t *testing.T) {
 	t.Parallel()
 	b := AppendError(nil, errf(413, "too big"))
-	assert.Equal(t, "HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n", string(b))
+	assert.Equal(t, "HTTP/1.1 413 Content Too Large\r\nServer: corobench\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big\n", string(b))
 	b = AppendError(nil, errors.New("plain"))
 	assert.Contains(t, string(b), "HTTP/1.1 400 Bad Request\r\n")
 }
@@ -52,7 +52,6 @@ func TestAppendError(t *testing.T) {
 func TestParseResponseMalformed(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
-		"HTTP/1.1 200 OK\r\n\r\n",                                           // no length
 		"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n",                      // bad status
 		"SMTP 220 hello\r\nContent-Length: 0\r\n\r\n",                       // not HTTP
 		"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",                     // bad length

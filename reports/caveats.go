@@ -113,6 +113,9 @@ func runCaveats(s *scenario, t *target, r *results.Run, clientCores int) []strin
 			note("the target failed during the run (numbers are partial): " + escape(r.Error))
 		}
 	}
+	if r.Remote {
+		note("a remote target: not started or sampled here, so its CPU and memory columns are empty")
+	}
 	warnings := slices.Clone(r.Warnings)
 	if r.Load != nil {
 		warnings = append(warnings, r.Load.Warnings...)

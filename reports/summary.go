@@ -21,6 +21,15 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 	}
 	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "  requests   %d (%.0f req/s)\n", l.Requests, l.Throughput())
+	if l.Bytes > 0 && l.Elapsed > 0 {
+		fmt.Fprintf(bw, "  received   %s in answers (%s/s)\n", fmtBytes(float64(l.Bytes)), fmtBytes(float64(l.Bytes)/l.Elapsed))
+	}
+	if l.TLSHandshakes > 0 {
+		fmt.Fprintf(bw, "  tls        %d handshakes, %d of them resumed\n", l.TLSHandshakes, l.TLSResumed)
+	}
+	if l.Reconnects > 0 {
+		fmt.Fprintf(bw, "  reconnects %d (connections the target closed, opened again)\n", l.Reconnects)
+	}
 	if l.Requests > 0 {
 		h := l.Latency
 		fmt.Fprintf(bw, "  latency    p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -56,12 +57,37 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}
+	return Decode(path, data)
+}
+
+// Decode reads a results file's contents; name is where they came from.
+func Decode(name string, data []byte) (*File, error) {
 	var f File
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("results: %s: %w", path, err)
+		return nil, fmt.Errorf("results: %s: %w", name, err)
 	}
 	if f.Version < 1 || f.Version > Version {
-		return nil, fmt.Errorf("results: %s: version %d, this build reads 1 to %d", path, f.Version, Version)
+		return nil, fmt.Errorf("results: %s: version %d, this build reads 1 to %d", name, f.Version, Version)
 	}
 	return &f, nil
+}
+
+// ReadLog reads a results file, or a log that holds one on a line of its
+// own among other lines (what `corobench load -json -` printed, as
+// `kubectl logs` gives it back).
+func ReadLog(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	f, err := Decode(path, data)
+	if err == nil {
+		return f, nil
+	}
+	for line := range bytes.Lines(data) {
+		if line = bytes.TrimSpace(line); bytes.HasPrefix(line, []byte(`{"version":`)) {
+			return Decode(path, line)
+		}
+	}
+	return nil, err
 }

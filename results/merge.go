@@ -27,6 +27,10 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 		m.Conns += l.Conns
 		m.Elapsed = max(m.Elapsed, l.Elapsed)
 		m.Requests += l.Requests
+		m.Bytes += l.Bytes
+		m.Reconnects += l.Reconnects
+		m.TLSHandshakes += l.TLSHandshakes
+		m.TLSResumed += l.TLSResumed
 		m.Rate += l.Rate
 		m.Dropped += l.Dropped
 		m.Unfinished += l.Unfinished

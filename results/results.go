@@ -129,8 +129,12 @@ type Run struct {
 	// Load is what the load generator measured; nil when the run failed
 	// before any load was sent.
 	Load *Load `json:"load,omitempty"`
-	// Resources is what the target's process tree used, sampled from /proc.
+	// Resources is what the target's process tree used, sampled from /proc;
+	// nil for a remote target.
 	Resources *Resources `json:"resources,omitempty"`
+	// Remote says the target was already running, perhaps on another
+	// machine: the harness neither started nor sampled it.
+	Remote bool `json:"remote,omitempty"`
 	// Bound is the most that physics allows this model under this load.
 	Bound *Bound `json:"bound,omitempty"`
 	// Idle is the memory measurement of an idle-connection (C10K) run.
@@ -197,6 +201,18 @@ type Load struct {
 	Conns    int     `json:"conns"`
 	Elapsed  float64 `json:"elapsed_s"` // measured time, warm-up excluded
 	Requests int64   `json:"requests"`  // answered with the expected status and body
+	// Bytes is the length on the wire of those answers: heads, bodies
+	// and framing.
+	Bytes int64 `json:"bytes,omitempty"`
+	// Reconnects counts the connections the target closed during the
+	// measured window (Connection: close, a body delimited by the close,
+	// a close while idle) when the run had not asked it to; each was
+	// opened again.
+	Reconnects int64 `json:"reconnects,omitempty"`
+	// TLSHandshakes counts the TLS handshakes of the measured window, and
+	// TLSResumed those of them that resumed a session.
+	TLSHandshakes int64 `json:"tls_handshakes,omitempty"`
+	TLSResumed    int64 `json:"tls_resumed,omitempty"`
 	// Rate is the asked arrival rate of an open-loop run (req/s).
 	Rate float64 `json:"rate,omitempty"`
 	// Dropped counts open-loop sends that found no free connection when

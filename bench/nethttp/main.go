@@ -1,6 +1,8 @@
 // Command nethttp is the net/http peer of the model benchmarks: Go's
 // standard HTTP server (a goroutine per connection, like the goroutine
-// model) answering /health and /echo?size=N. It prints the ready line of
+// model) answering /health and /echo?size=N (with Content-Length), and
+// /chunked?size=N (the same bytes in chunks, as a handler that does not
+// set the length sends more than 2 KiB). It prints the ready line of
 // `corobench serve` and runs until SIGTERM.
 package main
 
@@ -37,6 +39,15 @@ func main() {
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(n))
 		w.Write(filler[:n])
+	})
+	mux.HandleFunc("GET /chunked", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.URL.Query().Get("size"))
+		if err != nil || n < 0 || n > protocol.MaxBodyBytes {
+			http.Error(w, "bad size", http.StatusBadRequest)
+			return
+		}
+		w.Write(filler[:n])
+		w.(http.Flusher).Flush() // chunked, whatever the size
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +51,27 @@ type loadFlags struct {
 	reqs                             requestFlags
 	network                          string // tcp or udp, from the URL
 	window, sockets                  int    // of datagram clients
+	maxBody                          int64
+	verify                           string
+	headers                          headerFlags
+	method, body, bodyFile, host     string
+	insecure                         bool
+	caFile, startAt                  string
 	expects                          []results.Expectation
+}
+
+// headerFlags collects repeated -H flags.
+type headerFlags []loadgen.Header
+
+func (h *headerFlags) String() string { return fmt.Sprint(len(*h), " headers") }
+
+func (h *headerFlags) Set(s string) error {
+	hdr, err := loadgen.ParseHeader(s)
+	if err != nil {
+		return err
+	}
+	*h = append(*h, hdr)
+	return nil
 }
 
 func (f *loadFlags) define(fs *flag.FlagSet) {
@@ -75,6 +99,16 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.hlog, "hlog", "", "also write an HdrHistogram interval log (one interval a second) to this file")
 	fs.BoolVar(&f.bench, "bench", false, "print a Go benchmark format line (for benchstat) instead of the summary")
 	fs.BoolVar(&f.quiet, "q", false, "no progress line on stderr")
+	fs.Int64Var(&f.maxBody, "max-body", loadgen.DefaultMaxBody, "bound on an answer's body in bytes; a longer one fails as 'body too large' (bodies are streamed, not held)")
+	fs.StringVar(&f.verify, "verify", "auto", "proofs of CPU work in answers to GET /cpu and /mix: auto (answers that say Server: corobench), always, never")
+	fs.Var(&f.headers, "H", "a header of every request, 'Name: value' (repeatable; 'Host: name' sets the Host)")
+	fs.StringVar(&f.method, "m", "", "the method of the URL's request (default GET, or POST with a body)")
+	fs.StringVar(&f.body, "body", "", "the body of every request")
+	fs.StringVar(&f.bodyFile, "body-file", "", "the body of every request, read from this file")
+	fs.StringVar(&f.host, "host", "", "the Host header (and TLS server name) of every request; default: the URL's host")
+	fs.BoolVar(&f.insecure, "insecure", false, "https: do not verify the server's certificate")
+	fs.StringVar(&f.caFile, "ca", "", "https: verify the server's certificate against the PEM certificates of this file, not the system's")
+	fs.StringVar(&f.startAt, "start-at", "", "begin the measured window at this time (RFC 3339, e.g. 2026-01-02T15:04:05Z), the warm-up before it: agents on many machines given one time measure one window")
 	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
 	fs.Func("expect", "a gate, such as 'p99 < 50ms', 'errors == 0' or 'req/s > 1000' (repeatable): exit 1 when the run breaks one", func(s string) error {
 		e, err := results.ParseExpectation(s)
@@ -120,6 +154,15 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 		loadgen.WithTimeout(f.timeout), loadgen.WithRequests(f.reqs...), loadgen.WithSeed(f.seed),
 		loadgen.WithMaxConns(f.maxConns), loadgen.WithPipeline(f.pipeline), loadgen.WithThinkTime(f.think),
 		loadgen.WithThreads(f.threads), loadgen.WithEngine(loadgen.Engine(f.engine)),
+		loadgen.WithMaxBody(f.maxBody),
+	}
+	switch f.verify {
+	case "auto":
+		opts = append(opts, loadgen.WithVerify(loadgen.VerifyAuto))
+	case string(loadgen.VerifyAlways), string(loadgen.VerifyNever):
+		opts = append(opts, loadgen.WithVerify(loadgen.Verify(f.verify)))
+	default:
+		return nil, fmt.Errorf("-verify: want auto, always or never, not %q", f.verify)
 	}
 	if f.network == loadgen.NetUDP {
 		opts = append(opts, loadgen.WithNet(loadgen.NetUDP), loadgen.WithWindow(f.window), loadgen.WithSockets(f.sockets))
@@ -141,6 +184,13 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 		opts = append(opts, loadgen.WithRate(loadgen.LinearRamp(f.rate, f.rampTo, f.ramp)))
 	case f.rate > 0:
 		opts = append(opts, loadgen.WithRate(loadgen.ConstantRate(f.rate)))
+	}
+	if f.startAt != "" {
+		at, err := time.Parse(time.RFC3339Nano, f.startAt)
+		if err != nil {
+			return nil, fmt.Errorf("-start-at: want a time such as 2026-01-02T15:04:05Z, not %q", f.startAt)
+		}
+		opts = append(opts, loadgen.WithStartAt(at))
 	}
 	if f.trace != "" {
 		file, err := os.Open(f.trace)
@@ -183,19 +233,20 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "usage: corobench load [flags] URL (http://HOST:PORT/PATH, or udp://HOST:PORT/PATH for datagrams)")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args, stderr); err != nil {
+	urls, err := parseInterspersed(fs, args, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: load takes one URL, such as http://127.0.0.1:8080/health or udp://127.0.0.1:8080/health", errUsage)
+	if len(urls) != 1 {
+		return fmt.Errorf("%w: load takes one URL, such as http://127.0.0.1:8080/health or udp://127.0.0.1:8080/health (flags go before it)", errUsage)
 	}
-	addr, path, network, err := targetURL(fs.Arg(0))
+	u, network, err := loadURL(urls[0])
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	f.network = network
-	if len(f.reqs) == 0 {
-		f.reqs = requestFlags{{Method: "GET", Path: path, Weight: 1}}
+	if err := f.requests(u.path); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	opts, err := f.options()
 	if err == nil {
@@ -203,6 +254,19 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if u.https {
+		cfg, err := f.tlsConfig(u.hostname)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		opts = append(opts, loadgen.WithTLS(cfg))
+	} else if f.insecure || f.caFile != "" {
+		return fmt.Errorf("%w: -insecure and -ca are for an https URL", errUsage)
+	}
+	toStdout := f.jsonOut == "-"
+	if toStdout && f.bench {
+		return fmt.Errorf("%w: -json - writes the results on stdout: drop -bench", errUsage)
 	}
 	pin, err := affinity.Parse(f.cpus)
 	if err != nil {
@@ -223,16 +287,24 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		opts = append(opts, loadgen.WithProgress(func(pr loadgen.Progress) { line.show(loadLine(pr)) }))
 		defer line.clear()
 	}
-	load, err := loadgen.Run(ctx, addr, opts...)
+	load, err := loadgen.Run(ctx, u.addr, opts...)
 	if err != nil {
 		return err
 	}
-	file := loadFile(addr, f.reqs, load)
+	file := loadFile(u.addr, f.reqs, load)
 	run := &file.Scenarios[0].Runs[0]
 	for _, e := range f.expects {
 		file.Gates = append(file.Gates, e.Check(file.Scenarios[0].Name, run.Target, []*results.Run{run}))
 	}
-	if f.jsonOut != "" {
+	switch {
+	case toStdout:
+		// One line, alone on stdout, so that a pod's log is the file:
+		// corobench merge reads it back from kubectl logs.
+		if err := json.NewEncoder(stdout).Encode(file); err != nil {
+			return err
+		}
+		return writeGates(stderr, file.Gates)
+	case f.jsonOut != "":
 		if err := results.WriteFile(f.jsonOut, file); err != nil {
 			return err
 		}
@@ -243,12 +315,122 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		gates = stderr
 		err = loadgen.WriteBench(stdout, benchName(load, f.reqs), load)
 	} else {
-		err = reports.LoadSummary(stdout, addr, load)
+		err = reports.LoadSummary(stdout, u.addr, load)
 	}
 	if err != nil {
 		return err
 	}
 	return writeGates(gates, file.Gates)
+}
+
+// parseInterspersed parses a command's flags wherever they are among its
+// arguments (Go's flag package stops at the first argument that is not a
+// flag), and returns the arguments; everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	var rest []string
+	for {
+		dash := slices.Index(args, "--")
+		if err := parseFlags(fs, args, stderr); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if dash >= 0 && len(args)-len(left) > dash {
+			return append(rest, left...), nil // the parse stopped at --
+		}
+		if len(left) == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, left[0]), left[1:]
+	}
+}
+
+// requests builds the mix: the URL's request (path, -m), or the -r
+// requests, each with the headers, Host and body of the flags.
+func (f *loadFlags) requests(path string) error {
+	body, err := f.requestBody()
+	if err != nil {
+		return err
+	}
+	if len(f.reqs) == 0 {
+		method := strings.ToUpper(f.method)
+		if method == "" {
+			method = "GET"
+			if body != nil {
+				method = "POST" // as curl -d
+			}
+		}
+		f.reqs = requestFlags{{Method: method, Path: path, Weight: 1}}
+	} else if f.method != "" {
+		return fmt.Errorf("-m is the method of the URL's request; with -r, give each its own ('[WEIGHT] METHOD /PATH')")
+	}
+	for i := range f.reqs {
+		r := &f.reqs[i]
+		r.Host = f.host
+		for _, h := range f.headers {
+			if strings.EqualFold(h.Name, "Host") {
+				r.Host = h.Value
+				continue
+			}
+			r.Header = append(r.Header, h)
+		}
+		if body != nil {
+			r.Body = body
+		}
+	}
+	return nil
+}
+
+// MaxBodyFile bounds -body-file: the body is held in memory, once.
+const MaxBodyFile = 64 << 20
+
+// requestBody is the body of -body or -body-file, nil when neither.
+func (f *loadFlags) requestBody() ([]byte, error) {
+	switch {
+	case f.body != "" && f.bodyFile != "":
+		return nil, fmt.Errorf("-body and -body-file: give one")
+	case f.body != "":
+		return []byte(f.body), nil
+	case f.bodyFile == "":
+		return nil, nil
+	}
+	file, err := os.Open(f.bodyFile)
+	if err != nil {
+		return nil, fmt.Errorf("-body-file: %w", err)
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, MaxBodyFile+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("-body-file: %w", err)
+	case len(b) > MaxBodyFile:
+		return nil, fmt.Errorf("-body-file: %s is over %d MiB", f.bodyFile, MaxBodyFile>>20)
+	}
+	return b, nil
+}
+
+// tlsConfig is the TLS configuration of an https URL to hostname: -host
+// names the server when given, -ca gives the roots, -insecure skips the
+// verification.
+func (f *loadFlags) tlsConfig(hostname string) (*tls.Config, error) {
+	cfg := &tls.Config{ServerName: hostname, InsecureSkipVerify: f.insecure}
+	if f.host != "" {
+		name, _, err := net.SplitHostPort(f.host)
+		if err != nil {
+			name = f.host
+		}
+		cfg.ServerName = name
+	}
+	if f.caFile != "" {
+		pem, err := os.ReadFile(f.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("-ca: %w", err)
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("-ca: %s holds no PEM certificate", f.caFile)
+		}
+	}
+	return cfg, nil
 }
 
 // benchName names a run for the benchmark format: mode, load and mix.
@@ -278,16 +460,28 @@ func loadFile(addr string, reqs requestFlags, l *results.Load) *results.File {
 	}
 }
 
-// splitURL takes http://host:port/path?query apart.
-func splitURL(raw string) (addr, path string, err error) {
+// target is what a URL says of the server to load.
+type target struct {
+	addr     string // host:port to connect to
+	hostname string // the URL's host, without its port
+	path     string // with its query
+	https    bool
+}
+
+// parseURL takes http(s)://host[:port]/path?query apart.
+func parseURL(raw string) (target, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return "", "", fmt.Errorf("want a URL such as http://127.0.0.1:8080/health, not %q", raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return target{}, fmt.Errorf("want a URL such as http://127.0.0.1:8080/health or https://host/, not %q", raw)
 	}
-	addr = u.Host
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		addr = net.JoinHostPort(strings.Trim(u.Host, "[]"), "80")
+	t := target{hostname: u.Hostname(), path: u.RequestURI(), https: u.Scheme == "https"}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if t.https {
+			port = "443"
+		}
 	}
-	path = u.RequestURI()
-	return addr, path, nil
+	t.addr = net.JoinHostPort(t.hostname, port)
+	return t, nil
 }

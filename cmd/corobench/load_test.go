@@ -3,6 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/targets"
@@ -54,4 +62,152 @@ func TestParseSteps(t *testing.T) {
 		_, err := parseSteps(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+// The wrk and hey habits: flags after the URL, a method, headers, a Host
+// and a body reach the server as given.
+func TestLoadRequestFlags(t *testing.T) {
+	t.Parallel()
+	type seen struct{ method, host, auth, other, body string }
+	// server records the first request it is sent; a server per case, so
+	// that a request of one case still in flight cannot pass for another's.
+	server := func() (string, <-chan seen) {
+		got := make(chan seen, 1)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			select {
+			case got <- seen{r.Method, r.Host, r.Header.Get("Authorization"), r.Header.Get("X-Other"), string(b)}:
+			default:
+			}
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL, got
+	}
+	bodyFile := filepath.Join(t.TempDir(), "body.json")
+	require.NoError(t, os.WriteFile(bodyFile, []byte(`{"a":1}`), 0o644))
+	tests := []struct {
+		name string
+		args func(url string) []string
+		want seen
+	}{
+		{"method, headers, host, body", func(url string) []string {
+			return []string{"-m", "put", "-H", "Authorization: Bearer x", "-H", "X-Other: 1", "-host", "example.org", "-body", "hello", url + "/a"}
+		}, seen{"PUT", "example.org", "Bearer x", "1", "hello"}},
+		{"flags after the URL; a body alone posts", func(url string) []string {
+			return []string{url + "/b", "-body-file", bodyFile, "-H", "Host: h.example"}
+		}, seen{"POST", "h.example", "", "", `{"a":1}`}},
+	}
+	for _, tt := range tests {
+		url, got := server()
+		var stdout, stderr bytes.Buffer
+		argv := append([]string{"load", "-q", "-c", "1", "-d", "200ms"}, tt.args(url)...)
+		require.NoError(t, run(context.Background(), argv, nil, &stdout, &stderr), "%s: %s", tt.name, stderr.String())
+		assert.Contains(t, stdout.String(), "errors     none", tt.name)
+		assert.Equal(t, tt.want, <-got, tt.name)
+	}
+	url, _ := server()
+	for _, bad := range [][]string{
+		{"-m", "GET", "-r", "/x", url},
+		{"-body", "a", "-body-file", bodyFile, url},
+		{"-H", "Content-Length: 3", url},
+		{"-H", "no colon", url},
+		{url, url},
+		{"-insecure", url},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append([]string{"load", "-q", "-d", "100ms"}, bad...), nil, &stdout, &stderr)
+		assert.ErrorIs(t, err, errUsage, "%q", bad)
+	}
+}
+
+// https: verified against -ca, or not at all with -insecure; refused
+// otherwise, as an error of kind tls.
+func TestLoadHTTPS(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644))
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-insecure"}, "errors     none"},
+		{[]string{"-ca", ca, "-host", "example.com"}, "errors     none"},
+		{nil, "tls"},
+	} {
+		var out string
+		// A handshake under the race detector on a busy machine can take
+		// longer than the run: a run that measured nothing is run again.
+		for range 3 {
+			var stdout, stderr bytes.Buffer
+			argv := append(append([]string{"load", "-q", "-c", "1", "-d", "1s"}, tt.args...), srv.URL+"/")
+			require.NoError(t, run(context.Background(), argv, nil, &stdout, &stderr), stderr.String())
+			if out = stdout.String(); !strings.Contains(out, "requests   0 ") || !strings.Contains(out, "errors     none") {
+				break
+			}
+		}
+		assert.Contains(t, out, tt.want, "%q", tt.args)
+		assert.Contains(t, out, "goroutines engine", "%q", tt.args)
+	}
+}
+
+// -json - puts the results, and only them, on stdout, one line; merge
+// reads them back from a log with other lines around them, as kubectl
+// logs gives a pod's output.
+func TestLoadJSONToStdoutAndMergeLogs(t *testing.T) {
+	t.Parallel()
+	addr := conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
+	dir := t.TempDir()
+	var logs []string
+	for i := range 2 {
+		var stdout, stderr bytes.Buffer
+		argv := []string{"load", "-json", "-", "-c", "2", "-d", "200ms", "-start-at", time.Now().Add(100 * time.Millisecond).Format(time.RFC3339Nano), "http://" + addr + "/health"}
+		require.NoError(t, run(context.Background(), argv, nil, &stdout, &stderr), stderr.String())
+		require.Equal(t, 1, strings.Count(stdout.String(), "\n"), "one line: %s", stdout.String())
+		log := filepath.Join(dir, fmt.Sprintf("agent-%d.log", i))
+		require.NoError(t, os.WriteFile(log, []byte("some line before\n"+stdout.String()+"and after\n"), 0o644))
+		logs = append(logs, log)
+	}
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), append([]string{"merge"}, logs...), nil, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stdout.String(), "closed load on "+addr+": 4 connections")
+}
+
+// The load agents' command line in deploy/kubernetes is one that load
+// takes: every flag known, the URL last.
+func TestKubernetesJobArgs(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../deploy/kubernetes/load-job.yaml")
+	require.NoError(t, err)
+	var job struct {
+		Spec struct {
+			Template struct {
+				Spec struct {
+					Containers []struct{ Args []string }
+				}
+			}
+		}
+	}
+	require.NoError(t, yaml.Unmarshal(data, &job))
+	args := job.Spec.Template.Spec.Containers[0].Args
+	require.Equal(t, "load", args[0])
+	for i, a := range args {
+		if a == "$(START_AT)" {
+			args[i] = "2026-01-02T15:04:05Z"
+		}
+	}
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	var f loadFlags
+	f.define(fs)
+	urls, err := parseInterspersed(fs, args[1:], io.Discard)
+	require.NoError(t, err)
+	require.Len(t, urls, 1)
+	u, err := parseURL(urls[0])
+	require.NoError(t, err)
+	require.NoError(t, f.requests(u.path))
+	_, err = f.options()
+	require.NoError(t, err)
+	assert.Equal(t, "-", f.jsonOut)
 }

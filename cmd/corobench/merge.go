@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "", "write the merged results file here")
 	bench := fs.Bool("bench", false, "print a Go benchmark format line instead of the summary")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corobench merge [-o OUT.json] A.json B.json ...")
+		fmt.Fprintln(stderr, "usage: corobench merge [-o OUT.json] A.json B.json ...  (a file may be a log holding load -json - output)")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -31,7 +32,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) error {
 	var loads []*results.Load
 	var targets []string
 	for _, path := range fs.Args() {
-		f, err := results.ReadFile(path)
+		f, err := results.ReadLog(path)
 		if err != nil {
 			return err
 		}
@@ -40,7 +41,9 @@ func mergeCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		run := f.Scenarios[0].Runs[0]
 		loads = append(loads, run.Load)
-		targets = append(targets, run.Target)
+		if !slices.Contains(targets, run.Target) {
+			targets = append(targets, run.Target) // agents loading one target name it once
+		}
 	}
 	merged, err := results.MergeLoads(loads...)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -31,6 +32,7 @@ func TestREADMELoadExamples(t *testing.T) {
 		"-d 10s", "-d 200ms", "-d 30s", "-d 200ms", "-warmup 2s", "-warmup 50ms",
 		"-batch 10", "-batch 3", "us=100000", "us=1000",
 		"out.json", filepath.Join(t.TempDir(), "out.json"),
+		"2026-01-02T15:04:05Z", time.Now().Add(100*time.Millisecond).UTC().Format(time.RFC3339Nano),
 	)
 	var ran int
 	for _, line := range strings.Split(string(readme), "\n") {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/goroutine"
 )
 
 // runSuite writes the scenario files into a temporary directory and runs
@@ -255,4 +259,36 @@ requests: [{path: /health}]
 	out, err := exec.Command(binary, "run", "-o", dir, "-targets", "gorutine", p).CombinedOutput()
 	require.Error(t, err)
 	assert.Contains(t, string(out), `-targets: "gorutine" is a target of none of the scenarios`)
+}
+
+// A remote target, already running: loaded, neither started nor sampled,
+// and the report says why its CPU and memory columns are empty.
+func TestRunRemoteTarget(t *testing.T) {
+	t.Parallel()
+	addr := conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("far")}))
+	f, stderr, err := runSuite(t, map[string]string{"remote.yaml": fmt.Sprintf(`
+name: remote
+description: a server already running, by its address
+targets:
+  - name: far
+    address: %s
+load: {connections: 2, duration: 300ms, warmup: 100ms}
+requests: [{path: "/cpu?us=10", headers: {X-Trace: "1"}}]
+`, addr)})
+	require.NoError(t, err, stderr)
+	far := runsOf(f, "remote")["far"]
+	assert.Empty(t, far.Error)
+	assert.True(t, far.Remote)
+	assert.Nil(t, far.Resources)
+	require.NotNil(t, far.Load)
+	assert.Positive(t, far.Load.Requests)
+	assert.Empty(t, far.Load.Errors)
+
+	dir := t.TempDir()
+	require.NoError(t, results.WriteFile(filepath.Join(dir, "results.json"), f))
+	var stdout, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"report", "-o", dir, filepath.Join(dir, "results.json")}, nil, &stdout, &errOut), errOut.String())
+	report, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "a remote target: not started or sampled here, so its CPU and memory columns are empty")
 }

@@ -148,12 +148,12 @@ function check(req) {
 }
 
 function head(status, length, close) {
-  return `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: text/plain\r\n` +
+  return `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nServer: corobench\r\nContent-Type: text/plain\r\n` +
     `Content-Length: ${length}${close ? '\r\nConnection: close' : ''}\r\n\r\n`;
 }
 
 function send(res, status, body) {
-  const headers = [['Content-Type', 'text/plain'], ['Content-Length', body.length]];
+  const headers = [['Server', 'corobench'], ['Content-Type', 'text/plain'], ['Content-Length', body.length]];
   if (status >= 400) headers.push(['Connection', 'close']);
   res.writeHead(status, STATUS_TEXT[status], headers);
   res.end(body);

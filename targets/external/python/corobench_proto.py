@@ -273,7 +273,7 @@ def parse_request(buf):
 
 def header(status, length, close):
     """A response's status line and headers for a body of length bytes."""
-    return ("HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %d%s\r\n\r\n"
+    return ("HTTP/1.1 %d %s\r\nServer: corobench\r\nContent-Type: text/plain\r\nContent-Length: %d%s\r\n\r\n"
             % (status, STATUS_TEXT.get(status, "Unknown"), length,
                "\r\nConnection: close" if close else "")).encode()
 
