@@ -174,3 +174,8 @@ func DatagramReadFailed(ctx context.Context, err error) (stop bool, _ error) {
 	}
 	return true, err
 }
+
+// CountAnswered counts a request that another process answered for this
+// one (a child of a process model), so that this process's /stats adds
+// it up.
+func (a *App) CountAnswered() { a.answered.Add(1) }
