@@ -72,6 +72,8 @@ func typeName(t reflect.Type) string {
 		return "model name or mapping"
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		return typeName(t.Elem())
 	case reflect.Struct:
 		return "mapping"
 	case reflect.Slice:

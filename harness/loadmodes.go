@@ -40,11 +40,11 @@ func pacer(l Load) loadgen.Pacer {
 	ps := make([]loadgen.Pacer, len(l.Phases))
 	var steps []loadgen.Step
 	for i, p := range l.Phases {
-		if p.To == 0 || p.To == p.Rate {
+		if p.end() == p.Rate {
 			ps[i] = loadgen.ConstantRate(p.Rate)
 			steps = append(steps, loadgen.Step{Rate: p.Rate, For: time.Duration(p.For)})
 		} else {
-			ps[i] = loadgen.LinearRamp(p.Rate, p.To, time.Duration(p.For))
+			ps[i] = loadgen.LinearRamp(p.Rate, p.end(), time.Duration(p.For))
 		}
 	}
 	if len(steps) == len(l.Phases) {
@@ -77,11 +77,7 @@ func (q sequence) Pace(elapsed time.Duration, sent uint64) (time.Duration, bool)
 			}
 			return wait, stop
 		}
-		to := p.To
-		if to == 0 {
-			to = p.Rate
-		}
-		before += (p.Rate + to) / 2 * d.Seconds()
+		before += (p.Rate + p.end()) / 2 * d.Seconds()
 		start += d
 	}
 	return 0, true

@@ -13,7 +13,7 @@ import (
 // target is neither started nor sampled (it may be on another machine), so
 // the run has no resources and says it is remote; the bound is computed
 // when the scenario gives the target's parallelism.
-func (r *Runner) runRemote(ctx context.Context, s *Scenario, spec TargetSpec, run results.Run, conns int, pin pinning) results.Run {
+func (r *Runner) runRemote(ctx context.Context, s *Scenario, spec TargetSpec, run results.Run, conns int, pin pinning, allowed []int) results.Run {
 	run.Remote = true
 	run.Design = spec.design()
 	if s.Load.Mode == results.ModeIdle {
@@ -25,7 +25,7 @@ func (r *Runner) runRemote(ctx context.Context, s *Scenario, spec TargetSpec, ru
 		run.Error = err.Error()
 		return run
 	}
-	if err := affinity.PinSelf(orAll(pin.client, r.cores())); err != nil {
+	if err := affinity.PinSelf(orAll(pin.client, allowed)); err != nil {
 		run.Error = err.Error()
 		return run
 	}
@@ -41,7 +41,7 @@ func (r *Runner) runRemote(ctx context.Context, s *Scenario, spec TargetSpec, ru
 	}
 	if run.Load != nil {
 		run.Warnings = append(run.Warnings, run.Load.Warnings...)
-		r.bound(&run, s, spec, Ready{Model: spec.Name, Addr: at.addr}, conns, pin)
+		r.bound(&run, s, spec, Ready{Model: spec.Name, Addr: at.addr}, conns, cores(pin.target, allowed))
 	}
 	return run
 }

@@ -1,11 +1,9 @@
 package harness
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"time"
 
@@ -32,8 +30,9 @@ type Runner struct {
 	Progress Progress
 	// ReadyTimeout bounds a target's start; zero is DefaultReadyTimeout.
 	ReadyTimeout time.Duration
-	// Cores is the machine's CPU count; zero is runtime.NumCPU().
-	Cores int
+	// CPUs are the CPUs this process may use, whose ids scenarios' pins
+	// pick by position; nil is its affinity when Run begins.
+	CPUs []int
 }
 
 // Progress follows a suite: Begin before each run, End after it.
@@ -46,12 +45,26 @@ type Progress interface {
 // that targets are interleaved in time and a slow drift of the machine
 // spreads over all of them. A target that fails is recorded and the run goes
 // on; when ctx ends, what was measured so far is returned.
+//
+// A pinning that cannot be made fails every target of the scenario, with
+// the reason. Run leaves this process on the CPUs it found it on.
 func (r *Runner) Run(ctx context.Context, s *Scenario) results.Scenario {
-	pin := s.Pin.resolve(r.cores())
-	out := results.Scenario{
-		Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind(),
-		PinTarget: affinity.Format(pin.target), PinClient: affinity.Format(pin.client),
+	out := results.Scenario{Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind()}
+	allowed, err := r.allowed()
+	var pin pinning
+	if err == nil {
+		pin, err = s.Pin.resolve(allowed)
 	}
+	if err != nil {
+		for _, spec := range s.Targets {
+			run := results.Run{Target: spec.Name, Rep: 1, Error: "not run: " + oneLine(err.Error())}
+			out.Runs = append(out.Runs, run)
+			r.log(s, run)
+		}
+		return out
+	}
+	defer affinity.PinSelf(allowed)
+	out.PinTarget, out.PinClient = affinity.Format(pin.target), affinity.Format(pin.client)
 	for rep := 1; rep <= s.Repetitions; rep++ {
 		for _, spec := range s.Targets {
 			if ctx.Err() != nil {
@@ -60,7 +73,7 @@ func (r *Runner) Run(ctx context.Context, s *Scenario) results.Scenario {
 			if r.Progress != nil {
 				r.Progress.Begin(s.Name, spec.Name, rep, s.Repetitions)
 			}
-			run := r.runOne(ctx, s, spec, rep, pin)
+			run := r.runOne(ctx, s, spec, rep, pin, allowed)
 			out.Runs = append(out.Runs, run)
 			if r.Progress != nil {
 				r.Progress.End(run)
@@ -102,7 +115,13 @@ func (s *Scenario) Estimate() time.Duration {
 	return startCost + time.Duration(l.Warmup+l.Duration)
 }
 
-func (r *Runner) cores() int { return cmp.Or(r.Cores, runtime.NumCPU()) }
+// allowed is the CPUs this process may use: r.CPUs, or its affinity.
+func (r *Runner) allowed() ([]int, error) {
+	if r.CPUs != nil {
+		return r.CPUs, nil
+	}
+	return affinity.Allowed()
+}
 
 func (r *Runner) log(s *Scenario, run results.Run) {
 	if r.Log != nil {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/corobench/corobench/internal/affinity"
@@ -25,7 +26,7 @@ const SkippedPrefix = "skipped: "
 
 // runOne runs one repetition of one target: start it, sample it, load it,
 // stop it, and say what physics allows.
-func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep int, pin pinning) results.Run {
+func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep int, pin pinning, allowed []int) results.Run {
 	run := results.Run{Target: spec.Name, Rep: rep}
 	if len(spec.Check) > 0 {
 		if err := check(ctx, expand(spec.Check, "", "", r.Build)); err != nil {
@@ -35,7 +36,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 	}
 	conns := cmp.Or(s.Load.ByTarget[spec.Name], s.Load.Connections)
 	if spec.Remote() {
-		return r.runRemote(ctx, s, spec, run, conns, pin)
+		return r.runRemote(ctx, s, spec, run, conns, pin, allowed)
 	}
 	if s.Load.Mode == results.ModeIdle {
 		// Before the target starts, so that it inherits the limit.
@@ -43,7 +44,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 			run.Warnings = append(run.Warnings, err.Error())
 		}
 	}
-	t, err := r.start(ctx, s, spec, pin)
+	t, err := r.start(ctx, s, spec, pin, allowed)
 	switch {
 	case err != nil && !spec.External() && strings.Contains(err.Error(), "unknown model"):
 		run.Error = fmt.Sprintf("did not start: unknown model %q: this corobench does not have it", spec.Name)
@@ -114,7 +115,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 	if run.Load != nil {
 		run.Warnings = append(run.Warnings, run.Load.Warnings...)
 		run.CPUPerRequest = run.Resources.CPUPerRequest(run.Load.Requests)
-		r.bound(&run, s, spec, t.Ready, conns, pin)
+		r.bound(&run, s, spec, t.Ready, conns, cores(pin.target, allowed))
 	}
 	return run
 }
@@ -122,12 +123,16 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 // start starts the target pinned to its CPUs: this process pins itself to
 // them while it starts the target, which inherits the pinning, and then to
 // the client's CPUs. Models are also told their CPUs.
-func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pinning) (*Target, error) {
-	n := r.cores()
-	if err := affinity.PinSelf(orAll(pin.target, n)); err != nil {
-		return nil, err
+func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pinning, allowed []int) (t *Target, err error) {
+	if err := affinity.PinSelf(orAll(pin.target, allowed)); err != nil {
+		return nil, fmt.Errorf("harness: pin the target: %w", err)
 	}
-	defer affinity.PinSelf(orAll(pin.client, n))
+	defer func() {
+		if perr := affinity.PinSelf(orAll(pin.client, allowed)); perr != nil && err == nil {
+			t.Kill()
+			t, err = nil, fmt.Errorf("harness: pin the client: %w", perr)
+		}
+	}()
 	env := envList(s.Env, spec.Env)
 	timeout := cmp.Or(r.ReadyTimeout, DefaultReadyTimeout)
 	if spec.External() {
@@ -142,12 +147,11 @@ func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pi
 }
 
 // bound fills run.Bound and flags a measurement that beats it.
-func (r *Runner) bound(run *results.Run, s *Scenario, spec TargetSpec, ready Ready, conns int, pin pinning) {
+func (r *Runner) bound(run *results.Run, s *Scenario, spec TargetSpec, ready Ready, conns, k int) {
 	w, ok := s.work(r.Rate)
 	if !ok {
 		return
 	}
-	k := cores(pin.target, r.cores())
 	var m bound.Model
 	switch {
 	case ready.Parallelism != nil:
@@ -176,7 +180,20 @@ func check(ctx context.Context, argv []string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	// In a group of its own, killed whole at the deadline; and the output
+	// is not waited for past pipeWaitDelay, should something it started
+	// hold the pipe (the command's own exit status is what counts).
+	cmd.SysProcAttr = groupAttr()
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = pipeWaitDelay
+	out, err := cmd.CombinedOutput()
+	if cmd.Process != nil {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // what it left behind
+	}
+	if errors.Is(err, exec.ErrWaitDelay) {
+		err = nil
+	}
 	if err != nil {
 		msg := strings.TrimSpace(string(out))
 		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {

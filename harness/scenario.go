@@ -63,8 +63,16 @@ type Load struct {
 // ramp from rate to to.
 type Phase struct {
 	Rate float64  `yaml:"rate" doc:"requests per second at the phase's start"`
-	To   float64  `yaml:"to" doc:"requests per second at its end: a linear ramp (default: rate, constant)"`
+	To   *float64 `yaml:"to" doc:"requests per second at its end: a linear ramp, to zero included (default: rate, constant)"`
 	For  Duration `yaml:"for" doc:"how long the phase lasts"`
+}
+
+// end is the phase's rate at its end: To, or Rate when To is not given.
+func (p Phase) end() float64 {
+	if p.To == nil {
+		return p.Rate
+	}
+	return *p.To
 }
 
 // Request is one entry of the request mix.
@@ -97,8 +105,9 @@ func (r Request) loadgen() loadgen.Request {
 }
 
 // Pin names the CPUs of the target and of the client: a CPU list ("0",
-// "1-3"), "all" (not pinned), or empty for the default (the target on CPU 0,
-// the client on the others; not pinned on a machine of one core).
+// "1-3"), "all" (not pinned), or empty for the default (the target on the
+// first CPU, the client on the others; not pinned with one CPU). Numbers
+// count within the CPUs this process may use (see Pin.resolve).
 type Pin struct {
 	Target string `yaml:"target" doc:"CPUs of the target: a list such as 0 or 0-3, or all (default 0)"`
 	Client string `yaml:"client" doc:"CPUs of the load generator, likewise (default: the other CPUs)"`

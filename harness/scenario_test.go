@@ -279,12 +279,38 @@ func TestParseSyntaxError(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "s.yaml:"), err.Error())
 }
 
+// Pins count within the CPUs this process may use: in a cpuset {2,3},
+// "0" is CPU 2; a pin beyond the set is an error that names its key.
 func TestPinResolve(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, pinning{target: []int{0}, client: []int{1}}, Pin{}.resolve(2))
-	assert.Equal(t, pinning{target: []int{0}, client: []int{1, 2, 3}}, Pin{}.resolve(4))
-	assert.Equal(t, pinning{}, Pin{}.resolve(1), "one core: nothing pinned")
-	assert.Equal(t, pinning{client: []int{1}}, Pin{Target: PinAll}.resolve(2))
+	tests := []struct {
+		name    string
+		pin     Pin
+		allowed []int
+		want    pinning
+		err     string
+	}{
+		{name: "defaults on two CPUs", allowed: []int{0, 1}, want: pinning{target: []int{0}, client: []int{1}}},
+		{name: "defaults on four", allowed: []int{0, 1, 2, 3}, want: pinning{target: []int{0}, client: []int{1, 2, 3}}},
+		{name: "one CPU: nothing pinned", allowed: []int{0}, want: pinning{}},
+		{name: "target free", pin: Pin{Target: PinAll}, allowed: []int{0, 1}, want: pinning{client: []int{1}}},
+		{name: "defaults in a cpuset", allowed: []int{2, 3}, want: pinning{target: []int{2}, client: []int{3}}},
+		{name: "pins in a cpuset", pin: Pin{Target: "1", Client: "0"}, allowed: []int{4, 6},
+			want: pinning{target: []int{6}, client: []int{4}}},
+		{name: "one CPU of a cpuset", pin: Pin{Target: "0", Client: "0"}, allowed: []int{3},
+			want: pinning{target: []int{3}, client: []int{3}}},
+		{name: "target beyond the set", pin: Pin{Target: "2"}, allowed: []int{2, 3}, err: "pin.target: affinity: CPU 2 is beyond the 2"},
+		{name: "client beyond the set", pin: Pin{Client: "0-2"}, allowed: []int{0, 1}, err: "pin.client:"},
+	}
+	for _, tt := range tests {
+		got, err := tt.pin.resolve(tt.allowed)
+		if tt.err != "" {
+			assert.ErrorContains(t, err, tt.err, tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, got, tt.name)
+	}
 }
 
 // The default suite (every file in scenarios/, as make bench runs it) is planned to
@@ -305,3 +331,35 @@ func TestDefaultSuiteFitsItsBudget(t *testing.T) {
 
 // suiteDir holds the scenario files the project ships.
 const suiteDir = "../scenarios"
+
+// A ramp to zero ramps: to: 0 is a rate, not the absent key.
+func TestPhaseRampsToZero(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte(`name: s
+targets: [loop]
+load:
+  mode: open
+  warmup: 0s
+  phases: [{rate: 100, to: 0, for: 2s}]
+requests: [{path: /health}]
+`))
+	require.NoError(t, err)
+	assert.InDelta(t, 50, s.Load.meanRate(), 1e-9, "the mean of a ramp from 100/s to 0")
+	p := pacer(s.Load)
+	sent := uint64(0)
+	for elapsed := time.Duration(0); ; {
+		wait, stop := p.Pace(elapsed, sent)
+		if stop {
+			break
+		}
+		require.Less(t, elapsed, 3*time.Second, "the schedule ends")
+		if wait == 0 {
+			sent++
+		}
+		elapsed += wait
+	}
+	assert.InDelta(t, 100, sent, 2, "100 requests in 2 s, ramping from 100/s to 0")
+
+	_, err = Parse("s.yaml", []byte("name: s\ntargets: [loop]\nload: {mode: open, phases: [{rate: 0, to: 0, for: 1s}]}\nrequests: [{path: /health}]\n"))
+	assert.ErrorContains(t, err, "a phase needs a positive rate")
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,9 @@ const (
 	DefaultStopTimeout  = 5 * time.Second
 	// readyPoll is how often a target with the port rule is tried.
 	readyPoll = 20 * time.Millisecond
+	// pipeWaitDelay is how long a process's output is waited for once it
+	// has exited (or been killed): something it started may hold it open.
+	pipeWaitDelay = time.Second
 )
 
 // Ready is the one line a model prints on stdout when it listens. An
@@ -111,7 +115,10 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 	match func(string) (Ready, bool, error), poll string) (*Target, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	name := filepath.Base(argv[0])
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = groupAttr()
+	// What the target leaves in its group may hold its stderr: the exit is
+	// not waited for past that.
+	cmd.WaitDelay = pipeWaitDelay
 	if len(env) > 0 {
 		cmd.Env = append(os.Environ(), env...)
 	}
@@ -121,7 +128,7 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 	if err != nil {
 		return nil, fmt.Errorf("harness: start %s: %w", argv[0], err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := startLocked(cmd, t); err != nil {
 		return nil, fmt.Errorf("harness: start %s: %w", argv[0], err)
 	}
 	type result struct {
@@ -142,10 +149,6 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 			}
 		}
 		io.Copy(io.Discard, stdout)
-	}()
-	go func() {
-		t.err = cmd.Wait()
-		close(t.done)
 	}()
 	var tick <-chan time.Time
 	if poll != "" {
@@ -170,6 +173,7 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 				return t, nil
 			}
 		case <-t.done:
+			t.Kill() // what it left in its group
 			return nil, fmt.Errorf("harness: %s exited before it was ready: %v%s", name, t.err, t.stderr.suffix())
 		case <-deadline.C:
 			t.Kill()
@@ -179,6 +183,28 @@ func start(ctx context.Context, argv, env []string, timeout time.Duration,
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// startLocked starts cmd from a goroutine locked to its OS thread, which
+// then waits for the process and closes t.done once it is reaped. The
+// parent-death signal (Pdeathsig) is sent when the thread that started the
+// child ends, not the process: a thread Go might end (one a goroutine locked
+// and left locked) would kill the target mid-run. This thread lives as long
+// as the target.
+func startLocked(cmd *exec.Cmd, t *Target) error {
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		t.err = cmd.Wait()
+		close(t.done)
+	}()
+	return <-started
 }
 
 // freePort asks the kernel for a free port of 127.0.0.1. Another process may
@@ -208,8 +234,12 @@ func (t *Target) Exited() (bool, error) {
 	}
 }
 
-// ErrExited is wrapped by Stop's error when the target had already exited.
-var ErrExited = errors.New("exited during the run")
+// ErrExited is wrapped by Stop's error when the target had already exited,
+// and ErrKilled when it did not exit in time and was killed.
+var (
+	ErrExited = errors.New("exited during the run")
+	ErrKilled = errors.New("killed")
+)
 
 // Stop asks the target to stop (SIGTERM), and kills its whole process group
 // if it has not exited within timeout; what it leaves in its group is killed
@@ -228,7 +258,7 @@ func (t *Target) Stop(timeout time.Duration) error {
 		return nil
 	case <-time.After(timeout):
 		t.Kill()
-		return fmt.Errorf("did not stop within %s of SIGTERM; killed", timeout)
+		return fmt.Errorf("did not stop within %s of SIGTERM; %w", timeout, ErrKilled)
 	}
 }
 

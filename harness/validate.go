@@ -247,10 +247,10 @@ func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targe
 		}
 		for i, p := range l.Phases {
 			key := "load.phases." + strconv.Itoa(i)
-			if p.Rate <= 0 && p.To <= 0 {
+			if p.Rate <= 0 && p.end() <= 0 {
 				bad(key+".rate", "a phase needs a positive rate")
 			}
-			if p.Rate < 0 || p.To < 0 {
+			if p.Rate < 0 || p.end() < 0 {
 				bad(key+".rate", "must not be negative")
 			}
 			if p.For <= 0 {

@@ -50,12 +50,8 @@ func (l Load) meanRate() float64 {
 	}
 	var sent, secs float64
 	for _, p := range l.Phases {
-		to := p.To
-		if to == 0 {
-			to = p.Rate
-		}
 		d := time.Duration(p.For).Seconds()
-		sent += (p.Rate + to) / 2 * d
+		sent += (p.Rate + p.end()) / 2 * d
 		secs += d
 	}
 	return sent / secs

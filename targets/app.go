@@ -18,6 +18,15 @@ const (
 	// from its first byte to its last: a client sending a byte a second
 	// (slowloris) is cut off, answered 408.
 	DefaultRequestTimeout = 10 * time.Second
+	// DefaultWriteTimeout is how long an answer may wait for a client
+	// that does not read: a write that makes no progress for that long
+	// fails and the connection closes. It is under the idle timeout.
+	DefaultWriteTimeout = 10 * time.Second
+	// DefaultShutdownGrace is how long a stopping server lets its
+	// connections finish what they were doing; then it closes those
+	// still open, whatever their clients do. It is under the harness's
+	// stop timeout.
+	DefaultShutdownGrace = 3 * time.Second
 )
 
 // App answers requests the same way for every model.
@@ -27,10 +36,12 @@ type App struct {
 	// Rate turns /cpu?us=N into units of work; every target of one run gets
 	// the same rate, so they all do the same work.
 	Rate work.Rate
-	// IdleTimeout and RequestTimeout bound a connection's time; see the
-	// defaults.
+	// IdleTimeout, RequestTimeout and WriteTimeout bound a connection's
+	// time, ShutdownGrace a stopping server's; see the defaults.
 	IdleTimeout    time.Duration
 	RequestTimeout time.Duration
+	WriteTimeout   time.Duration
+	ShutdownGrace  time.Duration
 
 	// answered counts the requests this process answered (but /stats), so
 	// a load generator's count can be checked against the target's own.
@@ -42,7 +53,8 @@ type App struct {
 // NewApp returns an App for the named model doing work at rate, with the
 // default timeouts.
 func NewApp(model string, rate work.Rate) *App {
-	return &App{Model: model, Rate: rate, IdleTimeout: DefaultIdleTimeout, RequestTimeout: DefaultRequestTimeout}
+	return &App{Model: model, Rate: rate, IdleTimeout: DefaultIdleTimeout, RequestTimeout: DefaultRequestTimeout,
+		WriteTimeout: DefaultWriteTimeout, ShutdownGrace: DefaultShutdownGrace}
 }
 
 // ReadDeadline is when the next read must have arrived: the idle timeout
@@ -100,16 +112,24 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 	return protocol.AppendError(dst, errUnknownEndpoint)
 }
 
-// respondStats builds its body in an array on the stack: it is kept out of
-// Respond (noinline) so that Respond's frame, on the stack of every request,
-// stays small (see ServeConn).
+// respondStats is kept out of Respond (noinline), and writes its header
+// and body without a scratch array or a nested call, so that the frames on
+// the stack of every request stay small (see ServeConn).
 //
 //go:noinline
 func (a *App) respondStats(dst []byte, req *protocol.Request) []byte {
-	var scratch [32]byte
-	body := strconv.AppendInt(append(scratch[:0], "requests "...), a.answered.Load(), 10)
-	return protocol.AppendResponse(dst, 200, req.Close, append(body, '\n'))
+	n := a.answered.Load()
+	digits := 1
+	for v := n; v >= 10; v /= 10 {
+		digits++
+	}
+	dst = protocol.AppendHeader(dst, 200, len(statsPrefix)+digits+1, req.Close)
+	dst = append(dst, statsPrefix...)
+	dst = strconv.AppendInt(dst, n, 10)
+	return append(dst, '\n')
 }
+
+const statsPrefix = "requests "
 
 func (a *App) respondCPU(dst []byte, req *protocol.Request) []byte {
 	units := uint64(req.CPUUnits)

@@ -27,3 +27,15 @@ func TestCompactMakesRoomForAnyRequestThatFits(t *testing.T) {
 	_, err := compact(buf, &home)
 	assert.ErrorIs(t, err, errBufferFull, "a full buffer of one unfinished request")
 }
+
+// A buffer grown for one large request is let go once it is empty: the
+// connection keeps a small one.
+func TestCompactLetsAGrownBufferGo(t *testing.T) {
+	t.Parallel()
+	home := make([]byte, 0, MaxBuffer)
+	got, err := compact(home[:0], &home)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	assert.Equal(t, BufferSize, cap(got))
+	assert.Equal(t, BufferSize, cap(home))
+}

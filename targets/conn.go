@@ -88,6 +88,7 @@ type session struct {
 	inp, outp    *[]byte // pooled buffers; nil while an IdleReader waits
 	in, out      []byte  // unanswered input, unsent output
 	requestStart int64   // when the first byte of the buffered request arrived, in Unix ns (a time.Time is 24 bytes)
+	writeDue     int64   // the write deadline set, in Unix ns; see extendWrite
 }
 
 // newSession returns the session of c, holding its buffers.
@@ -118,11 +119,14 @@ func (s *session) Give() {
 // serve is ServeConn's loop.
 func (s *session) serve(ctx context.Context) error {
 	for {
-		if done, err := s.answer(); done || err != nil {
+		if done, err := s.answerAll(); done || err != nil {
 			return err
 		}
-		if len(s.in) == 0 && ctx.Err() != nil {
-			return nil
+		if len(s.in) == 0 {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.out = (*s.outp)[:0] // a buffer grown for large answers is let go between requests
 		}
 		err := s.prepareRead(ctx)
 		if err == nil {
@@ -134,34 +138,85 @@ func (s *session) serve(ctx context.Context) error {
 	}
 }
 
-// answer answers every whole request buffered, in order, and sends the
-// answers. done reports that the connection ends: the client asked to close,
-// or sent a bad request (then err is the *protocol.Error answered).
-func (s *session) answer() (done bool, err error) {
+// answerAll answers every whole request buffered, in order, and sends the
+// answers, waiting and yielding as answer asks. done reports that the
+// connection ends: the client asked to close, or sent a bad request (then
+// err is the *protocol.Error answered).
+func (s *session) answerAll() (done bool, err error) {
+	waited, turn := false, s.requestStart
 	for {
+		next, wait, refused := s.answer(waited, turn)
+		waited = false
+		if len(s.out) > 0 {
+			s.extendWrite()
+		}
+		if err := s.flush(); err != nil {
+			return true, err
+		}
+		switch next {
+		case readMore:
+			return false, nil
+		case closeConn:
+			return true, refused
+		case waitFirst:
+			s.wait(wait)
+			waited, turn = true, time.Now().UnixNano()
+		case endTurn:
+			if y, ok := s.c.(Yielder); ok {
+				y.Yield()
+			}
+			turn = time.Now().UnixNano()
+		}
+	}
+}
+
+// step is what answerAll does once answer returns: it always sends the
+// answers first.
+type step uint8
+
+const (
+	readMore  step = iota // every whole request is answered: read more
+	sendMore              // the output reached OutputWindow: answer more once it is sent
+	endTurn               // a turn is over (TurnRequests, TurnTime): yield, if c is a Yielder, then answer more
+	waitFirst             // the first request buffered waits first: wait, then answer more
+	closeConn             // the connection ends: the client asked to close, or sent a bad request
+)
+
+// answer answers the whole requests buffered, in order, into s.out, until
+// it needs answerAll to do the next step. waited reports that the first
+// request has had its wait; turn is when the turn began, in Unix ns. After
+// a bad request it returns closeConn and the *protocol.Error it answered.
+//
+// So that a client holds at most one answer past OutputWindow, and that the
+// answers of a long pipeline go out while it is answered, answer returns at
+// the window and at the end of each turn (TurnRequests answered in this
+// call, or TurnTime since turn); answerAll sends and comes back.
+func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration, refused error) {
+	for served := 0; ; served++ {
+		if len(s.out) >= OutputWindow {
+			return sendMore, 0, nil
+		}
 		var req protocol.Request
 		n, err := protocol.ParseRequest(s.in, &req)
 		if err != nil {
 			s.out = protocol.AppendError(s.out, err)
-			if _, werr := s.c.Write(s.out); werr != nil {
-				return true, werr
-			}
-			return true, err // a refused request ends the connection, not the server
+			return closeConn, 0, err // a refused request ends the connection, not the server
 		}
 		if n == 0 {
-			return false, s.flush()
+			return readMore, 0, nil
 		}
-		if d := req.Wait(); d > 0 {
-			if err := s.flush(); err != nil {
-				return true, err
-			}
-			s.wait(d)
+		if served >= TurnRequests || s.requestStart-turn >= int64(TurnTime) {
+			return endTurn, 0, nil // the next call parses this request again
 		}
+		if d := req.Wait(); d > 0 && !waited {
+			return waitFirst, d, nil
+		}
+		waited = false
 		s.out = s.app.Respond(s.out, &req)
 		s.in = s.in[n:]
 		s.requestStart = time.Now().UnixNano()
 		if req.Close {
-			return true, s.flush()
+			return closeConn, 0, nil
 		}
 	}
 }
@@ -211,6 +266,27 @@ func (s *session) flush() error {
 	return err
 }
 
+// writeDeadliner is a connection whose writes are bounded by a deadline (a
+// net.Conn). A blocking socket and a coroutine's socket bound their writes
+// themselves, by the time a write makes no progress.
+type writeDeadliner interface {
+	SetWriteDeadline(t time.Time) error
+}
+
+// extendWrite keeps a net.Conn's write deadline at least half the write
+// timeout ahead: moved on only when less is left, it costs a timer update
+// per half timeout rather than one per answer.
+func (s *session) extendWrite() {
+	w, ok := s.c.(writeDeadliner)
+	if !ok {
+		return
+	}
+	if now := time.Now().UnixNano(); s.writeDue-now < int64(s.app.WriteTimeout/2) {
+		s.writeDue = now + int64(s.app.WriteTimeout)
+		w.SetWriteDeadline(time.Unix(0, s.writeDue))
+	}
+}
+
 // readFailed says how a connection ends after a failed read, given the bytes
 // of a request still buffered: quietly at EOF, at shutdown or after an idle
 // timeout; with a 408 answer when a request took too long to arrive.
@@ -228,12 +304,16 @@ func readFailed(ctx context.Context, c io.Writer, in []byte, err error) error {
 }
 
 // compact makes room after the unread bytes for the next Read: it reuses
-// the buffer from its start when it is empty, moves a small remainder to the
-// front, and grows the buffer (up to one whole request) when it is full; a
-// buffer that cannot grow takes any remainder shorter than itself.
+// the buffer from its start when it is empty (one grown for a large request
+// is let go, and a small one made), moves a small remainder to the front,
+// and grows the buffer (up to one whole request) when it is full; a buffer
+// that cannot grow takes any remainder shorter than itself.
 func compact(in []byte, home *[]byte) ([]byte, error) {
 	buf := (*home)[:cap(*home)]
 	switch {
+	case len(in) == 0 && cap(buf) > BufferSize:
+		*home = make([]byte, 0, BufferSize)
+		return *home, nil
 	case len(in) == 0:
 		return buf[:0], nil
 	case len(in) < cap(in):

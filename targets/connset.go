@@ -10,8 +10,10 @@ import (
 // ConnSet is the set of a server's open connections. When the server's
 // context ends it sets a read deadline of now on each, so that a read blocked
 // on an idle connection returns at once and shutdown does not wait for idle
-// clients. One set costs a map entry per connection, a small part of what a
-// context.AfterFunc per connection costs.
+// clients; a grace later it closes those still open (a write blocked on a
+// client that does not read, a request still waiting), so shutdown ends
+// whatever the clients do. One set costs a map entry per connection, a small
+// part of what a context.AfterFunc per connection costs.
 type ConnSet struct {
 	served sync.WaitGroup
 	mu     sync.Mutex
@@ -19,11 +21,18 @@ type ConnSet struct {
 	done   bool
 }
 
-// NewConnSet returns a set whose connections are woken when ctx ends; call
-// stop when the server returns first.
-func NewConnSet(ctx context.Context) (set *ConnSet, stop func() bool) {
+// NewConnSet returns a set whose connections are woken when ctx ends and
+// closed grace later; call stop when the server returns.
+func NewConnSet(ctx context.Context, grace time.Duration) (set *ConnSet, stop func()) {
 	set = &ConnSet{conns: make(map[net.Conn]struct{})}
-	return set, context.AfterFunc(ctx, set.wake)
+	late, cancel := AfterGrace(ctx, grace)
+	stopWake := context.AfterFunc(ctx, set.wake)
+	stopAbort := context.AfterFunc(late, set.abort)
+	return set, func() {
+		stopWake()
+		stopAbort()
+		cancel()
+	}
 }
 
 // Add adds c to the set before it is served. It reports false once the
@@ -57,5 +66,21 @@ func (s *ConnSet) wake() {
 	now := time.Now()
 	for c := range s.conns {
 		c.SetReadDeadline(now)
+	}
+}
+
+// abort closes the connections still open: a blocked read or write fails.
+// It closes them outside the lock: a net.Conn's Close waits for the read or
+// write it ends to return, and the goroutine that made it then takes the
+// lock to Remove the connection.
+func (s *ConnSet) abort() {
+	s.mu.Lock()
+	open := make([]net.Conn, 0, len(s.conns))
+	for c := range s.conns {
+		open = append(open, c)
+	}
+	s.mu.Unlock()
+	for _, c := range open {
+		c.Close()
 	}
 }

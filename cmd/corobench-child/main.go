@@ -4,7 +4,7 @@
 // descriptor 3 (see package child) and exits; it is not meant to be run by
 // hand.
 //
-//	corobench-child ROLE -model NAME -cpu-rate R [-idle-timeout D] [-request-timeout D] [-ready]
+//	corobench-child ROLE -model NAME -cpu-rate R [-idle-timeout D] [-request-timeout D] [-write-timeout D] [-ready]
 //
 // It links only what serving needs — the protocol, the work, the shared
 // connection loop — so that a process per connection costs a process start
@@ -31,7 +31,7 @@ const (
 	exitUsage  = 2 // the command line is not one corobench writes
 )
 
-const usage = `usage: corobench-child ROLE -model NAME -cpu-rate R [-idle-timeout D] [-request-timeout D] [-ready]
+const usage = `usage: corobench-child ROLE -model NAME -cpu-rate R [-idle-timeout D] [-request-timeout D] [-write-timeout D] [-ready]
 
 corobench-child serves the socket it inherited as file descriptor 3 for
 corobench's process and prefork models, which start it; it is not meant to

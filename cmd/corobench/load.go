@@ -272,7 +272,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%w: -cpus: %v", errUsage, err)
 	}
-	if err := affinity.PinSelf(pin); err != nil {
+	if err := affinity.Restrict(pin); err != nil {
 		return err
 	}
 	if f.hlog != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/affinity"
@@ -36,7 +37,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w: -cpus: %v", errUsage, err)
 	}
-	if err := affinity.PinSelf(pin); err != nil {
+	if err := affinity.Restrict(pin); err != nil {
 		return err
 	}
 	if *rate <= 0 {
@@ -88,5 +89,30 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Warnings: warnings,
 	})
 	fmt.Fprintf(stdout, "%s\n", ready)
-	return <-served
+	return untilStopped(ctx, served, cfg.App.ShutdownGrace)
+}
+
+// stopMargin is how long past its grace a stopping server may take to
+// return (closing what the grace left, a scheduler with much to run) before
+// serve exits without it.
+const stopMargin = time.Second
+
+// untilStopped waits for a server's Serve to return, and once ctx has ended,
+// no longer than its grace and stopMargin: a model whose connections are
+// still busy then (a thread asleep in a long wait, say) does not keep the
+// process from exiting, but the exit says so.
+func untilStopped(ctx context.Context, served <-chan error, grace time.Duration) error {
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(grace + stopMargin)
+	defer t.Stop()
+	select {
+	case err := <-served:
+		return err
+	case <-t.C:
+		return fmt.Errorf("serve: connections still busy %v after the end of the %v grace; exiting without them", stopMargin, grace)
+	}
 }

@@ -4,6 +4,7 @@ package affinity
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,4 +42,47 @@ func Format(cpus []int) string {
 		parts[i] = strconv.Itoa(c)
 	}
 	return strings.Join(parts, ",")
+}
+
+// Within checks that every CPU of cpus is one of allowed (see Allowed),
+// and names the first that is not.
+func Within(cpus, allowed []int) error {
+	for _, c := range cpus {
+		if !slices.Contains(allowed, c) {
+			return fmt.Errorf("affinity: CPU %d is not one this process may use (%s)", c, Format(allowed))
+		}
+	}
+	return nil
+}
+
+// Pick returns the CPUs at positions of allowed: a CPU list counted within
+// the CPUs a process may use, so that "0" is the first of them whatever its
+// id. It names the first position beyond them.
+func Pick(positions, allowed []int) ([]int, error) {
+	cpus := make([]int, len(positions))
+	for i, p := range positions {
+		if p >= len(allowed) {
+			return nil, fmt.Errorf("affinity: CPU %d is beyond the %d this process may use (%s), counted from 0", p, len(allowed), Format(allowed))
+		}
+		cpus[i] = allowed[p]
+	}
+	return cpus, nil
+}
+
+// Restrict pins this process to cpus, which must be among the CPUs it may
+// use now (Allowed): under taskset the kernel would let it move to others,
+// in a cpuset refuse them; either is an error here that names the CPU.
+// With no cpus it does nothing.
+func Restrict(cpus []int) error {
+	if len(cpus) == 0 {
+		return nil
+	}
+	allowed, err := Allowed()
+	if err != nil {
+		return err
+	}
+	if err := Within(cpus, allowed); err != nil {
+		return err
+	}
+	return PinSelf(cpus)
 }

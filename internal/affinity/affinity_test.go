@@ -34,3 +34,24 @@ func TestParse(t *testing.T) {
 		assert.Equal(t, got, again, "Format writes what Parse reads")
 	}
 }
+
+// Pick counts within the CPUs a process may use; Within checks a list
+// against them; both name the CPU that does not fit.
+func TestPickAndWithin(t *testing.T) {
+	t.Parallel()
+	got, err := Pick([]int{0, 1}, []int{2, 3})
+	assert.NoError(t, err)
+	assert.Equal(t, []int{2, 3}, got)
+	_, err = Pick([]int{2}, []int{2, 3})
+	assert.ErrorContains(t, err, "CPU 2 is beyond the 2 this process may use (2,3)")
+	assert.NoError(t, Within([]int{3}, []int{2, 3}))
+	assert.ErrorContains(t, Within([]int{0}, []int{2, 3}), "CPU 0 is not one this process may use (2,3)")
+}
+
+func TestAllowedHoldsThisCPU(t *testing.T) {
+	t.Parallel()
+	cpus, err := Allowed()
+	assert.NoError(t, err)
+	assert.NotEmpty(t, cpus)
+	assert.IsIncreasing(t, cpus)
+}

@@ -46,22 +46,35 @@ func Children(pid int) ([]Proc, error) {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", child))
-		if err != nil {
-			continue // gone meanwhile
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so cut at the last ')'.
-		i := strings.LastIndexByte(string(stat), ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(string(stat[i+1:]))
-		if len(f) < 2 {
-			continue
-		}
-		if ppid, _ := strconv.Atoi(f[1]); ppid == pid {
-			kids = append(kids, Proc{PID: child, State: f[0][0]})
+		if state, ppid, ok := stat(child); ok && ppid == pid {
+			kids = append(kids, Proc{PID: child, State: state})
 		}
 	}
 	return kids, nil
+}
+
+// Alive reports whether pid is a process that has not exited: a zombie
+// (exited, not yet reaped) is not.
+func Alive(pid int) bool {
+	state, _, ok := stat(pid)
+	return ok && state != 'Z'
+}
+
+// stat reads the state and the parent of pid; ok is false once it is gone.
+func stat(pid int) (state byte, ppid int, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	// pid (comm) state ppid ...: comm may hold spaces, so cut at the last ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return f[0][0], ppid, true
 }

@@ -29,7 +29,7 @@ const (
 func DatagramHostile() []DatagramCase {
 	return []DatagramCase{
 		{Name: "random garbage", Custom: randomGarbage},
-		{Name: "flood from one source", Custom: flood},
+		{Name: "flood from one source", Custom: floodDatagrams},
 		{Name: "same id from two sources", Custom: sameIDTwoSources},
 		{Name: "same id twice", Custom: sameIDTwice},
 	}
@@ -76,10 +76,10 @@ func randomGarbage(t *testing.T, addr, _ string) {
 	}
 }
 
-// flood sends FloodDatagrams requests at once from one source and reads
+// floodDatagrams sends FloodDatagrams requests at once from one source and reads
 // none of the answers: the target's buffers overflow (the kernel drops
 // what does not fit), and it must go on serving others.
-func flood(t *testing.T, addr, _ string) {
+func floodDatagrams(t *testing.T, addr, _ string) {
 	conn := DialDatagrams(t, addr)
 	for i := range FloodDatagrams {
 		if _, err := conn.Write(dgram(uint64(i), "/health")); err != nil {
@@ -132,8 +132,10 @@ func sameIDTwice(t *testing.T, addr, _ string) {
 }
 
 // CheckDatagramShutdown checks how srv stops: ending ServeDatagrams'
-// context while a request waits lets its answer arrive, and makes
-// ServeDatagrams return nil, within Timeout.
+// context while a request it has taken waits lets its answer arrive, and
+// makes ServeDatagrams return nil, within Timeout. The request is known to
+// be taken once a /health sent after it, from the same socket, is
+// answered: a server reads a socket's datagrams in order.
 func CheckDatagramShutdown(t *testing.T, srv targets.DatagramServer) {
 	t.Helper()
 	pc, err := targets.ListenDatagrams("127.0.0.1:0", srv)
@@ -144,9 +146,23 @@ func CheckDatagramShutdown(t *testing.T, srv targets.DatagramServer) {
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeDatagrams(ctx, pc) }()
 	conn := DialDatagrams(t, pc.LocalAddr().String())
-	_, err = conn.Write(dgram(1, "/io?ms=300"))
-	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond)
+	for _, d := range [][]byte{dgram(1, "/io?ms=300"), dgram(2, "/health")} {
+		_, err = conn.Write(d)
+		require.NoError(t, err)
+	}
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(Timeout)))
+	buf := make([]byte, 512)
+	answered := map[uint64]int{}
+	read := func() {
+		n, err := conn.Read(buf)
+		require.NoError(t, err, "answers so far: %v", answered)
+		var a protocol.DatagramAnswer
+		require.NoError(t, protocol.ParseDatagramAnswer(buf[:n], &a))
+		answered[a.ID] = a.Status
+	}
+	for answered[2] == 0 {
+		read()
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -154,12 +170,8 @@ func CheckDatagramShutdown(t *testing.T, srv targets.DatagramServer) {
 	case <-time.After(Timeout):
 		require.FailNow(t, "ServeDatagrams did not return after the context ended")
 	}
-	require.NoError(t, conn.SetReadDeadline(time.Now().Add(Timeout)))
-	buf := make([]byte, 512)
-	n, err := conn.Read(buf)
-	require.NoError(t, err, "the request in flight is answered")
-	var a protocol.DatagramAnswer
-	require.NoError(t, protocol.ParseDatagramAnswer(buf[:n], &a))
-	assert.Equal(t, uint64(1), a.ID)
-	assert.Equal(t, 200, a.Status)
+	for answered[1] == 0 {
+		read() // the request in flight is answered
+	}
+	assert.Equal(t, 200, answered[1])
 }

@@ -64,6 +64,7 @@ func Hostile() []Case {
 		refused("non-numeric parameter", 400, get("/io?ms=ten")),
 		refused("parameter without value", 400, get("/cpu?us")),
 		refused("mix beyond its bound", 400, get("/mix?us=1000001&ms=1")),
+		refused("cpu units beyond their bound", 400, get(fmt.Sprintf("/cpu?n=%d", protocol.MaxCPUUnits+1))),
 		refused("echo size beyond its bound", 400, get("/echo?size=1048577")),
 		refused("path traversal", 404, get("/../../etc/passwd")),
 		refused("encoded path", 404, get("/health%00")),

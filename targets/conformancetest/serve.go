@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,8 +19,17 @@ import (
 // tests need no calibration.
 const TestRate = work.Rate(500)
 
+// TestGrace is the shutdown grace of in-process test targets: long enough
+// for the requests in flight the shutdown checks send, short enough that a
+// check of what the grace ends takes little time.
+const TestGrace = time.Second
+
 // App returns the App of an in-process test target.
-func App(model string) *targets.App { return targets.NewApp(model, TestRate) }
+func App(model string) *targets.App {
+	app := targets.NewApp(model, TestRate)
+	app.ShutdownGrace = TestGrace
+	return app
+}
 
 // Serve runs srv in this process on 127.0.0.1:0 until the test ends, and
 // returns its address. At the end of the test it stops the server and checks
@@ -47,7 +57,16 @@ func Dial(t *testing.T, addr string) net.Conn {
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	require.NoError(t, c.SetDeadline(time.Now().Add(Timeout)))
-	_, err = io.WriteString(c, get("/health"))
+	require.Equal(t, 200, RoundTrip(t, c, "/health"))
+	require.NoError(t, c.SetDeadline(time.Time{}))
+	return c
+}
+
+// RoundTrip asks path on c and returns the status of the answer; the
+// caller sets c's deadline.
+func RoundTrip(t *testing.T, c net.Conn, path string) int {
+	t.Helper()
+	_, err := io.WriteString(c, get(path))
 	require.NoError(t, err)
 	var buf []byte
 	tmp := make([]byte, 4096)
@@ -56,15 +75,35 @@ func Dial(t *testing.T, addr string) net.Conn {
 		n, err := protocol.ParseResponse(buf, &resp)
 		require.NoError(t, err)
 		if n > 0 {
-			require.Equal(t, 200, resp.Status)
-			break
+			return resp.Status
 		}
 		m, err := c.Read(tmp)
-		require.NoError(t, err)
+		require.NoError(t, err, "reading the answer to %s", path)
 		buf = append(buf, tmp[:m]...)
 	}
-	require.NoError(t, c.SetDeadline(time.Time{}))
-	return c
+}
+
+// Start runs srv in this process on 127.0.0.1:0 and returns its address and
+// stop, which ends Serve's context and checks that Serve returns nil within
+// Timeout.
+func Start(t *testing.T, srv targets.Server) (addr string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	return ln.Addr().String(), func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err, "Serve after the context ended")
+		case <-time.After(Timeout):
+			require.FailNow(t, "Serve did not return after the context ended")
+		}
+	}
 }
 
 // CheckShutdown checks how srv stops: with one connection idle and one
@@ -72,24 +111,13 @@ func Dial(t *testing.T, addr string) net.Conn {
 // closes the idle connection and makes Serve return, all within Timeout.
 func CheckShutdown(t *testing.T, srv targets.Server) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	idle := Dial(t, ln.Addr().String())
-	busy := Dial(t, ln.Addr().String())
-	_, err = io.WriteString(busy, get("/io?ms=300"))
+	addr, stop := Start(t, srv)
+	idle := Dial(t, addr)
+	busy := Dial(t, addr)
+	_, err := io.WriteString(busy, get("/io?ms=300"))
 	require.NoError(t, err)
 	time.Sleep(100 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err, "Serve after the context ended")
-	case <-time.After(Timeout):
-		require.FailNow(t, "Serve did not return after the context ended")
-	}
+	stop()
 	busy.SetReadDeadline(time.Now().Add(Timeout))
 	resp, err := io.ReadAll(busy)
 	require.NoError(t, err)
@@ -97,4 +125,20 @@ func CheckShutdown(t *testing.T, srv targets.Server) {
 	idle.SetReadDeadline(time.Now().Add(Timeout))
 	_, err = idle.Read(make([]byte, 1))
 	require.ErrorIs(t, err, io.EOF, "the idle connection is closed")
+}
+
+// CheckStuckShutdown checks that srv stops, once its grace is over, when a
+// client has asked for large answers and never reads them: the server's
+// writes are stuck, and it must give up on them. srv's App has TestGrace.
+func CheckStuckShutdown(t *testing.T, srv targets.Server) {
+	t.Helper()
+	addr, stop := Start(t, srv)
+	stuck := Dial(t, addr)
+	require.NoError(t, stuck.SetWriteDeadline(time.Now().Add(Timeout)))
+	_, err := io.WriteString(stuck, strings.Repeat(get("/echo?size=1048576"), 50))
+	require.NoError(t, err)
+	time.Sleep(200 * time.Millisecond) // the server's writes fill the socket's buffers
+	start := time.Now()
+	stop()
+	t.Logf("stopped in %v", time.Since(start).Round(time.Millisecond))
 }

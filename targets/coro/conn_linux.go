@@ -20,6 +20,7 @@ const (
 	waitRead                 // its socket readable, or its read deadline
 	waitWrite                // its socket writable, or the write timeout
 	waitTime                 // its wake-up time
+	waitTurn                 // the others' turns (it answered its share in a row)
 )
 
 // conn is a non-blocking socket seen from inside its coroutine as a
@@ -46,6 +47,7 @@ var (
 	_ net.Conn           = (*conn)(nil)
 	_ targets.Deadliner  = (*conn)(nil)
 	_ targets.IdleReader = (*conn)(nil)
+	_ targets.Yielder    = (*conn)(nil)
 )
 
 // park yields to the loop until what c waits for is ready. It reports false
@@ -132,7 +134,7 @@ func (c *conn) readOnce(p []byte) (n int, empty bool, err error) {
 }
 
 // Write writes all of p, yielding while the socket is full. A client that
-// takes nothing for the idle timeout is given up on.
+// takes nothing for the write timeout is given up on.
 func (c *conn) Write(p []byte) (int, error) {
 	sent := 0
 	for sent < len(p) {
@@ -145,7 +147,7 @@ func (c *conn) Write(p []byte) (int, error) {
 		case err != unix.EAGAIN:
 			return sent, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", err)}
 		default:
-			c.writeDue = c.now() + c.l.app.IdleTimeout
+			c.writeDue = c.now() + c.l.app.WriteTimeout
 			if !c.park(waitWrite) {
 				return sent, net.ErrClosed
 			}
@@ -156,6 +158,10 @@ func (c *conn) Write(p []byte) (int, error) {
 	}
 	return sent, nil
 }
+
+// Yield lets every other connection ready on the loop have its turn before
+// this one answers more (see targets.TurnRequests).
+func (c *conn) Yield() { c.park(waitTurn) }
 
 // Sleep waits d on the loop's timers: the IO wait of /io and /mix.
 func (c *conn) Sleep(d time.Duration) {
@@ -173,10 +179,10 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 	return nil
 }
 
-// SetDeadline sets the read deadline; writes have the idle timeout.
+// SetDeadline sets the read deadline; writes have the write timeout.
 func (c *conn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
 
-// SetWriteDeadline does nothing: writes have the idle timeout.
+// SetWriteDeadline does nothing: writes have the write timeout.
 func (c *conn) SetWriteDeadline(time.Time) error { return nil }
 
 // CloseWrite shuts the sending side, for targets.Linger.

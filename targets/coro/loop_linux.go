@@ -28,8 +28,8 @@ func newLoop(ctx context.Context, app *targets.App, onRead func(int, []byte)) (*
 		return nil, fmt.Errorf("coro: %w", err)
 	}
 	l := &loop{app: app, ctx: ctx, onRead: onRead}
-	l.Loop = evloop.New(p, evloop.Handler[*conn]{
-		Open: l.open, Ready: l.ready, Expire: l.expire, Stop: l.stop, Close: l.close,
+	l.Loop = evloop.New(p, app.ShutdownGrace, evloop.Handler[*conn]{
+		Open: l.open, Ready: l.ready, Expire: l.expire, Resume: l.turn, Stop: l.stop, Close: l.close,
 	})
 	return l, nil
 }
@@ -73,10 +73,21 @@ func (l *loop) expire(c *conn) {
 	}
 }
 
+// turn resumes c, which yielded its turn: Handler.Resume.
+func (l *loop) turn(c *conn) {
+	if c.waitFor == waitTurn && !c.closed {
+		l.resume(c)
+	}
+}
+
 // resume switches to c's coroutine until it yields again or ends.
 func (l *loop) resume(c *conn) {
 	if _, more := c.next(); !more {
 		l.finish(c)
+		return
+	}
+	if c.waitFor == waitTurn {
+		l.Again(c)
 		return
 	}
 	want := uint32(0)

@@ -28,6 +28,7 @@ type conn struct {
 	state    state
 	waited   bool // the first buffered request has had its wait
 	linger   bool // close gently: the last answer was an error
+	more     bool // its turn ended with requests left: the loop gives it another (Loop.Again)
 	events   uint32
 	lingered int
 	active   time.Duration // last progress: accepted, answered, or some output sent
@@ -61,10 +62,19 @@ func (l *Loop) ready(c *conn, ev uint32) {
 	switch {
 	case c.state == lingering:
 		l.drain(c)
-	case c.state == reading && len(c.out) == 0:
+	case c.state == reading && len(c.out) == 0 && !c.more:
 		l.read(c)
 	case ev&evloop.Hangup != 0:
 		l.close(c) // the client is gone while its request is in flight
+	}
+}
+
+// resume answers more of what c read, after the other connections had
+// their turn: Handler.Resume.
+func (l *Loop) resume(c *conn) {
+	c.more = false
+	if c.fd >= 0 && c.state == reading && len(c.out) == 0 {
+		l.serve(c, c.in)
 	}
 }
 
@@ -99,10 +109,24 @@ func (l *Loop) read(c *conn) {
 }
 
 // serve answers the whole requests at the start of in, in order, until one
-// must wait or the input runs out, then sends the answers and keeps the rest.
+// must wait, the input runs out, the client has not taken OutputWindow of
+// answers (the rest waits until it has: see flush) or the turn is over (the
+// rest waits until the others had theirs: see resume); then it sends the
+// answers and keeps the rest.
 func (l *Loop) serve(c *conn, in []byte) {
 	out := l.wbuf[:0]
-	for c.state == reading {
+	start := l.Now()
+	for served := 0; c.state == reading; served++ {
+		if len(out)+len(c.out) >= targets.OutputWindow {
+			l.send(c, out)
+			if out = out[:0]; c.fd < 0 {
+				l.wbuf = out
+				return
+			}
+			if len(c.out) > 0 {
+				break // the client is not reading: wait until it has
+			}
+		}
 		var req protocol.Request
 		n, err := protocol.ParseRequest(in, &req)
 		if err != nil {
@@ -111,6 +135,11 @@ func (l *Loop) serve(c *conn, in []byte) {
 			break
 		}
 		if n == 0 {
+			break
+		}
+		if served >= targets.TurnRequests || l.Now()-start >= targets.TurnTime {
+			c.more = true // resume parses this request again
+			l.Again(c)
 			break
 		}
 		if d := req.Wait(); d > 0 && !c.waited {

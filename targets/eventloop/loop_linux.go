@@ -41,8 +41,8 @@ func NewLoop(app *targets.App) (*Loop, error) {
 		rbuf: make([]byte, readBufferSize),
 		wbuf: make([]byte, 0, readBufferSize),
 	}
-	l.Loop = evloop.New(p, evloop.Handler[*conn]{
-		Open: l.add, Ready: l.ready, Expire: l.expire, Stop: l.settle, Close: l.close,
+	l.Loop = evloop.New(p, app.ShutdownGrace, evloop.Handler[*conn]{
+		Open: l.add, Ready: l.ready, Expire: l.expire, Resume: l.resume, Stop: l.settle, Close: l.close,
 	})
 	return l, nil
 }

@@ -27,7 +27,8 @@ func (l *Loop) send(c *conn, out []byte) {
 	}
 }
 
-// flush sends what an earlier write left.
+// flush sends what an earlier write left. Once all is sent, the requests
+// that waited for it are answered.
 func (l *Loop) flush(c *conn) {
 	n, ok := l.write(c, c.out)
 	if !ok {
@@ -39,6 +40,10 @@ func (l *Loop) flush(c *conn) {
 	if c.out = c.out[n:]; len(c.out) == 0 {
 		l.bufs.Put(c.out) // kept only if it was never resliced
 		c.out = nil
+		if c.state == reading && len(c.in) > 0 && !c.more {
+			l.serve(c, c.in)
+			return
+		}
 	}
 	l.settle(c)
 }
@@ -83,7 +88,7 @@ func (l *Loop) settle(c *conn) {
 		switch {
 		case len(c.out) > 0:
 			want = evloop.Writable
-			l.due(c, c.active+l.app.IdleTimeout)
+			l.due(c, c.active+l.app.WriteTimeout)
 		case c.linger:
 			unix.Shutdown(c.fd, unix.SHUT_WR)
 			c.state = lingering
@@ -97,7 +102,9 @@ func (l *Loop) settle(c *conn) {
 		switch {
 		case len(c.out) > 0:
 			want = evloop.Writable
-			l.due(c, c.active+l.app.IdleTimeout)
+			l.due(c, c.active+l.app.WriteTimeout)
+		case c.more: // its turn comes (resume)
+			want = evloop.Readable
 		case l.Stopping():
 			l.close(c)
 			return
@@ -134,7 +141,7 @@ func (l *Loop) expire(c *conn) {
 	case c.state == lingering:
 		l.close(c)
 	case len(c.out) > 0: // a client that does not read
-		if now < c.active+l.app.IdleTimeout {
+		if now < c.active+l.app.WriteTimeout {
 			l.settle(c)
 			return
 		}

@@ -57,7 +57,7 @@ var inputs = []string{
 	"GET  /health HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET http:/x HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET /cpu?us=1000001 HTTP/1.1\r\nHost: a\r\n\r\n",
-	"GET /cpu?n=4294967297 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /cpu?n=600000001 HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET /io?ms=60001 HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET /io?ms=-1 HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET /io?ms=+1 HTTP/1.1\r\nHost: a\r\n\r\n",

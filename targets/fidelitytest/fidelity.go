@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/corobench/corobench/protocol"
+	"github.com/corobench/corobench/targets/conformancetest"
 )
 
 // Bounds of the fidelity tests: generous, as the issue names them.
@@ -76,21 +77,8 @@ func Get(t *testing.T, addr, path string) (time.Duration, int) {
 
 func roundTrip(t *testing.T, c net.Conn, path string, start time.Time) (time.Duration, int) {
 	require.NoError(t, c.SetDeadline(time.Now().Add(timeout)))
-	_, err := c.Write([]byte("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"))
-	require.NoError(t, err)
-	var buf []byte
-	tmp := make([]byte, 4096)
-	for {
-		var resp protocol.Response
-		n, err := protocol.ParseResponse(buf, &resp)
-		require.NoError(t, err)
-		if n > 0 {
-			return time.Since(start), resp.Status
-		}
-		m, err := c.Read(tmp)
-		require.NoError(t, err, "reading the answer to %s", path)
-		buf = append(buf, tmp[:m]...)
-	}
+	status := conformancetest.RoundTrip(t, c, path)
+	return time.Since(start), status
 }
 
 // WaitsOverlap sends Waiters requests of /io?ms=200 at once, on connections

@@ -1,7 +1,6 @@
 package fidelitytest
 
 import (
-	"context"
 	"io"
 	"net"
 	"strings"
@@ -57,14 +56,7 @@ func Timeouts(t *testing.T, addr string) {
 // another connection is idle: the waiting request is answered, the idle
 // connection closed, and Serve returns nil.
 func Shutdown(t *testing.T, srv targets.Server) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	addr := ln.Addr().String()
-
+	addr, stop := conformancetest.Start(t, srv)
 	idle, err := net.DialTimeout("tcp", addr, timeout)
 	require.NoError(t, err)
 	defer idle.Close()
@@ -77,17 +69,11 @@ func Shutdown(t *testing.T, srv targets.Server) {
 		answered <- status
 	}()
 	time.Sleep(100 * time.Millisecond)
-	cancel()
+	stop()
 	assert.Equal(t, 200, <-answered, "the request in flight is answered")
 	require.NoError(t, idle.SetDeadline(time.Now().Add(timeout)))
 	_, err = idle.Read(make([]byte, 1))
 	assert.Error(t, err, "the idle connection is closed")
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(timeout):
-		t.Fatal("Serve did not return after its context ended")
-	}
 	_, err = net.DialTimeout("tcp", addr, time.Second)
 	assert.Error(t, err, "the listener is closed")
 }

@@ -17,3 +17,10 @@ func TestHostileInput(t *testing.T) {
 	srv := goroutine.New(targets.Config{App: conformancetest.App("goroutine")})
 	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "goroutine")
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
+}

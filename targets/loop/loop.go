@@ -25,7 +25,7 @@ func New(cfg targets.Config) *Server {
 // Serve implements targets.Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
-	live, stop := targets.NewConnSet(ctx)
+	live, stop := targets.NewConnSet(ctx, s.app.ShutdownGrace)
 	defer stop()
 	for {
 		c, err := targets.Accept(ctx, ln)

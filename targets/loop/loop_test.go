@@ -67,3 +67,10 @@ func TestServesDatagramsInTurn(t *testing.T) {
 	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
 	fidelitytest.DatagramWaitsInTurn(t, conformancetest.ServeDatagrams(t, srv), 3, 1)
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, loop.New(targets.Config{App: conformancetest.App("loop")}))
+}

@@ -49,6 +49,8 @@ func ServeChild(ctx context.Context, app *targets.App, sock *os.File) error {
 	if err != nil {
 		return err
 	}
-	blocking.Serve(ctx, app, c) // how a connection ends is the client's business
+	late, cancel := targets.AfterGrace(ctx, app.ShutdownGrace)
+	defer cancel()
+	blocking.Serve(ctx, late, app, c) // how a connection ends is the client's business
 	return nil
 }

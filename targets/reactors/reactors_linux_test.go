@@ -60,3 +60,10 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	t.Parallel()
 	fidelitytest.Shutdown(t, New(targets.Config{App: conformancetest.App("reactors"), Workers: 2}))
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, New(targets.Config{App: conformancetest.App("reactors"), Workers: 2}))
+}

@@ -13,6 +13,8 @@ import (
 // Serve implements targets.Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
+	late, cancel := targets.AfterGrace(ctx, s.app.ShutdownGrace)
+	defer cancel()
 	live := make(chan struct{}, s.max) // a token per live thread
 	var threads sync.WaitGroup
 	defer threads.Wait()
@@ -38,7 +40,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			defer func() { <-live }()
 			// Never unlocked: the thread ends when this goroutine does.
 			runtime.LockOSThread()
-			blocking.Serve(ctx, s.app, bc)
+			blocking.Serve(ctx, late, s.app, bc)
 		})
 	}
 }

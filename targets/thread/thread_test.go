@@ -71,3 +71,10 @@ func TestShutdown(t *testing.T) {
 	t.Parallel()
 	conformancetest.CheckShutdown(t, thread.New(targets.Config{App: conformancetest.App("thread")}))
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, thread.New(targets.Config{App: conformancetest.App("thread")}))
+}

@@ -13,6 +13,8 @@ import (
 // Serve implements targets.Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
+	late, cancel := targets.AfterGrace(ctx, s.app.ShutdownGrace)
+	defer cancel()
 	queue := make(chan *blocking.Conn, s.workers)
 	var threads sync.WaitGroup
 	defer threads.Wait()
@@ -24,7 +26,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			runtime.LockOSThread() // for good: the thread ends with the worker
 			started.Done()
 			for c := range queue {
-				blocking.Serve(ctx, s.app, c)
+				blocking.Serve(ctx, late, s.app, c)
 			}
 		})
 	}

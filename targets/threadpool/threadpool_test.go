@@ -59,3 +59,10 @@ func threads(t *testing.T) int {
 	require.NoError(t, err)
 	return n
 }
+
+// A client that never reads the large answers it asked for does not keep
+// the server from stopping once its grace is over.
+func TestShutdownWithStuckWrites(t *testing.T) {
+	t.Parallel()
+	conformancetest.CheckStuckShutdown(t, threadpool.New(targets.Config{App: conformancetest.App("threadpool"), Workers: 4}))
+}

@@ -24,7 +24,7 @@ import time
 MAX_HEADER_BYTES = 8 << 10
 MAX_BODY_BYTES = 1 << 20
 MAX_CPU_MICROS = 1_000_000
-MAX_CPU_UNITS = 1 << 32
+MAX_CPU_UNITS = 600_000_000  # about a second of work, as us
 MAX_WAIT_MILLIS = 60_000
 
 # Connection time bounds, as targets.DefaultIdleTimeout and DefaultRequestTimeout.

@@ -92,20 +92,36 @@ func (c *Conn) Read(p []byte) (int, error) {
 	}
 }
 
-// Write writes all of p, blocking the thread while the peer's window is full.
+// Write writes all of p, blocking the thread while the peer's window is
+// full. When the peer takes nothing for the write timeout, it fails with
+// os.ErrDeadlineExceeded.
 func (c *Conn) Write(p []byte) (int, error) {
 	written := 0
 	for written < len(p) {
 		n, err := unix.Write(c.fd, p[written:])
-		if err == unix.EINTR {
-			continue
+		if n > 0 {
+			written += n
 		}
-		if err != nil {
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN: // SO_SNDTIMEO passed with nothing taken
+			return written, fmt.Errorf("blocking: write: %w", os.ErrDeadlineExceeded)
+		case err != nil:
 			return written, fmt.Errorf("blocking: %w", os.NewSyscallError("write", err))
 		}
-		written += n
 	}
 	return written, nil
+}
+
+// SetWriteTimeout bounds each write's wait for the peer to take more
+// (SO_SNDTIMEO); zero is no limit.
+func (c *Conn) SetWriteTimeout(d time.Duration) error {
+	tv := unix.NsecToTimeval(d.Nanoseconds())
+	if err := unix.SetsockoptTimeval(c.fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
+		return fmt.Errorf("blocking: %w", os.NewSyscallError("setsockopt", err))
+	}
+	return nil
 }
 
 // SetReadDeadline bounds the next reads: SO_RCVTIMEO is set to the time left
@@ -138,6 +154,17 @@ func (c *Conn) Wake() {
 	}
 }
 
+// Abort shuts the socket both ways: a Read or Write blocked in another
+// thread fails, and so does every later one. It is safe to call at any
+// time, even after Close.
+func (c *Conn) Abort() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		unix.Shutdown(c.fd, unix.SHUT_RDWR)
+	}
+}
+
 // Close closes the socket.
 func (c *Conn) Close() error {
 	c.mu.Lock()
@@ -162,12 +189,20 @@ func Sleep(d time.Duration) {
 }
 
 // Serve serves c with app.ServeConn, on the calling thread, and closes it.
+// Writes wait at most app.WriteTimeout for a client that does not read.
 // When ctx ends, a Read blocked on an idle connection is woken, so shutdown
 // does not wait for idle clients; a request in flight is still answered.
-func Serve(ctx context.Context, app *targets.App, c *Conn) error {
+// When late ends (see targets.AfterGrace), c is shut both ways, so that a
+// write blocked on a client that does not read fails.
+func Serve(ctx, late context.Context, app *targets.App, c *Conn) error {
 	defer c.Close()
+	if err := c.SetWriteTimeout(app.WriteTimeout); err != nil {
+		return err
+	}
 	stop := context.AfterFunc(ctx, c.Wake)
 	defer stop()
+	stopLate := context.AfterFunc(late, c.Abort)
+	defer stopLate()
 	err := app.ServeConn(ctx, c, Sleep)
 	targets.Linger(c, err)
 	return err

@@ -80,3 +80,27 @@ func TestWriteAndEOF(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, len(big))
 }
+
+// A write to a client that reads nothing fails once the write timeout has
+// passed with nothing taken; Abort fails one blocked in another thread.
+func TestWriteTimeoutAndAbort(t *testing.T) {
+	t.Parallel()
+	c, _ := pair(t)
+	require.NoError(t, c.SetWriteTimeout(50*time.Millisecond))
+	_, err := c.Write(make([]byte, 64<<20))
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
+
+	c2, _ := pair(t)
+	done := make(chan error, 1)
+	go func() { _, err := c2.Write(make([]byte, 64<<20)); done <- err }()
+	time.Sleep(50 * time.Millisecond)
+	c2.Abort()
+	select {
+	case err := <-done:
+		assert.Error(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Abort did not end a blocked Write")
+	}
+	require.NoError(t, c2.Close())
+	c2.Abort() // after Close: does nothing
+}

@@ -26,4 +26,4 @@ func FromFile(f *os.File) (*Conn, error) {
 }
 
 // Serve returns targets.ErrUnsupported.
-func Serve(ctx context.Context, app *targets.App, c *Conn) error { return targets.ErrUnsupported }
+func Serve(ctx, late context.Context, app *targets.App, c *Conn) error { return targets.ErrUnsupported }

@@ -19,10 +19,13 @@ type Handler[C comparable] struct {
 	Ready func(c C, events uint32)
 	// Expire handles c's timer, which fired (Loop.Now is its time).
 	Expire func(c C)
+	// Resume gives c the turn it asked for with Loop.Again.
+	Resume func(c C)
 	// Stop tells c that the loop stops: the connection closes now if it has
 	// no request in flight, else once that is answered.
 	Stop func(c C)
-	// Close closes c at once: Run is returning with c still open.
+	// Close closes c at once: Run is returning with c still open, or the
+	// loop's grace has ended with c still open.
 	Close func(c C)
 }
 
@@ -36,8 +39,12 @@ type Loop[C comparable] struct {
 	now     time.Duration // the timers' clock, as last read
 	eventFn func(fd int, events uint32)
 
-	stopping bool
-	fatal    error
+	again, turn []C // connections that asked for another turn; those taking it
+
+	grace      time.Duration
+	graceTimer poller.Timer[C] // the end of the grace once stopping
+	stopping   bool
+	fatal      error
 
 	lfd        int       // the listening socket, or -1
 	onAccept   func(int) // where accepted connections go; nil: Open
@@ -47,9 +54,11 @@ type Loop[C comparable] struct {
 }
 
 // New returns a loop waiting in mux and serving connections with h; it
-// owns mux. Run runs it; Close releases a loop that will not run.
-func New[C comparable](mux Multiplexer, h Handler[C]) *Loop[C] {
-	l := &Loop[C]{h: h, mux: mux, timers: poller.NewTimers[C](), lfd: -1}
+// owns mux. Once stopping, it lets its connections finish for grace, then
+// closes those still open. Run runs it; Close releases a loop that will not
+// run.
+func New[C comparable](mux Multiplexer, grace time.Duration, h Handler[C]) *Loop[C] {
+	l := &Loop[C]{h: h, mux: mux, timers: poller.NewTimers[C](), lfd: -1, grace: grace}
 	l.eventFn = l.event // made once: a Wait allocates nothing
 	return l
 }
@@ -79,7 +88,11 @@ func (l *Loop[C]) Run(ctx context.Context, lfd int) error {
 		if l.stopping && l.live == 0 {
 			return nil
 		}
-		woken, err := l.mux.Wait(l.timers.Timeout(l.timers.Now()), l.eventFn)
+		timeout := l.timers.Timeout(l.timers.Now())
+		if len(l.again) > 0 {
+			timeout = 0 // the others ready now go first, then those turns
+		}
+		woken, err := l.mux.Wait(timeout, l.eventFn)
 		if err != nil {
 			return fmt.Errorf("evloop: %w", err)
 		}
@@ -88,6 +101,28 @@ func (l *Loop[C]) Run(ctx context.Context, lfd int) error {
 			l.onWake()
 		}
 		l.fire()
+		l.turns()
+	}
+}
+
+// Again gives c another turn once every connection ready now has had its
+// own: Handler.Resume is called with c after the loop's next wait (which
+// does not sleep). A connection that has answered its share of requests
+// asks for it, rather than answer the rest of what it read while the
+// others wait.
+func (l *Loop[C]) Again(c C) { l.again = append(l.again, c) }
+
+// turns gives the connections that asked for another turn theirs.
+func (l *Loop[C]) turns() {
+	if len(l.again) == 0 {
+		return
+	}
+	l.turn, l.again = l.again, l.turn[:0]
+	l.Tick()
+	var none C
+	for i, c := range l.turn {
+		l.turn[i] = none
+		l.h.Resume(c)
 	}
 }
 
@@ -111,19 +146,24 @@ func (l *Loop[C]) fire() {
 		if !ok {
 			return
 		}
-		if t == &l.acceptWait {
+		switch t {
+		case &l.acceptWait:
 			l.listen()
+			continue
+		case &l.graceTimer:
+			l.closeAll()
 			continue
 		}
 		l.h.Expire(t.Value)
 	}
 }
 
-// stop stops accepting and tells every connection.
+// stop stops accepting and tells every connection; those still open when
+// the grace ends are closed.
 func (l *Loop[C]) stop() {
 	l.stopping = true
 	l.closeListener()
-	l.Tick()
+	l.timers.Set(&l.graceTimer, l.Tick()+l.grace)
 	var none C
 	for _, c := range l.conns {
 		if c != none {
@@ -135,13 +175,19 @@ func (l *Loop[C]) stop() {
 // shutdown releases everything Run still holds.
 func (l *Loop[C]) shutdown() {
 	l.closeListener()
+	l.closeAll()
+	l.timers.Stop(&l.graceTimer)
+	l.mux.Close()
+}
+
+// closeAll closes every connection still open.
+func (l *Loop[C]) closeAll() {
 	var none C
 	for _, c := range l.conns {
 		if c != none {
 			l.h.Close(c)
 		}
 	}
-	l.mux.Close()
 }
 
 // Put files c, the connection on fd, from Handler.Open.

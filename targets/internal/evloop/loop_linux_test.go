@@ -36,16 +36,20 @@ func (m *counted) Wait(timeout time.Duration, ready func(int, uint32)) (bool, er
 
 func (m *counted) Close() error { m.closes.Add(1); return m.Poller.Close() }
 
-// echo is the smallest model: it sends back what it reads, and closes a
-// connection idle for idle.
+// echo is the smallest model: it sends back what it reads, a byte a turn
+// (Loop.Again), and closes a connection idle for idle. When keep is set, it
+// keeps its connections open when the loop stops, for the grace to close.
 type echo struct {
 	*evloop.Loop[*echoConn]
 	idle time.Duration
+	keep bool
 }
 
 type echoConn struct {
-	fd    int
-	timer poller.Timer[*echoConn]
+	fd      int
+	timer   poller.Timer[*echoConn]
+	pending []byte
+	closed  bool
 }
 
 func newEcho(t *testing.T, idle time.Duration) (*echo, *counted) {
@@ -53,7 +57,7 @@ func newEcho(t *testing.T, idle time.Duration) (*echo, *counted) {
 	require.NoError(t, err)
 	mux := &counted{Poller: p}
 	e := &echo{idle: idle}
-	e.Loop = evloop.New(mux, evloop.Handler[*echoConn]{
+	e.Loop = evloop.New(mux, 100*time.Millisecond, evloop.Handler[*echoConn]{
 		Open: func(fd int) {
 			c := &echoConn{fd: fd}
 			c.timer.Value = c
@@ -70,17 +74,39 @@ func newEcho(t *testing.T, idle time.Duration) (*echo, *counted) {
 				e.close(c)
 				return
 			}
-			poller.Write(c.fd, buf[:n])
+			more := len(c.pending) > 0
+			c.pending = append(c.pending, buf[:n]...)
+			if !more {
+				e.turn(c)
+			}
 			e.Timers().Set(&c.timer, e.Tick()+e.idle)
 		},
+		Resume: func(c *echoConn) {
+			if !c.closed {
+				e.turn(c)
+			}
+		},
 		Expire: func(c *echoConn) { e.close(c) },
-		Stop:   func(c *echoConn) { e.close(c) },
-		Close:  func(c *echoConn) { e.close(c) },
+		Stop: func(c *echoConn) {
+			if !e.keep {
+				e.close(c)
+			}
+		},
+		Close: func(c *echoConn) { e.close(c) },
 	})
 	return e, mux
 }
 
+// turn sends one pending byte, and asks for another turn if more are left.
+func (e *echo) turn(c *echoConn) {
+	poller.Write(c.fd, c.pending[:1])
+	if c.pending = c.pending[1:]; len(c.pending) > 0 {
+		e.Again(c)
+	}
+}
+
 func (e *echo) close(c *echoConn) {
+	c.closed = true
 	e.Timers().Stop(&c.timer)
 	unix.Close(c.fd)
 	e.Forget(c.fd)
@@ -161,4 +187,31 @@ func TestStopClosesConnectionsAndReleasesTheMultiplexer(t *testing.T) {
 	assert.Equal(t, int64(1), mux.closes.Load())
 	_, err = net.DialTimeout("tcp", addr, time.Second)
 	assert.Error(t, err, "the listener is closed")
+}
+
+// A connection that asks for another turn gets it after the loop's next
+// wait, which does not sleep: a byte a turn, the whole message comes back,
+// in as many waits.
+func TestAgainGivesAnotherTurn(t *testing.T) {
+	t.Parallel()
+	e, mux := newEcho(t, time.Minute)
+	addr, _ := serve(t, e)
+	waits := mux.waits.Load()
+	echoes(t, dial(t, addr), "twenty bytes of text")
+	assert.GreaterOrEqual(t, mux.waits.Load()-waits, int64(20), "a wait between turns")
+}
+
+// Connections still open when the grace ends are closed, and Run returns.
+func TestGraceClosesWhatStopLeftOpen(t *testing.T) {
+	t.Parallel()
+	e, _ := newEcho(t, time.Minute)
+	e.keep = true
+	addr, stop := serve(t, e)
+	c := dial(t, addr)
+	echoes(t, c, "x")
+	start := time.Now()
+	require.NoError(t, stop())
+	assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond, "the grace")
+	_, err := c.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF)
 }

@@ -68,6 +68,7 @@ func Args(role Role, app *targets.App) []string {
 		"-cpu-rate", strconv.FormatFloat(float64(app.Rate), 'g', -1, 64),
 		"-idle-timeout", app.IdleTimeout.String(),
 		"-request-timeout", app.RequestTimeout.String(),
+		"-write-timeout", app.WriteTimeout.String(),
 	}
 }
 
@@ -99,6 +100,7 @@ func Parse(args []string) (Child, error) {
 	rate := fs.Float64("cpu-rate", 0, "")
 	idle := fs.Duration("idle-timeout", targets.DefaultIdleTimeout, "")
 	request := fs.Duration("request-timeout", targets.DefaultRequestTimeout, "")
+	write := fs.Duration("write-timeout", targets.DefaultWriteTimeout, "")
 	ready := fs.Bool(readyFlag[1:], false, "")
 	if err := fs.Parse(args[1:]); err != nil {
 		return Child{}, fmt.Errorf("spawn: child: %w", err)
@@ -107,7 +109,7 @@ func Parse(args []string) (Child, error) {
 		return Child{}, errors.New("spawn: child: -cpu-rate must be positive")
 	}
 	app := targets.NewApp(*model, work.Rate(*rate))
-	app.IdleTimeout, app.RequestTimeout = *idle, *request
+	app.IdleTimeout, app.RequestTimeout, app.WriteTimeout = *idle, *request, *write
 	return Child{Role: role, App: app, ready: *ready}, nil
 }
 
