@@ -1,6 +1,7 @@
 // Package scenarios is corobench's scenario files, as data: the default
 // suite at the top, check/ (short runs for A/B checks in CI),
-// cross-language/ (the peers in other languages) and examples/. The files
+// cross-language/ (the peers in other languages), datagrams/ (the models
+// over UDP, and beside TCP) and examples/. The files
 // are embedded in the binary, so that an installed corobench runs its suite
 // from any directory; the YAML files stay the source.
 package scenarios
@@ -11,7 +12,7 @@ import (
 	"time"
 )
 
-//go:embed *.yaml check/*.yaml cross-language/*.yaml examples/*
+//go:embed *.yaml check/*.yaml cross-language/*.yaml datagrams/*.yaml examples/*
 var files embed.FS
 
 // FS is every scenario file, by its path under scenarios/ ("cpu-bound.yaml",
