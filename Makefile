@@ -4,9 +4,9 @@ GO        ?= go
 BIN       := bin/corobench
 OUT       ?= reports/latest
 SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml scenarios/mixed.yaml \
-             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/c10k.yaml scenarios/churn.yaml
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/c10k.yaml scenarios/churn.yaml
 QUICK_SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml \
-             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/churn.yaml
+             scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/churn.yaml
 
 .DEFAULT_GOAL := help
 
@@ -41,7 +41,7 @@ test:
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
 
-## fuzz: fuzz the request and response parsers (HTTP and datagram) and the expectation parser (FUZZTIME each, default 30s)
+## fuzz: fuzz the request and response parsers (HTTP and datagram), the expectation parser and the file name check (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
@@ -49,6 +49,7 @@ fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagram$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean

@@ -51,7 +51,11 @@ func schemaReference() string {
 			}
 			key := prefix + name
 			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", key, typeName(f.Type), f.Tag.Get("doc"))
-			switch e := f.Type; {
+			e := f.Type
+			if e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			switch {
 			case e.Kind() == reflect.Struct && e != durationType:
 				walk(e, key+".")
 			case e.Kind() == reflect.Slice && e.Elem().Kind() == reflect.Struct:
@@ -70,6 +74,8 @@ func typeName(t reflect.Type) string {
 		return "duration"
 	case t == targetType:
 		return "model name or mapping"
+	case t == sizeType:
+		return "size"
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

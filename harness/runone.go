@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -44,7 +45,16 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 			run.Warnings = append(run.Warnings, err.Error())
 		}
 	}
-	t, err := r.start(ctx, s, spec, pin, allowed)
+	var root string
+	if s.NeedsRoot() {
+		var err error
+		if root, err = s.makeRoot(); err != nil {
+			run.Error = "did not start: " + oneLine(strings.TrimPrefix(err.Error(), "harness: "))
+			return run
+		}
+		defer os.RemoveAll(root)
+	}
+	t, err := r.start(ctx, s, spec, pin, allowed, root)
 	switch {
 	case err != nil && !spec.External() && strings.Contains(err.Error(), "unknown model"):
 		run.Error = fmt.Sprintf("did not start: unknown model %q: this corobench does not have it", spec.model())
@@ -126,7 +136,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 // start starts the target pinned to its CPUs: this process pins itself to
 // them while it starts the target, which inherits the pinning, and then to
 // the client's CPUs. Models are also told their CPUs.
-func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pinning, allowed []int) (t *Target, err error) {
+func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pinning, allowed []int, root string) (t *Target, err error) {
 	if err := affinity.PinSelf(orAll(pin.target, allowed)); err != nil {
 		return nil, fmt.Errorf("harness: pin the target: %w", err)
 	}
@@ -139,6 +149,7 @@ func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pi
 	env := envList(s.Env, spec.Env)
 	timeout := cmp.Or(r.ReadyTimeout, DefaultReadyTimeout)
 	if spec.External() {
+		spec.Command = withRoot(spec.Command, root)
 		return StartExternal(ctx, spec, env, r.Build, timeout)
 	}
 	argv := []string{r.Binary, "serve", "-model", spec.model(), "-addr", "127.0.0.1:0",
@@ -149,6 +160,7 @@ func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pi
 	if len(pin.target) > 0 {
 		argv = append(argv, "-cpus", affinity.Format(pin.target))
 	}
+	argv = append(argv, s.rootArgs(root)...)
 	return start(ctx, argv, env, timeout, readyJSON, "")
 }
 

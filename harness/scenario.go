@@ -36,6 +36,7 @@ type Scenario struct {
 	Pin         Pin               `yaml:"pin" doc:"CPU pinning of the target and the client"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to every target's process"`
 	Expect      []string          `yaml:"expect" doc:"gates checked against every target's runs, such as p99 < 50ms, errors == 0, req/s > 1000 (docs/ci.md); one that fails makes run and ab exit 1"`
+	Files       *Files            `yaml:"files" doc:"a file root for every run, filled with a corpus; a scenario whose requests ask for /files/ or /disk gets an empty one without it"`
 
 	file string
 	root *yaml.Node

@@ -23,6 +23,7 @@ func schemaOf(s *Scenario) reflect.Type { return reflect.TypeOf(*s) }
 
 var (
 	durationType = reflect.TypeOf(Duration(0))
+	sizeType     = reflect.TypeOf(Size(0))
 	targetType   = reflect.TypeOf(TargetSpec{})
 )
 
@@ -52,6 +53,11 @@ func (c *shapeChecker) check(n *yaml.Node, t reflect.Type, key string) {
 			wrong("a duration such as 5s or 250ms")
 		}
 		return
+	case t == sizeType:
+		if _, err := ParseSize(n.Value); n.Kind != yaml.ScalarNode || err != nil {
+			wrong("a size such as 4096, 4KiB or 8MiB")
+		}
+		return
 	case t == targetType && n.Kind == yaml.ScalarNode:
 		if n.Tag != "!!str" {
 			wrong("a model name or a mapping")
@@ -59,6 +65,8 @@ func (c *shapeChecker) check(n *yaml.Node, t reflect.Type, key string) {
 		return
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		c.check(n, t.Elem(), key)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
 			wrong("a mapping")

@@ -21,7 +21,7 @@ import (
 // the harness gives it.
 type TargetSpec struct {
 	Name        string            `yaml:"name" doc:"required; names the target in results"`
-	Command     []string          `yaml:"command" doc:"the command line of an external target; {addr}, {host} and {port} are replaced, and {build} by the build under test (run -build, ab -a and -b); relative paths resolve against the current directory"`
+	Command     []string          `yaml:"command" doc:"the command line of an external target; {addr}, {host} and {port} are replaced, {root} by the run's file root, and {build} by the build under test (run -build, ab -a and -b); relative paths resolve against the current directory"`
 	Ready       string            `yaml:"ready" doc:"when the target is ready: port (default: the port accepts a connection) or line: TEXT (a line on its stdout holds TEXT)"`
 	Check       []string          `yaml:"check" doc:"a command run first; if it fails the target is skipped, with the reason in the results; {build} is replaced"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to this target's process"`
@@ -162,9 +162,22 @@ func checkPlaceholders(argv []string, known ...string) error {
 // The placeholders of a command, and of a check (which runs before the
 // target has an address).
 var (
-	commandPlaceholders = []string{"{addr}", "{host}", "{port}", BuildPlaceholder}
+	commandPlaceholders = []string{"{addr}", "{host}", "{port}", BuildPlaceholder, RootPlaceholder}
 	checkPlaceholderSet = []string{BuildPlaceholder}
 )
+
+// RootPlaceholder stands for the run's file root in an external target's
+// command (see Files).
+const RootPlaceholder = "{root}"
+
+// withRoot replaces RootPlaceholder in argv by root.
+func withRoot(argv []string, root string) []string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = strings.ReplaceAll(a, RootPlaceholder, root)
+	}
+	return out
+}
 
 // UsesBuild reports whether the target's command or check names the build
 // under test ({build}).

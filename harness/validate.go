@@ -129,6 +129,7 @@ func (s *Scenario) validate() []keyError {
 		bad("repetitions", "must be at least 1, not %d", s.Repetitions)
 	}
 	s.validateLoad(bad, seen)
+	s.validateFiles(bad)
 	for i, x := range s.Expect {
 		s.validateExpect(bad, "expect."+strconv.Itoa(i), x)
 	}

@@ -87,7 +87,8 @@ func ParseDatagram(b []byte, d *Datagram) error {
 		return errf(400, "request target must start with /")
 	}
 	path, query, _ := bytes.Cut(target, []byte{'?'})
-	if d.Endpoint = endpointOf(path); d.Endpoint == 0 {
+	// The datagram form has the HTTP endpoints but the file ones.
+	if d.Endpoint = endpointOf(path); d.Endpoint == 0 || d.Endpoint == EndpointDisk {
 		return errNoPath
 	}
 	d.Method = MethodGet

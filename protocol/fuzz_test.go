@@ -13,6 +13,8 @@ func FuzzParseRequest(f *testing.F) {
 		"GET /mix?us=1&ms=2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
 		"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
 		"GET http://h/echo?size=10 HTTP/1.1\r\nHost: a\r\n\r\n",
+		"PUT /files/a%2e HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
+		"GET /disk?kb=1&sync=1 HTTP/1.1\r\nHost: a\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -32,7 +32,8 @@ type header struct {
 	keepAlive     bool
 	sawLength     bool
 	chunked       bool
-	contentLength int
+	stream        bool // the body is streamed, not buffered: its bound is MaxStreamBytes
+	contentLength int64
 }
 
 // parseRequestLine reads the method and version, and returns the target. The
@@ -68,6 +69,10 @@ func parseRequestLine(line []byte, req *Request) (target []byte, h header, err e
 		req.Method = MethodGet
 	case "POST":
 		req.Method = MethodPost
+	case "PUT":
+		req.Method = MethodPut
+	case "DELETE":
+		req.Method = MethodDelete
 	default:
 		req.Method = MethodOther
 	}
@@ -98,6 +103,14 @@ func parseTarget(target []byte, req *Request) (query []byte, err error) {
 		return nil, errf(400, "request target must start with /")
 	}
 	path, query, _ := bytes.Cut(target, []byte{'?'})
+	if name, ok := bytes.CutPrefix(path, []byte("/files/")); ok {
+		req.Endpoint, req.Name = EndpointFiles, name
+		allowed := req.Method == MethodGet || (len(name) > 0 && (req.Method == MethodPut || req.Method == MethodDelete))
+		if !allowed {
+			return nil, errf(405, "method not allowed on this path")
+		}
+		return query, nil
+	}
 	if req.Endpoint = endpointOf(path); req.Endpoint == 0 {
 		return nil, errNoPath
 	}
@@ -123,6 +136,8 @@ func endpointOf(path []byte) Endpoint {
 		return EndpointMix
 	case "/stats":
 		return EndpointStats
+	case "/disk":
+		return EndpointDisk
 	}
 	return 0
 }
@@ -163,7 +178,7 @@ func parseHeaders(b []byte, h *header) error {
 func (h *header) add(name, value []byte) error {
 	switch {
 	case bytes.EqualFold(name, []byte("Content-Length")):
-		n, err := parseLength(value)
+		n, err := parseLength(value, h.stream)
 		if err != nil {
 			return err
 		}
@@ -210,27 +225,36 @@ func (h *header) finish(req *Request) error {
 	return nil
 }
 
-func parseLength(v []byte) (int, error) {
+// parseLength reads a Content-Length, no larger than MaxBodyBytes, or
+// MaxStreamBytes for a streamed body.
+func parseLength(v []byte, stream bool) (int64, error) {
 	if len(v) == 0 {
 		return 0, errf(400, "empty Content-Length")
 	}
-	n := 0
+	limit, tooLarge := int64(MaxBodyBytes), errBodyTooLarge
+	if stream {
+		limit, tooLarge = MaxStreamBytes, errStreamTooLarge
+	}
+	var n int64
 	for _, c := range v {
 		if !isDigit(c) {
 			return 0, errf(400, "malformed Content-Length")
 		}
-		if n > MaxBodyBytes {
+		if n > limit {
 			continue // keep checking the digits; the length is too large anyway
 		}
-		n = n*10 + int(c-'0')
+		n = n*10 + int64(c-'0')
 	}
-	if n > MaxBodyBytes {
-		return 0, errBodyTooLarge
+	if n > limit {
+		return 0, tooLarge
 	}
 	return n, nil
 }
 
-var errBodyTooLarge = errf(413, "body exceeds %d bytes", MaxBodyBytes)
+var (
+	errBodyTooLarge   = errf(413, "body exceeds %d bytes", MaxBodyBytes)
+	errStreamTooLarge = errf(413, "body exceeds %d bytes", int64(MaxStreamBytes))
+)
 
 func trimSpace(b []byte) []byte {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {

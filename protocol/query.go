@@ -14,6 +14,8 @@ var (
 	paramN    = param{name: "n", max: MaxCPUUnits}
 	paramMs   = param{name: "ms", max: MaxWaitMillis}
 	paramSize = param{name: "size", max: MaxBodyBytes}
+	paramKB   = param{name: "kb", max: MaxDiskKB}
+	paramSync = param{name: "sync", max: 1}
 )
 
 // set sets the request's field of parameter name to v. (A switch, not a
@@ -29,6 +31,10 @@ func (r *Request) set(name string, v int64) {
 		r.WaitMillis = v
 	case "size":
 		r.Size = int(v)
+	case "kb":
+		r.DiskKB = int(v)
+	case "sync":
+		r.DiskSync = v == 1
 	}
 }
 
@@ -41,6 +47,8 @@ var params = [...][]param{
 	EndpointEcho:   {paramSize},
 	EndpointMix:    {withRequired(paramUs), withRequired(paramMs)},
 	EndpointStats:  nil,
+	EndpointFiles:  nil,
+	EndpointDisk:   {withRequired(paramKB), paramSync},
 }
 
 func withRequired(p param) param {

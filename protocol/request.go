@@ -22,6 +22,11 @@ const (
 	MaxCPUMicros   = 1_000_000   // /cpu?us=N and /mix?us=N
 	MaxCPUUnits    = 600_000_000 // /cpu?n=UNITS: about a second of work, as us (a 2-core VM does ~600 units/µs)
 	MaxWaitMillis  = 60_000      // /io?ms=N and /mix?ms=N
+	MaxDiskKB      = 64 << 10    // /disk?kb=N
+	// MaxStreamBytes bounds the body of PUT /files/NAME, which is not
+	// buffered but streamed to the file store; the store's own limit
+	// (serve -max-upload) is usually far lower.
+	MaxStreamBytes = 1 << 40
 )
 
 // Method is a request method the protocol knows.
@@ -32,6 +37,8 @@ const (
 	MethodOther Method = iota
 	MethodGet
 	MethodPost
+	MethodPut
+	MethodDelete
 )
 
 // Endpoint names what a request asks for.
@@ -45,6 +52,8 @@ const (
 	EndpointEcho                       // POST /echo, GET /echo?size=N
 	EndpointMix                        // GET /mix?us=N&ms=M: wait, then CPU work
 	EndpointStats                      // GET /stats: requests answered so far, for truth tests
+	EndpointFiles                      // GET /files/ (list), GET, PUT or DELETE /files/NAME
+	EndpointDisk                       // GET /disk?kb=N&sync=0|1: write N KiB to a file, read it back
 )
 
 // Request is one parsed request. Body aliases the buffer given to
@@ -60,8 +69,20 @@ type Request struct {
 	WaitMillis int64
 	// Size is the body size asked of GET /echo?size=N.
 	Size int
+	// DiskKB and DiskSync are /disk's kb and sync.
+	DiskKB   int
+	DiskSync bool
+	// Name is what follows /files/ in the path, undecoded (empty for the
+	// listing); it aliases the buffer as Body does.
+	Name []byte
 	// Body is the request body (POST /echo).
 	Body []byte
+	// Stream is set for a body that is not in Body but follows the request
+	// on the connection: StreamLength bytes (PUT /files/NAME), which the
+	// model must take off the connection (see targets) before it parses the
+	// next request.
+	Stream       bool
+	StreamLength int64
 	// Close says the connection must close after this response.
 	Close bool
 }
@@ -108,6 +129,7 @@ func ParseRequest(buf []byte, req *Request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	h.stream = req.Endpoint == EndpointFiles && req.Method == MethodPut
 	if err := parseQuery(query, req); err != nil {
 		return 0, err
 	}
@@ -117,7 +139,12 @@ func ParseRequest(buf []byte, req *Request) (int, error) {
 	if err := h.finish(req); err != nil {
 		return 0, err
 	}
-	total := headerLen + h.contentLength
+	if h.stream {
+		req.Stream, req.StreamLength = true, h.contentLength
+		req.Body = buf[headerLen:headerLen:headerLen]
+		return headerLen, nil
+	}
+	total := headerLen + int(h.contentLength)
 	if len(buf) < total {
 		return 0, nil
 	}

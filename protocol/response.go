@@ -13,6 +13,8 @@ func StatusText(code int) string {
 		return "OK"
 	case 400:
 		return "Bad Request"
+	case 403:
+		return "Forbidden"
 	case 404:
 		return "Not Found"
 	case 405:
@@ -31,6 +33,8 @@ func StatusText(code int) string {
 		return "Service Unavailable"
 	case 505:
 		return "HTTP Version Not Supported"
+	case 507:
+		return "Insufficient Storage"
 	}
 	return "Unknown"
 }
@@ -52,6 +56,30 @@ func AppendHeader(dst []byte, status, contentLength int, close bool) []byte {
 		dst = append(dst, "\r\nConnection: close"...)
 	}
 	return append(dst, "\r\n\r\n"...)
+}
+
+// AppendFileHeader appends the status line and headers of a file's
+// download: size bytes of application/octet-stream, with its digest in a
+// Repr-Digest header (RFC 9530: "sha-256=:BASE64:"), which a client
+// checks the body against.
+func AppendFileHeader(dst []byte, size int64, digest string, close bool) []byte {
+	dst = append(dst, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "...)
+	dst = strconv.AppendInt(dst, size, 10)
+	dst = append(dst, "\r\nRepr-Digest: "...)
+	dst = append(dst, digest...)
+	if close {
+		dst = append(dst, "\r\nConnection: close"...)
+	}
+	return append(dst, "\r\n\r\n"...)
+}
+
+// AppendStatus appends an answer of status whose body is reason and a
+// newline, keeping the connection unless close: a refusal of what a
+// well-formed request asked (no such file), not of the request itself.
+func AppendStatus(dst []byte, status int, close bool, reason string) []byte {
+	dst = AppendHeader(dst, status, len(reason)+1, close)
+	dst = append(dst, reason...)
+	return append(dst, '\n')
 }
 
 // AppendResponse appends a whole response with the given body.

@@ -48,7 +48,7 @@ func (a *analysis) markdown(w io.Writer) error {
 	}
 	if e := a.efficiency(); e != nil {
 		p("\n## Efficiency: the textbook's test\n\n")
-		p("The same jobs fired at once (scenarios `%s` and `%s`), timed from the first send to the last answer; speedup is `loop`'s time over the model's. Beside it, the textbook's Python figures for its sequential, threaded and forking servers (10 jobs; compare the speedups, not the seconds).\n\n", EfficiencyCPU, EfficiencyIO)
+		p("The same jobs fired at once, timed from the first send to the last answer: CPU work (`%s`), fast file IO — write a file, read it back, no fsync (`%s`) — and waits, high-latency IO that costs no CPU (`%s`); speedup is `loop`'s time over the model's. Beside it, the textbook's Python figures: six timings of a multitask test run sequentially, in threads and in processes, not of servers; the notes give no job count and do not say what the IO was. Set their IO column beside the disk jobs, not the waits; compare the speedups, not the seconds.\n\n", EfficiencyCPU, EfficiencyDisk, EfficiencyIO)
 		p("%s", e.table())
 		if s := e.sentence(f.Env.Cores); s != "" {
 			p("\n%s\n", s)

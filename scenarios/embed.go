@@ -1,7 +1,8 @@
 // Package scenarios is corobench's scenario files, as data: the default
 // suite at the top, check/ (short runs for A/B checks in CI),
 // cross-language/ (the peers in other languages), datagrams/ (the models
-// over UDP, and beside TCP) and examples/. The files
+// over UDP, and beside TCP), files/ (file IO beyond the default suite) and
+// examples/. The files
 // are embedded in the binary, so that an installed corobench runs its suite
 // from any directory; the YAML files stay the source.
 package scenarios
@@ -12,7 +13,7 @@ import (
 	"time"
 )
 
-//go:embed *.yaml check/*.yaml cross-language/*.yaml datagrams/*.yaml examples/*
+//go:embed *.yaml check/*.yaml cross-language/*.yaml datagrams/*.yaml files/*.yaml examples/*
 var files embed.FS
 
 // FS is every scenario file, by its path under scenarios/ ("cpu-bound.yaml",
@@ -23,14 +24,14 @@ func FS() fs.FS { return files }
 // at the top.
 func Default() []string {
 	return []string{"cpu-bound.yaml", "io-bound.yaml", "mixed.yaml",
-		"efficiency-cpu.yaml", "efficiency-io.yaml", "c10k.yaml", "churn.yaml"}
+		"efficiency-cpu.yaml", "efficiency-io.yaml", "efficiency-disk.yaml", "c10k.yaml", "churn.yaml"}
 }
 
 // Quick is the quick look of make bench-quick: the default suite without
 // its slowest scenarios, run once with short runs (QuickRepetitions,
 // QuickDuration, QuickWarmup).
 func Quick() []string {
-	return []string{"cpu-bound.yaml", "io-bound.yaml", "efficiency-cpu.yaml", "efficiency-io.yaml", "churn.yaml"}
+	return []string{"cpu-bound.yaml", "io-bound.yaml", "efficiency-cpu.yaml", "efficiency-io.yaml", "efficiency-disk.yaml", "churn.yaml"}
 }
 
 // The quick look's overrides of the files' repetitions, measured duration

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/work"
 )
@@ -42,6 +43,9 @@ type App struct {
 	RequestTimeout time.Duration
 	WriteTimeout   time.Duration
 	ShutdownGrace  time.Duration
+	// Files is the store /files/ and /disk serve (serve -root); nil
+	// answers them 404.
+	Files *files.Store
 
 	// answered counts the requests this process answered (but /stats), so
 	// a load generator's count can be checked against the target's own.
@@ -97,6 +101,8 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 		return a.respondCPU(dst, req)
 	case protocol.EndpointIO:
 		return protocol.AppendResponse(dst, 200, req.Close, ioBody)
+	case protocol.EndpointFiles, protocol.EndpointDisk:
+		return a.respondFiles(dst, req)
 	case protocol.EndpointEcho:
 		if req.Method == protocol.MethodPost {
 			return protocol.AppendResponse(dst, 200, req.Close, req.Body)

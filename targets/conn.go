@@ -161,6 +161,10 @@ func (s *session) answerAll() (done bool, err error) {
 		case waitFirst:
 			s.wait(wait)
 			waited, turn = true, time.Now().UnixNano()
+		case streamNext:
+			if done, err := s.streamFirst(); done || err != nil {
+				return true, err
+			}
 		case endTurn:
 			if y, ok := s.c.(Yielder); ok {
 				y.Yield()
@@ -175,11 +179,12 @@ func (s *session) answerAll() (done bool, err error) {
 type step uint8
 
 const (
-	readMore  step = iota // every whole request is answered: read more
-	sendMore              // the output reached OutputWindow: answer more once it is sent
-	endTurn               // a turn is over (TurnRequests, TurnTime): yield, if c is a Yielder, then answer more
-	waitFirst             // the first request buffered waits first: wait, then answer more
-	closeConn             // the connection ends: the client asked to close, or sent a bad request
+	readMore   step = iota // every whole request is answered: read more
+	sendMore               // the output reached OutputWindow: answer more once it is sent
+	endTurn                // a turn is over (TurnRequests, TurnTime): yield, if c is a Yielder, then answer more
+	waitFirst              // the first request buffered waits first: wait, then answer more
+	streamNext             // the first request buffered is streamed (see Streamed): stream it, then answer more
+	closeConn              // the connection ends: the client asked to close, or sent a bad request
 )
 
 // answer answers the whole requests buffered, in order, into s.out, until
@@ -207,6 +212,9 @@ func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration
 		}
 		if served >= TurnRequests || s.requestStart-turn >= int64(TurnTime) {
 			return endTurn, 0, nil // the next call parses this request again
+		}
+		if Streamed(&req) {
+			return streamNext, 0, nil // the next call parses this request again
 		}
 		if d := req.Wait(); d > 0 && !waited {
 			return waitFirst, d, nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/corobench/corobench/reports/compare"
 	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/scenarios"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
@@ -229,10 +230,10 @@ func TestScenariosCommand(t *testing.T) {
 	assert.ErrorContains(t, err, "no/such: no such file, nor a scenario of that name in this binary")
 	suite, err := runSuiteOf(nil, false)
 	require.NoError(t, err)
-	assert.Len(t, suite, 7, "the default suite")
+	assert.Len(t, suite, len(scenarios.Default()), "the default suite")
 	suite, err = runSuiteOf(nil, true)
 	require.NoError(t, err)
-	assert.Len(t, suite, 5, "the quick suite")
+	assert.Len(t, suite, len(scenarios.Quick()), "the quick suite")
 	_, err = runSuiteOf([]string{"x.yaml"}, true)
 	assert.ErrorIs(t, err, errUsage)
 }

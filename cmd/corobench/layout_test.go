@@ -23,15 +23,16 @@ func TestImportsPointOneWay(t *testing.T) {
 		"results":           {},
 		"protocol":          {},
 		"work":              {},
+		"files":             {},
 		"internal/poller":   {},
 		"internal/affinity": {},
 		"internal/proctest": {},
 		"internal/bound":    {"results"},
 		"internal/procstat": {"results"},
 		"reports":           {"results", "reports"},
-		"loadgen":           {"results", "protocol", "work", "internal/poller"},
-		"harness":           {"results", "loadgen", "protocol", "work", "internal/"},
-		"targets":           {"targets", "protocol", "work", "internal/poller", "internal/proctest"},
+		"loadgen":           {"results", "protocol", "work", "files", "internal/poller"},
+		"harness":           {"results", "loadgen", "protocol", "work", "files", "internal/"},
+		"targets":           {"targets", "protocol", "work", "files", "internal/poller", "internal/proctest"},
 	}
 	cmd := exec.Command("go", "list", "-json=ImportPath,Imports", "../../...")
 	out, err := cmd.Output()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/corobench/corobench/reports/compare"
 	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/scenarios"
 )
 
 // The docs' install line, which the tests replace by an install of the
@@ -251,7 +252,7 @@ func TestInstalledBinary(t *testing.T) {
 	assert.Equal(t, "minimal", f.Env.Build.Tags)
 	assert.Equal(t, "0", f.Env.Build.CGO)
 	assert.Equal(t, "github.com/corobench/corobench", f.Env.Build.Module)
-	require.Len(t, f.Scenarios, 5, "the quick suite: %s", out)
+	require.Len(t, f.Scenarios, len(scenarios.Quick()), "the quick suite: %s", out)
 	for _, s := range f.Scenarios {
 		assert.True(t, strings.HasPrefix(s.File, embeddedPrefix), s.File)
 		require.Len(t, s.Runs, 1, s.Name)

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/internal/affinity"
 	"github.com/corobench/corobench/internal/bound"
@@ -26,6 +27,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
 	workers := fs.Int("workers", 0, knobHelp("workers made at start", func(m targets.Model) string { return m.Workers }))
 	maxConns := fs.Int("max-conns", 0, knobHelp("cap on live connections", func(m targets.Model) string { return m.MaxConns }))
+	root := fs.String("root", "", "serve /files/ and /disk from this directory (none: they answer 404)")
+	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "largest upload to /files/ in bytes")
+	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "files open at once in each process; more are refused 503")
+	fileThreads := fs.Int("file-threads", 0, "eventloop: threads to run /disk jobs on, as libuv's thread pool (0: inline, stalling the loop)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -43,10 +48,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *rate <= 0 {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
+	app := targets.NewApp(*name, work.Rate(*rate))
+	if *root != "" {
+		var err error
+		if app.Files, err = files.Open(*root, files.WithMaxUpload(*maxUpload), files.WithMaxOpen(*maxOpen)); err != nil {
+			return fmt.Errorf("%w: -root: %v", errUsage, err)
+		}
+		defer app.Files.Close()
+	}
 	cfg := targets.Config{
-		App:      targets.NewApp(*name, work.Rate(*rate)),
-		Workers:  *workers,
-		MaxConns: *maxConns,
+		App:         app,
+		Workers:     *workers,
+		MaxConns:    *maxConns,
+		FileThreads: *fileThreads,
 	}
 	var warnings []string
 	if m.Children {

@@ -56,6 +56,9 @@ type Want struct {
 	Check func(t *testing.T, body []byte)
 	// MinLatency, when set, is the least time the answer may take.
 	MinLatency time.Duration
+	// KeepAlive says an error answer keeps the connection: a refusal of
+	// what a well-formed request asked (no such file), not of the request.
+	KeepAlive bool
 }
 
 func get(path string, headers ...string) string {
@@ -197,7 +200,10 @@ func check(t *testing.T, i int, want Want, resp *protocol.Response, took time.Du
 	if want.MinLatency > 0 {
 		assert.GreaterOrEqual(t, took, want.MinLatency, "response %d came before its wait was over", i)
 	}
-	if want.Status >= 400 {
+	switch {
+	case want.KeepAlive:
+		assert.False(t, resp.Close, "response %d must keep the connection", i)
+	case want.Status >= 400:
 		assert.True(t, resp.Close, "error response %d must say Connection: close", i)
 	}
 }

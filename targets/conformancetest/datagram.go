@@ -73,6 +73,8 @@ func DatagramCases(model string) []DatagramCase {
 		{Name: "waits and a quick one", Send: [][]byte{dgram(20, "/io?ms=50"), dgram(21, "/health")},
 			Want: map[uint64]Want{20: {Status: 200, MinLatency: 50 * time.Millisecond}, 21: {Status: 200}}},
 		refused("unknown path", 404, dgram(30, "/nope"), 30),
+		refused("a file endpoint", 404, dgram(41, "/disk?kb=1"), 41),
+		refused("a file", 404, dgram(42, "/files/x"), 42),
 		refused("bad parameter", 400, dgram(31, "/cpu?us=abc"), 31),
 		refused("parameter too large", 400, dgram(32, "/io?ms=60001"), 32),
 		refused("unknown parameter", 400, dgram(33, "/io?ms=1&usec=2"), 33),

@@ -9,7 +9,10 @@
 // the loop's stack and the connection's, on the loop's OS thread.
 //
 // CPU work runs inside the coroutine, on the loop's thread, and stalls every
-// connection, as in gevent.
+// connection, as in gevent. So does file IO (/files/, /disk): a file's read
+// or write is a blocking syscall that no readiness can announce, made inline
+// by the coroutine on the loop's thread (gevent too blocks its hub on a
+// regular file unless it hands the call to a thread pool).
 //
 // It exists on Linux only; elsewhere Serve returns targets.ErrUnsupported.
 package coro

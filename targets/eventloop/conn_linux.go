@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/protocol"
 	"github.com/corobench/corobench/targets"
@@ -19,6 +20,9 @@ const (
 	waiting                // the first buffered request waits its IO time on the timer
 	closing                // answered for the last time: close once the output is sent
 	lingering              // error answered and write side shut: reading what the client still sends
+	uploading              // taking an upload's body off the socket into its file
+	sending                // sending a file after the output buffered
+	offloaded              // its disk job runs on a file thread
 )
 
 // conn is one connection. Idle, it holds no buffer: in and out are borrowed
@@ -36,6 +40,15 @@ type conn struct {
 	timer    poller.Timer[*conn]
 	in       []byte // unparsed input, always from index 0 of its buffer
 	out      []byte // unsent output
+	// A download under way (sending): the file, how much of it is sent,
+	// and whether the connection closes after it.
+	file      *files.File
+	fileOff   int64
+	fileClose bool
+	// An upload under way (uploading), and whether the connection closes
+	// after its answer.
+	upload  *files.Upload
+	upClose bool
 }
 
 // add starts serving a new connection: Handler.Open.
@@ -56,12 +69,18 @@ func (l *Loop) ready(c *conn, ev uint32) {
 			return
 		}
 	}
+	if ev&evloop.Writable != 0 && c.state == sending && len(c.out) == 0 {
+		l.pump(c)
+		return
+	}
 	if ev&(evloop.Readable|evloop.Hangup) == 0 {
 		return
 	}
 	switch {
 	case c.state == lingering:
 		l.drain(c)
+	case c.state == uploading:
+		l.readBody(c)
 	case c.state == reading && len(c.out) == 0 && !c.more:
 		l.read(c)
 	case ev&evloop.Hangup != 0:
@@ -142,6 +161,15 @@ func (l *Loop) serve(c *conn, in []byte) {
 			l.Again(c)
 			break
 		}
+		if targets.Streamed(&req) {
+			in, out = l.stream(c, &req, in, out, n)
+			continue
+		}
+		if req.Endpoint == protocol.EndpointDisk && l.pool != nil && l.app.Files != nil &&
+			l.offload(c, req.DiskKB, req.DiskSync, req.Close) {
+			in = in[n:]
+			break
+		}
 		if d := req.Wait(); d > 0 && !c.waited {
 			c.state = waiting
 			l.Timers().Set(&c.timer, l.Now()+d)
@@ -162,6 +190,10 @@ func (l *Loop) serve(c *conn, in []byte) {
 	l.keep(c, in)
 	l.send(c, out)
 	l.wbuf = out[:0]
+	if c.state == sending && len(c.out) == 0 {
+		l.pump(c)
+		return
+	}
 	l.settle(c)
 }
 

@@ -26,7 +26,10 @@ type Loop struct {
 	bufs      *poller.Buffers
 	rbuf      []byte
 	wbuf      []byte
+	fbuf      []byte // a download's chunk, made on the first download
 	onRequest func(*protocol.Request)
+	pool      *filePool // the file threads, if any (OffloadDisk)
+	onWake    func()
 }
 
 // NewLoop returns a loop serving app. Run runs it; it cannot be run twice.

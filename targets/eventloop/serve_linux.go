@@ -16,5 +16,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	l.OnRequest(s.onRequest)
+	l.OffloadDisk(s.fileThreads)
+	defer l.StopOffload()
 	return evloop.Serve(ctx, ln, l.Run, l.Close)
 }

@@ -84,6 +84,12 @@ func (l *Loop) settle(c *conn) {
 		}
 	case lingering: // the timer is the linger
 		want = evloop.Readable
+	case uploading:
+		want = evloop.Readable
+		l.due(c, c.reqStart+l.app.RequestTimeout)
+	case sending:
+		want = evloop.Writable
+		l.due(c, c.active+l.app.WriteTimeout)
 	case closing:
 		switch {
 		case len(c.out) > 0:
@@ -140,7 +146,19 @@ func (l *Loop) expire(c *conn) {
 		l.serve(c, c.in)
 	case c.state == lingering:
 		l.close(c)
-	case len(c.out) > 0: // a client that does not read
+	case c.state == offloaded:
+		return // its job is bounded; the answer settles it
+	case c.state == uploading:
+		if now < c.reqStart+l.app.RequestTimeout {
+			l.settle(c)
+			return
+		}
+		// An upload whose body stopped coming is answered, and leaves no file.
+		dropFiles(c)
+		c.state, c.linger = closing, true
+		l.send(c, protocol.AppendError(l.wbuf[:0], targets.ErrRequestTimeout))
+		l.settle(c)
+	case len(c.out) > 0 || c.state == sending: // a client that does not read
 		if now < c.active+l.app.WriteTimeout {
 			l.settle(c)
 			return
@@ -191,6 +209,7 @@ func (l *Loop) close(c *conn) {
 	unix.Close(c.fd) // also ends its watch
 	l.Forget(c.fd)
 	c.fd = -1
+	dropFiles(c)
 	l.Timers().Stop(&c.timer)
 	if c.in != nil {
 		l.bufs.Put(c.in)

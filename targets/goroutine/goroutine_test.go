@@ -18,6 +18,11 @@ func TestHostileInput(t *testing.T) {
 	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "goroutine")
 }
 
+func TestFiles(t *testing.T) {
+	app, root := conformancetest.FilesApp(t, "goroutine")
+	conformancetest.RunFiles(t, conformancetest.Serve(t, goroutine.New(targets.Config{App: app})), "goroutine", root)
+}
+
 // A client that never reads the large answers it asked for does not keep
 // the server from stopping once its grace is over.
 func TestShutdownWithStuckWrites(t *testing.T) {

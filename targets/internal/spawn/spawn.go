@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/work"
 )
@@ -62,7 +63,7 @@ var ErrNoSelf = errors.New("spawn: Config.Self is empty: no command line to star
 
 // Args is a child's command line after Self: its role, then app's settings.
 func Args(role Role, app *targets.App) []string {
-	return []string{
+	args := []string{
 		string(role),
 		"-model", app.Model,
 		"-cpu-rate", strconv.FormatFloat(float64(app.Rate), 'g', -1, 64),
@@ -70,6 +71,12 @@ func Args(role Role, app *targets.App) []string {
 		"-request-timeout", app.RequestTimeout.String(),
 		"-write-timeout", app.WriteTimeout.String(),
 	}
+	if s := app.Files; s != nil { // the child opens the same root itself
+		args = append(args, "-root", s.Dir(),
+			"-max-upload", strconv.FormatInt(s.MaxUpload(), 10),
+			"-max-open", strconv.Itoa(s.MaxOpen()))
+	}
+	return args
 }
 
 // readyFlag, after Args, tells a child that its parent waits on the ready
@@ -100,6 +107,9 @@ func Parse(args []string) (Child, error) {
 	rate := fs.Float64("cpu-rate", 0, "")
 	idle := fs.Duration("idle-timeout", targets.DefaultIdleTimeout, "")
 	request := fs.Duration("request-timeout", targets.DefaultRequestTimeout, "")
+	root := fs.String("root", "", "")
+	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "")
+	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "")
 	write := fs.Duration("write-timeout", targets.DefaultWriteTimeout, "")
 	ready := fs.Bool(readyFlag[1:], false, "")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -110,6 +120,13 @@ func Parse(args []string) (Child, error) {
 	}
 	app := targets.NewApp(*model, work.Rate(*rate))
 	app.IdleTimeout, app.RequestTimeout, app.WriteTimeout = *idle, *request, *write
+	if *root != "" {
+		store, err := files.Open(*root, files.WithMaxUpload(*maxUpload), files.WithMaxOpen(*maxOpen))
+		if err != nil {
+			return Child{}, fmt.Errorf("spawn: child: %w", err)
+		}
+		app.Files = store
+	}
 	return Child{Role: role, App: app, ready: *ready}, nil
 }
 
