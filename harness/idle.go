@@ -105,16 +105,18 @@ func openConns(ctx context.Context, addr string, n int, rate float64) ([]net.Con
 	return conns, firstErr
 }
 
-// touch sends one request on every connection and counts the answers. It
-// waits while answers keep coming: it stops when all have answered, or
-// when none has for IdleTouchWait (a model that serves one connection at a
-// time answers one and leaves the others waiting), or at timeout.
+// touch sends one request on every connection and counts the answers (a
+// 200). It waits while answers keep coming: it stops when every connection
+// has had its answer (or failed), when none has answered for IdleTouchWait
+// (a model that serves one connection at a time answers one and leaves the
+// others waiting), or at timeout, whatever the target answers or not.
 func touch(ctx context.Context, conns []net.Conn, timeout time.Duration) int {
 	var answered atomic.Int64
 	var wg sync.WaitGroup
+	deadline := time.Now().Add(timeout)
 	for _, c := range conns {
 		wg.Go(func() {
-			c.SetDeadline(time.Now().Add(timeout))
+			c.SetDeadline(deadline)
 			if _, err := c.Write(touchRequest); err != nil {
 				return
 			}
@@ -125,17 +127,30 @@ func touch(ctx context.Context, conns []net.Conn, timeout time.Duration) int {
 			}
 		})
 	}
+	all := make(chan struct{})
+	go func() { wg.Wait(); close(all) }()
 	tick := time.NewTicker(IdleTouchWait / 10)
 	defer tick.Stop()
+	end := time.NewTimer(time.Until(deadline))
+	defer end.Stop()
 	var last int64
 	lastChange := time.Now()
-	for int(answered.Load()) < len(conns) && ctx.Err() == nil {
-		<-tick.C
+wait:
+	for {
+		select {
+		case <-all: // every connection answered, or failed
+			break wait
+		case <-end.C:
+			break wait
+		case <-ctx.Done():
+			break wait
+		case <-tick.C:
+		}
 		// Until the first answer, the connection deadline is the bound.
 		if n := answered.Load(); n != last {
 			last, lastChange = n, time.Now()
 		} else if n > 0 && time.Since(lastChange) >= IdleTouchWait {
-			break
+			break wait
 		}
 	}
 	for _, c := range conns {

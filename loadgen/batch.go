@@ -45,7 +45,7 @@ func runBatch(ctx context.Context, rs *runState) (first, last time.Time) {
 			}
 			end := time.Now()
 			if kind := rs.check(req, resp); kind != "" {
-				rs.rec.failure(shard, end, kind)
+				rs.rec.badAnswer(shard, end, kind)
 				return
 			}
 			answered[i] = end

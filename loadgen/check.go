@@ -10,7 +10,10 @@ import (
 
 // check returns the error kind of a wrong answer to req, or "": a status
 // other than 2xx or 3xx, and, for a request of CPU work whose answer is to
-// be verified (see Verify), a missing or wrong proof of the work.
+// be verified (see Verify), a missing or wrong proof of the work. A proof
+// of other work than was asked (see encoded.units) is wrong before any of
+// it is recomputed: the target never decides how much CPU the client
+// spends.
 func (rs *runState) check(req *encoded, resp *protocol.Response) string {
 	if resp.Status < 200 || resp.Status > 399 {
 		return statusKind(resp.Status)
@@ -22,6 +25,8 @@ func (rs *runState) check(req *encoded, resp *protocol.Response) string {
 	switch {
 	case !ok:
 		return ErrBadBody
+	case req.exact && units != req.units, units > req.units:
+		return ErrChecksum
 	case rs.sums.get(units) != sum:
 		return ErrChecksum
 	}

@@ -64,7 +64,7 @@ func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 		}
 		end := time.Now()
 		if kind := rs.check(req, resp); kind != "" {
-			rs.rec.failure(w.shard, end, kind)
+			rs.rec.badAnswer(w.shard, end, kind)
 			w.abandon(end, sent, len(w.reqs)-i-1)
 			return
 		}

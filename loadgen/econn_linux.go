@@ -206,9 +206,14 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 		c.in.filled(n)
 	}
 	if c.state != stBusy {
-		if err != nil {
+		unasked := len(c.in.unparsed()) > maxUnasked
+		if err != nil || unasked {
 			c.close() // closed while idle: dial again when the think time is over
-			l.targetClosed(c, now)
+			if unasked {
+				l.shard.addFailure(l.rs.rec, now, ErrUnasked)
+			} else {
+				l.targetClosed(c, now)
+			}
 			if c.due.IsZero() && now.Before(l.rs.rec.end) {
 				l.due(c, now)
 			}
@@ -238,7 +243,7 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 		c.got++
 		resp := &c.p.Resp
 		if kind := l.rs.check(req, resp); kind != "" {
-			l.shard.addFailure(rec, t, kind)
+			l.shard.addBadAnswer(rec, t, kind)
 			l.abandon(c, t)
 			return t
 		}

@@ -111,3 +111,38 @@ func TestEconnBufferBounded(t *testing.T) {
 	<-done
 	assert.Equal(t, int64(1), l.shard.errors[ErrHeadTooLarge], "errors: %v", l.shard.errors)
 }
+
+// Bytes a server sends while nothing is asked (an event loop reads them in
+// the think time) are kept up to a small bound, then the connection is
+// closed and the target's error counted: they never grow the buffer.
+func TestEconnUnaskedBytesBounded(t *testing.T) {
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	peer := pair[1]
+	require.NoError(t, unix.SetNonblock(pair[0], true))
+	cfg := defaults()
+	rec := newRecorder(1, time.Now().Add(-time.Second), time.Hour, false)
+	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
+	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0)}
+	c := &econn{fd: pair[0], state: stIdle, in: rbuf{buf: make([]byte, 0, initialBuffer)}}
+	l.conns = []*econn{c}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer unix.Close(peer)
+		more := []byte(strings.Repeat("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 64))
+		for {
+			if _, err := unix.Write(peer, more); err != nil {
+				return
+			}
+		}
+	}()
+	for c.fd >= 0 {
+		l.read(c, time.Now())
+		require.LessOrEqual(t, cap(c.in.buf), initialBuffer, "unasked bytes do not grow the buffer")
+	}
+	<-done
+	assert.Equal(t, map[string]int64{ErrUnasked: 1}, l.shard.errors)
+	assert.Zero(t, l.shard.reconnects, "an error, not a close of the target's")
+	assert.False(t, c.due.IsZero(), "a new connection is due")
+}

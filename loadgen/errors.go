@@ -19,6 +19,7 @@ const (
 	ErrClosed    = "closed"    // the target closed the connection mid-response
 	ErrTimeout   = "timeout"   // connect or request took longer than the timeout
 	ErrMalformed = "malformed" // the response is not valid HTTP/1.1
+	ErrUnasked   = "unasked"   // the target sent more than a little while no request was in flight
 	// Each bound of a response has its kind (see protocol's bounds).
 	ErrHeadTooLarge = "head too large"      // status line and headers over protocol.MaxResponseHead
 	ErrBodyTooLarge = "body too large"      // a body over the body bound (WithMaxBody), announced or received
@@ -27,7 +28,7 @@ const (
 	ErrInterim      = "too many 1xx"        // more than protocol.MaxInterim interim answers
 	ErrTLS          = "tls"                 // the TLS handshake failed
 	ErrBadBody      = "bad body"            // /cpu or /mix answered without the proof of its work
-	ErrChecksum     = "checksum"            // /cpu answered a wrong checksum: the work was not done
+	ErrChecksum     = "checksum"            // /cpu answered a wrong checksum, or claims other work than was asked: the work was not done
 	ErrConnect      = "connect"             // connecting failed otherwise
 	ErrOther        = "other"               // any other failure
 )

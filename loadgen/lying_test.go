@@ -2,6 +2,8 @@ package loadgen_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"net"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/results"
+	"github.com/corobench/corobench/work"
 )
 
 // lyingServer answers every connection's first request with head, then
@@ -66,6 +69,52 @@ func TestLyingServers(t *testing.T) {
 						loadgen.WithThinkTime(5*time.Millisecond)) // light on a shared CPU
 				})
 				assert.Less(t, time.Since(start), 20*time.Second)
+				assert.Zero(t, load.Requests)
+				assert.Positive(t, load.Errors[tt.kind], "errors: %v", load.Errors)
+				assert.Len(t, load.Errors, 1, "errors: %v", load.Errors)
+			})
+		}
+	}
+}
+
+// A proof of CPU work that claims other work than was asked is wrong
+// before the client recomputes any of it: a server cannot make the client
+// spin on its claim (units=2^64-1 would take centuries), and a proof of
+// less work than ?n= asked is no proof.
+func TestLyingProofs(t *testing.T) {
+	t.Parallel()
+	proof := func(units uint64) string {
+		body := fmt.Sprintf("units=%d checksum=%08x\n", units, work.Spin(min(units, 1000)))
+		return fmt.Sprintf("HTTP/1.1 200 OK\r\nServer: corobench\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	}
+	tests := []struct {
+		name, path string
+		answer     string
+		kind       string // "" : the answer is right
+	}{
+		{name: "endless work claimed for n", path: "/cpu?n=1000", answer: proof(math.MaxUint64), kind: loadgen.ErrChecksum},
+		{name: "endless work claimed for us", path: "/cpu?us=10", answer: proof(math.MaxUint64), kind: loadgen.ErrChecksum},
+		{name: "other work than n, proved", path: "/cpu?n=999", answer: proof(1000), kind: loadgen.ErrChecksum},
+		{name: "more than us allows", path: "/cpu?us=0", answer: proof(1000), kind: loadgen.ErrChecksum},
+		{name: "the work n asked", path: "/cpu?n=1000", answer: proof(1000)},
+		{name: "work us allows", path: "/mix?us=1&ms=0", answer: proof(1000)},
+	}
+	for _, tt := range tests {
+		addr := fakeServer(t, tt.answer)
+		for _, engine := range engines {
+			t.Run(tt.name+"/"+engineName(engine), func(t *testing.T) {
+				t.Parallel()
+				load := measured(t, func() (*results.Load, error) {
+					return loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
+						loadgen.WithConns(1), loadgen.WithDuration(300*time.Millisecond),
+						loadgen.WithThinkTime(5*time.Millisecond), // light on a shared CPU
+						loadgen.WithRequests(loadgen.Request{Method: "GET", Path: tt.path}))
+				})
+				if tt.kind == "" {
+					assert.Empty(t, load.Errors)
+					assert.Positive(t, load.Requests)
+					return
+				}
 				assert.Zero(t, load.Requests)
 				assert.Positive(t, load.Errors[tt.kind], "errors: %v", load.Errors)
 				assert.Len(t, load.Errors, 1, "errors: %v", load.Errors)

@@ -134,7 +134,7 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 	}
 	end := time.Now()
 	if kind := rs.check(j.req, resp); kind != "" {
-		rs.rec.failure(w.shard, j.due, kind)
+		rs.rec.badAnswer(w.shard, j.due, kind)
 		w.c.close()
 		return
 	}

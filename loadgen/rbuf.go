@@ -17,6 +17,12 @@ const (
 	// maxBuffer bounds a connection's buffer: room for the longest head
 	// the parser accepts, and as much again for what follows it.
 	maxBuffer = 2 * protocol.MaxResponseHead
+	// maxUnasked bounds what a connection keeps of bytes the target sent
+	// while nothing was asked (an event loop reads them during the think
+	// time): a little, such as a 408 before a close, is parsed against the
+	// next request; more is the target's error (ErrUnasked), and the
+	// connection is closed.
+	maxUnasked = 4 << 10
 )
 
 // reset empties the buffer for a new connection.

@@ -117,6 +117,26 @@ func (r *recorder) failure(s *shard, key time.Time, kind string) {
 	s.mu.Unlock()
 }
 
+// badAnswer records an answer that came at key (see success) and failed
+// its check: a bad status, a wrong proof. Like every answer it is counted
+// once, wherever it lands in time: in a closed loop one that came after
+// the end is still the target's error (a good one is unfinished there, its
+// latency past the window); in an open loop it counts when it was due.
+func (r *recorder) badAnswer(s *shard, key time.Time, kind string) {
+	s.mu.Lock()
+	s.addBadAnswer(r, key, kind)
+	s.mu.Unlock()
+}
+
+// addBadAnswer is badAnswer with s.mu held.
+func (s *shard) addBadAnswer(r *recorder, key time.Time, kind string) {
+	if key.Before(r.from) || r.open && !key.Before(r.end) {
+		return
+	}
+	s.errors[kind]++
+	s.ivErrors++
+}
+
 // lost records n requests that will get no answer: a failure of kind cut
 // them short at now; they were sent (in an open loop, due) at since, and
 // stopped says the run's context had ended then, so that its end may be

@@ -52,3 +52,39 @@ func TestLostRequestsRule(t *testing.T) {
 		})
 	}
 }
+
+// Every answer is counted once wherever it lands in time: a failed one
+// that comes after the end of a closed run is an error, as a good one is
+// unfinished; in an open loop both count by when they were due.
+func TestAnswersAfterTheEndCounted(t *testing.T) {
+	t.Parallel()
+	from := time.Date(2026, 1, 1, 0, 0, 1, 0, time.UTC)
+	end := from.Add(10 * time.Second)
+	ms := time.Millisecond
+	tests := []struct {
+		name       string
+		open       bool
+		key        time.Time
+		errors     int64
+		unfinished int64 // of a good answer at the same time
+	}{
+		{name: "closed, in the window", key: from.Add(ms), errors: 1},
+		{name: "closed, after the end", key: end.Add(ms), errors: 1, unfinished: 1},
+		{name: "closed, in the warm-up: not counted", key: from.Add(-ms)},
+		{name: "open, due in the window", open: true, key: end.Add(-ms), errors: 1},
+		{name: "open, due in the warm-up: not counted", open: true, key: from.Add(-ms)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecorder(1, from, end.Sub(from), tt.open)
+			sh := r.shard(0)
+			r.badAnswer(sh, tt.key, "status 503")
+			assert.Equal(t, tt.errors, sh.errors["status 503"], "errors")
+			assert.Equal(t, tt.errors, sh.ivErrors, "errors this interval")
+			if !tt.open {
+				r.success(sh, tt.key, tt.key, ms, ms, 10)
+				assert.Equal(t, tt.unfinished, sh.unfinished, "a good answer then: unfinished")
+			}
+		})
+	}
+}

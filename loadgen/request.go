@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/corobench/corobench/protocol"
 )
 
 // Request is one kind of request in a run's mix.
@@ -140,6 +142,11 @@ type encoded struct {
 	head bool
 	// keep is the longest body of the answer to keep, to verify it.
 	keep int
+	// units bounds the work a proof may claim, so that verifying it never
+	// costs more than the request asked for: exactly units when exact
+	// (?n=UNITS), at most units otherwise (?us=N at MaxUnitsPerMicro).
+	units uint64
+	exact bool
 }
 
 // maxProofBody is the longest body of an answer to a request of CPU work
@@ -176,8 +183,31 @@ func (r Request) encoded(host string, closing bool, verify Verify) encoded {
 	e := encoded{bytes: r.encode(host, closing), proof: r.asksWork(), head: r.Method == "HEAD"}
 	if e.proof && verify.keeps() {
 		e.keep = maxProofBody
+		e.units, e.exact = r.askedUnits()
 	}
 	return e
+}
+
+// MaxUnitsPerMicro bounds the units of work a target may claim per µs
+// asked (?us=N): four times what the 2-core VM this was written on does
+// (protocol.MaxCPUUnits in protocol.MaxCPUMicros), so that a faster
+// machine's honest proof passes, and a lying one costs the client at most
+// a few times the CPU time it asked of the target.
+const MaxUnitsPerMicro = 4 * protocol.MaxCPUUnits / protocol.MaxCPUMicros
+
+// askedUnits is the work a request of CPU work asks for: exactly its
+// ?n=UNITS, or at most ?us=N at MaxUnitsPerMicro; a request the protocol
+// would refuse asks at most protocol.MaxCPUUnits.
+func (r Request) askedUnits() (units uint64, exact bool) {
+	var req protocol.Request
+	n, err := protocol.ParseRequest(r.encode("corobench", false), &req)
+	switch {
+	case err != nil || n == 0:
+		return protocol.MaxCPUUnits, false
+	case req.CPUUnits > 0:
+		return uint64(req.CPUUnits), true
+	}
+	return uint64(req.CPUMicros) * MaxUnitsPerMicro, false
 }
 
 // mix draws a set's requests by weight from a seeded generator.

@@ -87,14 +87,10 @@ func (t *target) efficiency(kind string) float64 {
 func analyze(f *results.File) *analysis {
 	a := &analysis{file: f, designs: map[string]*results.Design{}}
 	seen := map[string]bool{}
-	slugs := map[string]int{}
+	slugs := map[string]bool{}
 	for i := range f.Scenarios {
 		s := &scenario{Scenario: &f.Scenarios[i], kind: kindOf(&f.Scenarios[i]), env: &f.Env}
-		s.slug = slugify(s.Name)
-		if n := slugs[s.slug]; n > 0 {
-			s.slug += "-" + strconv.Itoa(n+1)
-		}
-		slugs[slugify(s.Name)]++
+		s.slug = uniqueSlug(slugify(s.Name), slugs)
 		s.targets = groupTargets(s.Runs, s.kind)
 		for _, r := range s.Runs {
 			if a.designs[r.Target] == nil && r.Design != nil {
@@ -288,6 +284,18 @@ func (a *analysis) withTextbook(row string) string {
 
 // unsafeSlug is compiled on first use, not at every start of the binary.
 var unsafeSlug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
+
+// uniqueSlug is slug, or slug-2, slug-3 … the first that used does not
+// hold, which it then holds: scenarios "x", "x" and "x-2" get x, x-2 and
+// x-2-2, so no two scenarios' charts share a file.
+func uniqueSlug(slug string, used map[string]bool) string {
+	s := slug
+	for n := 2; used[s]; n++ {
+		s = slug + "-" + strconv.Itoa(n)
+	}
+	used[s] = true
+	return s
+}
 
 // slugify makes a scenario name safe as a file name: "CPU bound" → "cpu-bound".
 func slugify(name string) string {

@@ -100,9 +100,13 @@ func escape(s string) string {
 // bold marks a cell's text as bold.
 func bold(s string) string { return "**" + s + "**" }
 
-// code marks text as code, for names of models and files.
+// code marks text as code, for names of models and files. Line breaks and
+// runs of spaces become one space, as in a cell: a name cannot end the code
+// span's paragraph and begin markdown or HTML of its own. Text with a
+// backtick, which would end the span, is escaped instead.
 func code(s string) string {
-	if strings.Contains(s, "`") {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" || strings.Contains(s, "`") {
 		return escape(s)
 	}
 	return "`" + s + "`"

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -275,9 +277,9 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := affinity.Restrict(pin); err != nil {
 		return err
 	}
+	var hf *os.File
 	if f.hlog != "" {
-		hf, err := os.Create(f.hlog)
-		if err != nil {
+		if hf, err = os.Create(f.hlog); err != nil {
 			return err
 		}
 		defer hf.Close()
@@ -288,8 +290,17 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer line.clear()
 	}
 	load, err := loadgen.Run(ctx, u.addr, opts...)
-	if err != nil {
+	if load == nil {
 		return err
+	}
+	// A side output that failed (the interval log) is reported, and the
+	// command fails, once what was measured is written and printed.
+	side := err
+	if hf != nil {
+		side = errors.Join(side, hf.Close())
+	}
+	if side != nil {
+		load.Warnings = append(load.Warnings, side.Error())
 	}
 	file := loadFile(u.addr, f.reqs, load)
 	run := &file.Scenarios[0].Runs[0]
@@ -303,7 +314,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := json.NewEncoder(stdout).Encode(file); err != nil {
 			return err
 		}
-		return writeGates(stderr, file.Gates)
+		return cmp.Or(side, writeGates(stderr, file.Gates))
 	case f.jsonOut != "":
 		if err := results.WriteFile(f.jsonOut, file); err != nil {
 			return err
@@ -320,7 +331,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return writeGates(gates, file.Gates)
+	return cmp.Or(side, writeGates(gates, file.Gates))
 }
 
 // parseInterspersed parses a command's flags wherever they are among its

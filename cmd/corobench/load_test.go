@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
@@ -210,4 +211,26 @@ func TestKubernetesJobArgs(t *testing.T) {
 	_, err = f.options()
 	require.NoError(t, err)
 	assert.Equal(t, "-", f.jsonOut)
+}
+
+// An interval log that cannot be written fails the command, and keeps
+// what was measured: the results file, the summary, the failure among the
+// warnings.
+func TestLoadKeepsTheRunWhenTheIntervalLogFails(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to fail writes")
+	}
+	addr := conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
+	file := filepath.Join(t.TempDir(), "r.json")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"load", "-q", "-c", "2", "-d", "1200ms", "-warmup", "0s", "-hlog", "/dev/full", "-json", file, "http://" + addr + "/health"}, nil, &stdout, &stderr)
+	assert.ErrorContains(t, err, "interval log")
+	assert.Contains(t, stdout.String(), "req/s", "the summary is printed")
+	f, rerr := results.ReadFile(file)
+	require.NoError(t, rerr, "the results are written")
+	load := f.Scenarios[0].Runs[0].Load
+	require.NotNil(t, load)
+	assert.Positive(t, load.Requests)
+	assert.Contains(t, strings.Join(load.Warnings, "\n"), "interval log")
 }

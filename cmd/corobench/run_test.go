@@ -292,3 +292,41 @@ requests: [{path: "/cpu?us=10", headers: {X-Trace: "1"}}]
 	require.NoError(t, err)
 	assert.Contains(t, string(report), "a remote target: not started or sampled here, so its CPU and memory columns are empty")
 }
+
+// Results that cannot be written where they were asked keep what the suite
+// measured: the suite goes on, the results go to the temporary directory,
+// and the command fails saying where they are.
+func TestRunKeepsResultsItCannotWrite(t *testing.T) {
+	t.Parallel()
+	dir, tmp := t.TempDir(), t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "results.json"), 0o755), "a directory where the file would go")
+	scenario := filepath.Join(dir, "s.yaml")
+	require.NoError(t, os.WriteFile(scenario, []byte(`
+name: kept
+targets: [goroutine]
+load: {connections: 2, duration: 300ms, warmup: 100ms}
+requests: [{path: /health}]
+pin: {target: all, client: all}
+`), 0o644))
+	second := filepath.Join(dir, "t.yaml")
+	require.NoError(t, os.WriteFile(second, []byte("name: second\ntargets: [goroutine]\nload: {connections: 2, duration: 300ms, warmup: 100ms}\nrequests: [{path: /health}]\npin: {target: all, client: all}\n"), 0o644))
+	var stderr bytes.Buffer
+	cmd := exec.Command(binary, "run", "-o", dir, "-cpu-rate", "500", scenario, second)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "exits non-zero: %v; stderr: %s", err, stderr.String())
+	assert.Contains(t, stderr.String(), "the suite goes on")
+	kept, _ := filepath.Glob(filepath.Join(tmp, "corobench-results-*.json"))
+	require.Len(t, kept, 1, "stderr: %s", stderr.String())
+	assert.Contains(t, stderr.String(), "the results were written to "+kept[0])
+	f, err := results.ReadFile(kept[0])
+	require.NoError(t, err)
+	for _, name := range []string{"kept", "second"} {
+		runs := runsOf(f, name)
+		require.Contains(t, runs, "goroutine", "scenario %s", name)
+		require.NotNil(t, runs["goroutine"].Load, "scenario %s", name)
+		assert.Positive(t, runs["goroutine"].Load.Requests, "scenario %s", name)
+	}
+}

@@ -79,6 +79,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		f.Env.Target = *build
 	}
 	resultsPath := filepath.Join(*outDir, "results.json")
+	var writeErr error // the first failed write of the results mid-suite
 	for _, s := range suite {
 		res := runner.Run(ctx, s)
 		f.Scenarios = append(f.Scenarios, res)
@@ -88,15 +89,18 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			break
 		}
 		// What was measured so far survives a crash of the harness itself.
+		// A write that fails does not stop the suite, nor lose what it
+		// measured: the suite goes on, and writes again at its end.
 		f.Finished = time.Now().UTC()
-		if err := results.WriteFile(resultsPath, f); err != nil {
-			return err
+		if err := results.WriteFile(resultsPath, f); err != nil && writeErr == nil {
+			writeErr = err
+			fmt.Fprintf(stderr, "corobench: run: %v; the suite goes on and writes its results again at the end\n", err)
 		}
 	}
 	prog.finish()
 	f.Finished = time.Now().UTC()
 	if err := results.WriteFile(resultsPath, f); err != nil {
-		return err
+		return writeElsewhere(f, err)
 	}
 	if err := writeReport(f, *outDir); err != nil {
 		return err
@@ -109,7 +113,26 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := failures(f); err != nil {
 		return err
 	}
+	if writeErr != nil {
+		return fmt.Errorf("run: a write of the results failed mid-suite (%w); the last one succeeded", writeErr)
+	}
 	return gated
+}
+
+// writeElsewhere writes f, which could not be written where it was asked
+// (err), to a new file in the temporary directory, so that a full disk or
+// a removed directory does not lose what a suite measured; it returns err
+// and where the results went.
+func writeElsewhere(f *results.File, err error) error {
+	tmp, terr := os.CreateTemp("", "corobench-results-*.json")
+	if terr == nil {
+		tmp.Close()
+		terr = results.WriteFile(tmp.Name(), f)
+	}
+	if terr != nil {
+		return fmt.Errorf("run: %w; and writing the results elsewhere failed too: %v", err, terr)
+	}
+	return fmt.Errorf("run: %w; the results were written to %s instead", err, tmp.Name())
 }
 
 // runSuiteOf is the suite run runs: the files named, else the quick or
