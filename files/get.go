@@ -64,7 +64,7 @@ func (s *Store) Get(name string) (*File, error) {
 		s.release()
 		return nil, err
 	}
-	d, err := digestOf(f, info)
+	d, err := s.digestOf(f, info)
 	if err == nil {
 		return &File{f: f, size: info.Size(), digest: d, store: s}, nil
 	}

@@ -32,6 +32,7 @@ type Store struct {
 	root      *os.Root
 	maxUpload int64
 	slots     chan struct{} // one token per open file
+	digests   digestCache
 }
 
 // Option sets a Store's bound.

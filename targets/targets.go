@@ -40,8 +40,9 @@ type Config struct {
 	// MaxConns caps live per-connection threads or processes; connections
 	// beyond it wait in the listen backlog.
 	MaxConns int
-	// FileThreads is the number of threads eventloop hands its /disk jobs
-	// to, as libuv hands file IO to a thread pool; 0 does them inline.
+	// FileThreads is the number of threads each event loop (eventloop,
+	// reactors) hands its /disk jobs to, as libuv hands file IO to a thread
+	// pool; 0 does them inline.
 	FileThreads int
 	// Self is the command line that runs this program as a child of a
 	// multi-process model (process, prefork), which appends the child's

@@ -25,8 +25,9 @@ import (
 
 // Server runs one event loop per core.
 type Server struct {
-	app   *targets.App
-	loops int
+	app         *targets.App
+	loops       int
+	fileThreads int // each loop's threads for /disk jobs; 0: inline
 	// onRequest, when set (by tests), is called on a loop's thread before
 	// each request is answered.
 	onRequest func(*protocol.Request)
@@ -40,5 +41,5 @@ func New(cfg targets.Config) *Server {
 	if loops <= 0 {
 		loops = runtime.GOMAXPROCS(0)
 	}
-	return &Server{app: cfg.App, loops: loops}
+	return &Server{app: cfg.App, loops: loops, fileThreads: cfg.FileThreads}
 }

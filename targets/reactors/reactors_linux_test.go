@@ -67,3 +67,8 @@ func TestShutdownWithStuckWrites(t *testing.T) {
 	t.Parallel()
 	conformancetest.CheckStuckShutdown(t, New(targets.Config{App: conformancetest.App("reactors"), Workers: 2}))
 }
+
+func TestFilesWithFileThreads(t *testing.T) {
+	app, root := conformancetest.FilesApp(t, "reactors")
+	conformancetest.RunFiles(t, conformancetest.Serve(t, New(targets.Config{App: app, Workers: 2, FileThreads: 1})), "reactors", root)
+}

@@ -23,8 +23,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			return err
 		}
 		l.OnRequest(s.onRequest)
+		l.OffloadDisk(s.fileThreads)
 		loops[i] = l
 	}
+	defer func() {
+		for _, l := range loops {
+			l.StopOffload()
+		}
+	}()
 	d := newDealer(loops)
 	return evloop.Serve(ctx, ln, func(ctx context.Context, lfd int) error {
 		g, gctx := errgroup.WithContext(ctx)
