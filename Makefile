@@ -3,6 +3,7 @@
 GO        ?= go
 BIN       := bin/corobench
 OUT       ?= reports/latest
+C10K_OUT  ?= reports/c10k
 SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml scenarios/mixed.yaml \
              scenarios/efficiency-cpu.yaml scenarios/efficiency-io.yaml scenarios/efficiency-disk.yaml scenarios/c10k.yaml scenarios/churn.yaml
 QUICK_SCENARIOS ?= scenarios/cpu-bound.yaml scenarios/io-bound.yaml \
@@ -103,6 +104,11 @@ report: build
 .PHONY: bench-models
 bench-models: build
 	cd bench && $(GO) run ./models -bin ../$(BIN) $(BENCH_MODELS_FLAGS)
+
+## bench-c10k: the C10K curve, req/s and CPU per request of select, poll, epoll (LT, ET) and goroutines against 0–10,000 idle connections (~3 min; C10K_OUT)
+.PHONY: bench-c10k
+bench-c10k: build
+	$(BIN) run -o $(C10K_OUT) scenarios/curves/c10k-curve.yaml
 
 ## bench-startup: start cost of the binary (paid per connection by the process model), merge-base (BASE=) vs working tree
 .PHONY: bench-startup

@@ -46,42 +46,116 @@ type Progress interface {
 // spreads over all of them. A target that fails is recorded and the run goes
 // on; when ctx ends, what was measured so far is returned.
 //
+// It returns one scenario's results, or, when s holds idle connections in
+// the background (load.background_idle), one per idle count: name/idle=N,
+// each a point of the curve s draws (results.Curve). The counts are
+// interleaved too, inside each repetition.
+//
 // A pinning that cannot be made fails every target of the scenario, with
 // the reason. Run leaves this process on the CPUs it found it on.
-func (r *Runner) Run(ctx context.Context, s *Scenario) results.Scenario {
-	out := results.Scenario{Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind()}
+func (r *Runner) Run(ctx context.Context, s *Scenario) []results.Scenario {
+	points := s.points()
+	out := make([]results.Scenario, len(points))
+	for i, p := range points {
+		out[i] = results.Scenario{Name: s.Name, Description: s.Description, File: s.file, Kind: s.Kind()}
+		if p.curve {
+			out[i].Name = fmt.Sprintf("%s/idle=%d", s.Name, p.idle)
+			out[i].Curve = &results.Curve{Of: s.Name, Idle: p.idle}
+		}
+	}
 	allowed, err := r.allowed()
 	var pin pinning
 	if err == nil {
 		pin, err = s.Pin.resolve(allowed)
 	}
 	if err != nil {
-		for _, spec := range s.Targets {
-			run := results.Run{Target: spec.Name, Rep: 1, Error: "not run: " + oneLine(err.Error())}
-			out.Runs = append(out.Runs, run)
-			r.log(s, run)
+		for i, p := range points {
+			for _, spec := range s.Targets {
+				if !p.holds(s, spec.Name) {
+					continue
+				}
+				run := results.Run{Target: spec.Name, Rep: 1, Error: "not run: " + oneLine(err.Error())}
+				out[i].Runs = append(out[i].Runs, run)
+				r.log(s, run)
+			}
 		}
 		return out
 	}
 	defer affinity.PinSelf(allowed)
-	out.PinTarget, out.PinClient = affinity.Format(pin.target), affinity.Format(pin.client)
+	for i := range out {
+		out[i].PinTarget, out[i].PinClient = affinity.Format(pin.target), affinity.Format(pin.client)
+	}
 	for rep := 1; rep <= s.Repetitions; rep++ {
-		for _, spec := range s.Targets {
-			if ctx.Err() != nil {
-				return out
+		for i, p := range points {
+			for _, spec := range s.Targets {
+				if !p.holds(s, spec.Name) {
+					continue
+				}
+				if ctx.Err() != nil {
+					return out
+				}
+				if r.Progress != nil {
+					r.Progress.Begin(s.Name, p.label(spec.Name), rep, s.Repetitions)
+				}
+				run := r.runOne(ctx, s, spec, rep, pin, allowed, p)
+				out[i].Runs = append(out[i].Runs, run)
+				if r.Progress != nil {
+					r.Progress.End(run)
+				}
+				r.log(s, run)
 			}
-			if r.Progress != nil {
-				r.Progress.Begin(s.Name, spec.Name, rep, s.Repetitions)
-			}
-			run := r.runOne(ctx, s, spec, rep, pin, allowed)
-			out.Runs = append(out.Runs, run)
-			if r.Progress != nil {
-				r.Progress.End(run)
-			}
-			r.log(s, run)
 		}
 	}
 	return out
+}
+
+// point is one idle count of a curve, or the one run of a scenario that
+// draws none.
+type point struct {
+	idle  int
+	curve bool
+}
+
+// points are the scenario's idle counts, ascending (every target's, once).
+func (s *Scenario) points() []point {
+	if len(s.Load.Background) == 0 {
+		return []point{{}}
+	}
+	var counts []int
+	for _, t := range s.Targets {
+		for _, n := range s.backgroundOf(t.Name) {
+			if !slices.Contains(counts, n) {
+				counts = append(counts, n)
+			}
+		}
+	}
+	slices.Sort(counts)
+	points := make([]point, len(counts))
+	for i, n := range counts {
+		points[i] = point{idle: n, curve: true}
+	}
+	return points
+}
+
+// backgroundOf is the idle counts target runs with.
+func (s *Scenario) backgroundOf(target string) []int {
+	if ns, ok := s.Load.BackgroundByTarget[target]; ok {
+		return ns
+	}
+	return s.Load.Background
+}
+
+// holds reports whether target runs at this point.
+func (p point) holds(s *Scenario, target string) bool {
+	return !p.curve || slices.Contains(s.backgroundOf(target), p.idle)
+}
+
+// label names a run of target at this point, for a progress display.
+func (p point) label(target string) string {
+	if !p.curve {
+		return target
+	}
+	return fmt.Sprintf("%s, %d idle", target, p.idle)
 }
 
 // Kind is what the scenario measures, as results.Scenario.Kind says it.
@@ -96,7 +170,17 @@ func (s *Scenario) Kind() string {
 }
 
 // Runs is the number of runs the scenario makes.
-func (s *Scenario) Runs() int { return s.Repetitions * len(s.Targets) }
+func (s *Scenario) Runs() int {
+	n := 0
+	for _, p := range s.points() {
+		for _, t := range s.Targets {
+			if p.holds(s, t.Name) {
+				n++
+			}
+		}
+	}
+	return s.Repetitions * n
+}
 
 // startCost is a rough guess of a target's start and stop, for Estimate.
 const startCost = 300 * time.Millisecond
@@ -112,7 +196,26 @@ func (s *Scenario) Estimate() time.Duration {
 		open := time.Duration(float64(l.Connections) * (1/l.OpenRate + 1.0/2500) * float64(time.Second))
 		return startCost + open + time.Duration(l.Duration) + time.Second
 	}
-	return startCost + time.Duration(l.Warmup+l.Duration)
+	return startCost + time.Duration(l.Warmup+l.Duration) + s.backgroundCost()
+}
+
+// backgroundCost is the mean time a run spends opening and touching its idle
+// connections before the load.
+func (s *Scenario) backgroundCost() time.Duration {
+	total, runs := 0, 0
+	for _, p := range s.points() {
+		for _, t := range s.Targets {
+			if p.curve && p.holds(s, t.Name) {
+				total += p.idle
+				runs++
+			}
+		}
+	}
+	if runs == 0 {
+		return 0
+	}
+	conns := float64(total) / float64(runs)
+	return time.Duration(conns * (1/s.Load.OpenRate + 1.0/2500) * float64(time.Second))
 }
 
 // allowed is the CPUs this process may use: r.CPUs, or its affinity.
@@ -143,6 +246,9 @@ func RunLine(scenario string, run results.Run) string {
 	case run.Load != nil:
 		line := fmt.Sprintf("%s %.0f req/s, p99 %s, %d errors", head,
 			run.Load.Throughput(), run.Load.Latency.Quantile(0.99), run.Load.ErrorCount())
+		if b := run.Background; b != nil {
+			line += fmt.Sprintf(", %d of %d idle connections held", b.Answered, b.Asked)
+		}
 		if run.Bound != nil {
 			line += fmt.Sprintf(", %.0f%% of the bound", 100*run.Bound.Efficiency)
 		}
@@ -159,6 +265,11 @@ func (s *Scenario) Only(names []string) bool {
 	for name := range s.Load.ByTarget {
 		if !slices.Contains(names, name) {
 			delete(s.Load.ByTarget, name)
+		}
+	}
+	for name := range s.Load.BackgroundByTarget {
+		if !slices.Contains(names, name) {
+			delete(s.Load.BackgroundByTarget, name)
 		}
 	}
 	return len(s.Targets) > 0

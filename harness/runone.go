@@ -27,7 +27,7 @@ const SkippedPrefix = "skipped: "
 
 // runOne runs one repetition of one target: start it, sample it, load it,
 // stop it, and say what physics allows.
-func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep int, pin pinning, allowed []int) results.Run {
+func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep int, pin pinning, allowed []int, p point) results.Run {
 	run := results.Run{Target: spec.Name, Rep: rep}
 	if len(spec.Check) > 0 {
 		if err := check(ctx, expand(spec.Check, "", "", r.Build)); err != nil {
@@ -37,11 +37,15 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 	}
 	conns := cmp.Or(s.Load.ByTarget[spec.Name], s.Load.Connections)
 	if spec.Remote() {
+		if p.idle > 0 {
+			run.Error = "a curve's idle connections (background_idle) are held against a target the harness starts, whose CPU it measures; a remote target's it cannot"
+			return run
+		}
 		return r.runRemote(ctx, s, spec, run, conns, pin, allowed)
 	}
-	if s.Load.Mode == results.ModeIdle {
+	if s.Load.Mode == results.ModeIdle || p.idle > 0 {
 		// Before the target starts, so that it inherits the limit.
-		if err := raiseFileLimit(conns + 64); err != nil {
+		if err := raiseFileLimit(conns + p.idle + 64); err != nil {
 			run.Warnings = append(run.Warnings, err.Error())
 		}
 	}
@@ -88,11 +92,17 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		watcher.Run(runCtx, procstat.DefaultInterval)
 	}()
 
+	release := func() {} // the background's idle connections
 	if s.Load.Mode == results.ModeIdle {
 		var warnings []string
 		run.Idle, warnings, err = holdIdle(runCtx, t.Ready.Addr, conns, s.Load, watcher)
 		run.Warnings = append(run.Warnings, warnings...)
 	} else {
+		if p.curve {
+			var warnings []string
+			run.Background, warnings, release = holdBackground(runCtx, t.Ready.Addr, p.idle, s.Load)
+			run.Warnings = append(run.Warnings, warnings...)
+		}
 		var mark *time.Timer
 		if s.Load.Mode != results.ModeBatch {
 			mark = time.AfterFunc(time.Duration(s.Load.Warmup), func() { watcher.Mark() })
@@ -113,6 +123,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		run.Error = oneLine(err.Error())
 	}
 	watcher.Sample() // the end of the measured window
+	release()        // after it: closing them is the target's work too
 	cancel()
 	<-sampled
 	if err := t.Stop(DefaultStopTimeout); err != nil {

@@ -57,7 +57,10 @@ type Load struct {
 	Pipeline    int            `yaml:"pipeline" doc:"closed: requests in flight per connection, pipelined (default 1)"`
 	ThinkTime   Duration       `yaml:"think_time" doc:"closed: pause between an answer and the next request on a connection"`
 	Touch       bool           `yaml:"touch" doc:"idle: send one request on each connection, so the target has read from it"`
-	OpenRate    float64        `yaml:"open_rate" doc:"idle: connections opened per second (default 2000)"`
+	OpenRate    float64        `yaml:"open_rate" doc:"idle, background_idle: connections opened per second (default 2000)"`
+	// Background lists idle connection counts: the C10K curve.
+	Background         []int            `yaml:"background_idle" doc:"closed: idle connections the target holds while the measured ones run, each opened and sent one request before the run and held until it ends; one run per count, each count its own scenario in the results (name/idle=N), so that reports draw the curve"`
+	BackgroundByTarget map[string][]int `yaml:"background_idle_by_target" doc:"background_idle for some targets, by target name, instead (select cannot watch descriptors past 1,024)"`
 }
 
 // Phase is one step of an open-loop schedule: rate for a while, or a linear

@@ -162,6 +162,30 @@ requests: [{path: /health}]
 			},
 		},
 		{
+			name: "background idle connections",
+			in: `name: s
+targets: [select, poll]
+load:
+  mode: open
+  rate: 10
+  background_idle: [0, -1, 0]
+  background_idle_by_target: {select: [], nobody: [5]}
+requests: [{path: /health}]
+`,
+			want: []string{
+				"s.yaml:6: load.background_idle: applies to mode closed only (this is open)",
+				"s.yaml:6: load.background_idle.1: must not be negative, not -1",
+				"s.yaml:6: load.background_idle.2: 0 is listed twice",
+				"s.yaml:7: load.background_idle_by_target.select: list at least one count",
+				`load.background_idle_by_target.nobody: "nobody" is not one of the targets`,
+			},
+		},
+		{
+			name: "background by target alone",
+			in:   "name: s\ntargets: [select]\nload: {background_idle_by_target: {select: [1]}}\nrequests: [{path: /health}]\n",
+			want: []string{"load.background_idle_by_target: needs background_idle"},
+		},
+		{
 			name: "every problem at once",
 			in:   "targets: []\nload:\n  connections: -1\nrequests:\n  - path: /health\n  - path: nope\n    method: P T\npin: {target: x}\n",
 			want: []string{
@@ -191,7 +215,7 @@ func TestShippedScenariosLoad(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(suiteDir + "/*.yaml")
 	require.NoError(t, err)
-	for _, dir := range []string{"examples", "check", "cross-language"} {
+	for _, dir := range []string{"examples", "check", "cross-language", "curves"} {
 		more, err := filepath.Glob(suiteDir + "/" + dir + "/*.yaml")
 		require.NoError(t, err)
 		require.NotEmpty(t, more, dir)
@@ -287,6 +311,31 @@ requests: [{path: /health}]
 	assert.Equal(t, "idle", idle.Kind())
 	assert.Equal(t, "/health", idle.Requests[0].Path, "an idle run needs no mix")
 	assert.Equal(t, Duration(DefaultIdleHold), idle.Load.Duration)
+}
+
+// A curve runs every target at each of its idle counts (its own, when it has
+// them), counts ascending, and plans the time of opening them.
+func TestBackgroundIdlePoints(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte(`name: s
+targets: [select, poll, goroutine]
+load: {background_idle: [1000, 0, 100], background_idle_by_target: {select: [0, 900]}, duration: 1s, warmup: 0s}
+repetitions: 2
+requests: [{path: /health}]
+`))
+	require.NoError(t, err)
+	assert.Equal(t, []point{{0, true}, {100, true}, {900, true}, {1000, true}}, s.points())
+	assert.True(t, point{900, true}.holds(s, "select"))
+	assert.False(t, point{900, true}.holds(s, "poll"))
+	assert.False(t, point{100, true}.holds(s, "select"))
+	assert.Equal(t, 2*(2+3+3), s.Runs())
+	assert.Equal(t, float64(DefaultOpenRate), s.Load.OpenRate, "opened at the default rate")
+	assert.Greater(t, s.Estimate(), startCost+time.Second, "opening the idle connections takes time")
+
+	plain, err := Parse("s.yaml", []byte("name: s\ntargets: [select, poll]\nrequests: [{path: /health}]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []point{{}}, plain.points(), "no curve: one run per target")
+	assert.Equal(t, 2, plain.Runs())
 }
 
 func TestParseSyntaxError(t *testing.T) {

@@ -247,7 +247,37 @@ func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targe
 	only(results.ModeClosed, l.ThinkTime != 0, "think_time")
 	only(results.ModeClosed, l.Pipeline > 1, "pipeline")
 	only(results.ModeIdle, l.Touch, "touch")
-	only(results.ModeIdle, l.OpenRate != 0, "open_rate")
+	only(results.ModeClosed, len(l.Background) > 0, "background_idle")
+	only(results.ModeClosed, len(l.BackgroundByTarget) > 0, "background_idle_by_target")
+	if l.OpenRate != 0 && l.Mode != results.ModeIdle && len(l.Background) == 0 && len(l.BackgroundByTarget) == 0 {
+		bad("load.open_rate", "applies to mode idle or background_idle only")
+	}
+	counts := func(key string, ns []int) {
+		seen := map[int]bool{}
+		for i, n := range ns {
+			switch {
+			case n < 0:
+				bad(key+"."+strconv.Itoa(i), "must not be negative, not %d", n)
+			case seen[n]:
+				bad(key+"."+strconv.Itoa(i), "%d is listed twice", n)
+			}
+			seen[n] = true
+		}
+	}
+	counts("load.background_idle", l.Background)
+	if len(l.BackgroundByTarget) > 0 && len(l.Background) == 0 {
+		bad("load.background_idle_by_target", "needs background_idle, the counts of the other targets")
+	}
+	for name, ns := range l.BackgroundByTarget {
+		key := "load.background_idle_by_target." + name
+		if !targets[name] {
+			bad(key, "%q is not one of the targets", name)
+		}
+		if len(ns) == 0 {
+			bad(key, "list at least one count")
+		}
+		counts(key, ns)
+	}
 	switch l.Mode {
 	case results.ModeClosed, results.ModeIdle:
 	case results.ModeOpen:
@@ -318,7 +348,7 @@ func (s *Scenario) defaults() {
 	if l.Timeout == 0 {
 		l.Timeout = Duration(DefaultTimeout)
 	}
-	if l.OpenRate == 0 && l.Mode == results.ModeIdle {
+	if l.OpenRate == 0 && (l.Mode == results.ModeIdle || len(l.Background) > 0 || len(l.BackgroundByTarget) > 0) {
 		l.OpenRate = DefaultOpenRate
 	}
 	if len(s.Requests) == 0 && l.Mode == results.ModeIdle {

@@ -17,6 +17,7 @@ import (
 type analysis struct {
 	file      *results.File
 	scenarios []*scenario
+	curveList []*curve                   // the curves drawn across scenarios
 	models    []string                   // every target of every scenario, in the order they first appear
 	designs   map[string]*results.Design // what each target is, by name
 	cav       []caveat
@@ -110,6 +111,7 @@ func analyze(f *results.File) *analysis {
 	for _, s := range a.scenarios {
 		slices.SortStableFunc(s.targets, func(x, y *target) int { return order(x.name, y.name) })
 	}
+	a.curveList = a.groupCurves()
 	a.cav = a.computeCaveats()
 	return a
 }

@@ -29,6 +29,7 @@ type Chart struct {
 	Title string
 
 	scenario *scenario
+	curve    *curve // a curve's chart, shown in its section; scenario is nil
 	figure   func() *figure
 }
 
@@ -55,9 +56,20 @@ type axis struct {
 // them. Rendering a chart is a pure function of f.
 func Charts(f *results.File) []Chart { return analyze(f).charts() }
 
-// charts lists the charts of every scenario.
+// charts lists the charts of every curve and every scenario.
 func (a *analysis) charts() []Chart {
 	var out []Chart
+	for _, c := range a.curves() {
+		out = append(out,
+			Chart{Name: c.slug + "-throughput-by-idle.svg", Title: "req/s per model against the idle connections held", curve: c,
+				figure: func() *figure {
+					return a.curveChart(c, "throughput", "requests per second (median)", func(x curveCell) float64 { return x.rate }, fmtRate)
+				}},
+			Chart{Name: c.slug + "-cpu-by-idle.svg", Title: "target CPU per request per model against the idle connections held", curve: c,
+				figure: func() *figure {
+					return a.curveChart(c, "CPU per request", "target CPU per request (median)", func(x curveCell) float64 { return x.cpu }, fmtMicros)
+				}})
+	}
 	for _, s := range a.scenarios {
 		if len(s.measured()) == 0 {
 			continue
@@ -91,6 +103,17 @@ func chartsOf(cs []Chart, s *scenario) []Chart {
 	var out []Chart
 	for _, c := range cs {
 		if c.scenario == s {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// chartsOfCurve returns the charts of one curve.
+func chartsOfCurve(cs []Chart, cv *curve) []Chart {
+	var out []Chart
+	for _, c := range cs {
+		if c.curve == cv {
 			out = append(out, c)
 		}
 	}

@@ -21,6 +21,8 @@ type line struct {
 	// steps: each point's value holds until the next point's x (a rate
 	// over an interval), so the line is drawn as steps.
 	steps bool
+	// marks: each point is marked, for a line of a few measured points.
+	marks bool
 }
 
 // Line chart geometry, in points.
@@ -57,6 +59,12 @@ func (f *figure) linePlot() *plot.Plot {
 			ln.StepStyle = plotter.PostStep
 		}
 		p.Add(ln)
+		if l.marks {
+			if sc, err := plotter.NewScatter(l.pts); err == nil {
+				sc.GlyphStyle = draw.GlyphStyle{Color: st.colour, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+				p.Add(sc)
+			}
+		}
 	}
 	f.setRanges(p) // adding lines widened them to the data
 	return p

@@ -106,6 +106,18 @@ func headingLevel(line string) int {
 // text: its ASCII letters and digits in lower case, spaces, hyphens and
 // underscores as hyphens, the rest left out; "-1", "-2" … after repeats.
 func (r *mdHTML) id(text string) string {
+	id := headingID(text)
+	n, seen := r.ids[id]
+	r.ids[id] = n + 1
+	if seen {
+		return fmt.Sprintf("%s-%d", id, n)
+	}
+	return id
+}
+
+// headingID is the id of a heading's source text, before a repeat is
+// numbered: what a link to the heading names.
+func headingID(text string) string {
 	var b strings.Builder
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -119,16 +131,10 @@ func (r *mdHTML) id(text string) string {
 			b.WriteByte('-')
 		}
 	}
-	id := b.String()
-	if id == "" {
-		id = "heading"
+	if b.Len() == 0 {
+		return "heading"
 	}
-	n, seen := r.ids[id]
-	r.ids[id] = n + 1
-	if seen {
-		return fmt.Sprintf("%s-%d", id, n)
-	}
-	return id
+	return b.String()
 }
 
 // isDelimiterRow reports whether line is a table's row of |---|--:|.

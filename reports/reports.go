@@ -62,6 +62,9 @@ func (a *analysis) markdown(w io.Writer) error {
 		}
 	}
 	for _, s := range a.scenarios {
+		if c := a.curveOf(s); c != nil {
+			a.curveSection(p, c, chartsOfCurve(charts, c))
+		}
 		a.section(p, s, chartsOf(charts, s))
 	}
 	if cs := a.caveats(); len(cs) > 0 {
@@ -77,7 +80,10 @@ func (a *analysis) markdown(w io.Writer) error {
 // section writes one scenario's section.
 func (a *analysis) section(p func(string, ...any), s *scenario, charts []Chart) {
 	p("\n## %s\n\n", escape(s.Name))
-	if d := strings.TrimSpace(s.Description); d != "" {
+	if s.Curve != nil {
+		p("A point of %s: %s idle connections held beside the load.\n\n",
+			link("the curve", headingID(s.Curve.Of+": the curve")), fmtInt(int64(s.Curve.Idle)))
+	} else if d := strings.TrimSpace(s.Description); d != "" {
 		p("%s\n\n", escape(d))
 	}
 	p("*%s*\n", s.loadLine())

@@ -119,7 +119,20 @@ type Scenario struct {
 	// generator ran on; empty is not pinned.
 	PinTarget string `json:"pin_target,omitempty"`
 	PinClient string `json:"pin_client,omitempty"`
-	Runs      []Run  `json:"runs"`
+	// Curve, when set, makes this scenario one point of a curve drawn
+	// across scenarios: a scenario file with background_idle gives one
+	// scenario per idle count.
+	Curve *Curve `json:"curve,omitempty"`
+	Runs  []Run  `json:"runs"`
+}
+
+// Curve places a scenario on a curve of several.
+type Curve struct {
+	// Of names the curve: the scenario file's name, which its points share.
+	Of string `json:"of"`
+	// Idle is how many idle connections the target was asked to hold while
+	// the measured ones ran.
+	Idle int `json:"idle"`
 }
 
 // Run is one repetition of one target under one scenario's load.
@@ -139,6 +152,9 @@ type Run struct {
 	Bound *Bound `json:"bound,omitempty"`
 	// Idle is the memory measurement of an idle-connection (C10K) run.
 	Idle *Idle `json:"idle,omitempty"`
+	// Background is what the target held idle while the measured load
+	// ran, when the scenario asked for idle connections beside it.
+	Background *Background `json:"background,omitempty"`
 	// GOMAXPROCS is the target's, from its ready line.
 	GOMAXPROCS int `json:"gomaxprocs,omitempty"`
 	// Design says what the target is, from the model's ready line or an
@@ -382,4 +398,16 @@ func (i *Idle) PerConn() float64 {
 		return float64(i.PSS-i.BasePSS) / float64(i.Conns)
 	}
 	return float64(i.RSS-i.BaseRSS) / float64(i.Conns)
+}
+
+// Background is what a target held idle beside a measured load: connections
+// opened, and touched with one request each, before the load began, and
+// held until it ended.
+type Background struct {
+	// Asked is how many were asked for; Conns how many were open, Answered
+	// how many of those answered their request. A connection that did not
+	// answer is still held, but the target may not be watching it.
+	Asked    int `json:"asked"`
+	Conns    int `json:"conns"`
+	Answered int `json:"answered"`
 }

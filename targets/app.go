@@ -52,6 +52,9 @@ type App struct {
 	answered atomic.Int64
 	// dropped counts the datagrams dropped with no id to answer to.
 	dropped atomic.Int64
+	// refused counts the connections this process turned away unserved
+	// (select's descriptors past FD_SETSIZE): see Refused.
+	refused atomic.Int64
 }
 
 // NewApp returns an App for the named model doing work at rate, with the
@@ -83,8 +86,9 @@ var filler = func() []byte {
 // Respond does the request's CPU work, if any, and appends its response to
 // dst. The model must already have waited req.Wait(), in its own way.
 //
-// GET /stats answers "requests N", N being the requests this process has
-// answered before, /stats excluded. A multi-process model answers for the
+// GET /stats answers "requests N" and "refused M" on two lines, N being the
+// requests this process has answered before, /stats excluded, and M the
+// connections it refused (Refused). A multi-process model answers for the
 // process that got the request; such a model sums its processes' counts by
 // its own means (a shared counter, or asking each).
 func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
@@ -124,18 +128,34 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 //
 //go:noinline
 func (a *App) respondStats(dst []byte, req *protocol.Request) []byte {
-	n := a.answered.Load()
-	digits := 1
+	n, refused := a.answered.Load(), a.refused.Load()
+	size := len(statsRequests) + 1 + len(statsRefused) + 1 + 1 // one digit each, and the last newline
 	for v := n; v >= 10; v /= 10 {
-		digits++
+		size++
 	}
-	dst = protocol.AppendHeader(dst, 200, len(statsPrefix)+digits+1, req.Close)
-	dst = append(dst, statsPrefix...)
+	for v := refused; v >= 10; v /= 10 {
+		size++
+	}
+	dst = protocol.AppendHeader(dst, 200, size, req.Close)
+	dst = append(dst, statsRequests...)
 	dst = strconv.AppendInt(dst, n, 10)
+	dst = append(dst, statsRefused...)
+	dst = strconv.AppendInt(dst, refused, 10)
 	return append(dst, '\n')
 }
 
-const statsPrefix = "requests "
+const (
+	statsRequests = "requests "
+	statsRefused  = "\nrefused "
+)
+
+// Refused counts a connection turned away unserved, for /stats; the model
+// answers it ErrRefused when it can.
+func (a *App) Refused() { a.refused.Add(1) }
+
+// ErrRefused is the answer (503) to a connection a model cannot serve, such
+// as select's past FD_SETSIZE.
+var ErrRefused = &protocol.Error{Status: 503, Reason: "connection refused: the server cannot watch more descriptors"}
 
 func (a *App) respondCPU(dst []byte, req *protocol.Request) []byte {
 	units := uint64(req.CPUUnits)

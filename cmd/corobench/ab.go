@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -79,6 +80,9 @@ func parseAB(args []string, stderr io.Writer) (*abConfig, error) {
 	}
 	suite, err := loadScenarios(fs.Args())
 	if err != nil {
+		return nil, err
+	}
+	if err := refuseCurves(suite); err != nil {
 		return nil, err
 	}
 	self, err := os.Executable()
@@ -223,10 +227,10 @@ func runOnce(ctx context.Context, r *harness.Runner, s *harness.Scenario, target
 	}
 	one.Repetitions = 1
 	out := r.Run(ctx, &one)
-	if len(out.Runs) == 0 {
+	if len(out) == 0 || len(out[0].Runs) == 0 {
 		return results.Run{Target: target, Error: "interrupted"}
 	}
-	return out.Runs[0]
+	return out[0].Runs[0]
 }
 
 // write saves each side's runs as a results file, a.json and b.json, which
@@ -259,4 +263,16 @@ func (o *abOutcome) write(dir string, suite []*harness.Scenario, builds [2]strin
 		}
 	}
 	return nil
+}
+
+// refuseCurves names every scenario that draws a curve: ab compares one run
+// per target, a curve (load.background_idle) is for corobench run.
+func refuseCurves(suite []*harness.Scenario) error {
+	var errs []error
+	for _, s := range suite {
+		if len(s.Load.Background) > 0 {
+			errs = append(errs, fmt.Errorf("%w: ab: %s: ab compares one run per target; a curve (load.background_idle) is for corobench run", errUsage, s.Name))
+		}
+	}
+	return errors.Join(errs...)
 }

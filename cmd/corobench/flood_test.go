@@ -27,7 +27,7 @@ func TestTenThousandConnections(t *testing.T) {
 	if lim.Max < 12_000 {
 		t.Skipf("the file descriptor limit (%d) is too low for 10,000 connections", lim.Max)
 	}
-	for _, name := range []string{"goroutine", "eventloop", "reactors", "coro"} {
+	for _, name := range []string{"goroutine", "poll", "eventloop", "eventloop-et", "reactors", "coro"} {
 		t.Run(name, func(t *testing.T) { // one at a time: each holds 20,000 descriptors
 			tgt := startModel(t, name)
 			load, err := loadgen.Run(context.Background(), tgt.Ready.Addr,

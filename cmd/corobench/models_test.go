@@ -43,7 +43,7 @@ func wantParallelism(name string, cfg targets.Config, procs, cpus int) targets.P
 		return targets.Parallelism{Slots: n, CPU: min(n, procs)}
 	case "reactors":
 		return targets.Parallelism{CPU: or(cfg.Workers, procs)}
-	case "eventloop", "coro":
+	case "select", "poll", "eventloop", "eventloop-et", "coro":
 		return targets.Parallelism{CPU: 1}
 	case "goroutine", "goroutine-1":
 		return targets.Parallelism{CPU: procs}

@@ -194,6 +194,39 @@ load: {duration: 100ms}
 		"idle": "idle", "unknown": "throughput"}, kinds)
 }
 
+// A scenario with idle connections in the background gives one scenario per
+// idle count, each run recording what the target held beside the load.
+func TestRunBackgroundIdleCurve(t *testing.T) {
+	t.Parallel()
+	f, stderr, err := runSuite(t, map[string]string{"curve.yaml": `
+name: curve
+description: two points of a curve, select's own
+targets: [select, poll]
+load: {connections: 4, duration: 300ms, warmup: 100ms, background_idle: [0, 30], background_idle_by_target: {select: [0, 20]}}
+requests: [{path: /health}]
+`})
+	require.NoError(t, err, stderr)
+	var names []string
+	for _, s := range f.Scenarios {
+		names = append(names, s.Name)
+		require.NotNil(t, s.Curve, s.Name)
+		assert.Equal(t, "curve", s.Curve.Of)
+		assert.Equal(t, fmt.Sprintf("curve/idle=%d", s.Curve.Idle), s.Name)
+		for _, r := range s.Runs {
+			require.NotNil(t, r.Load, r.Error)
+			assert.Positive(t, r.Load.Requests)
+			require.NotNil(t, r.Background)
+			assert.Equal(t, results.Background{Asked: s.Curve.Idle, Conns: s.Curve.Idle, Answered: s.Curve.Idle}, *r.Background)
+		}
+	}
+	assert.Equal(t, []string{"curve/idle=0", "curve/idle=20", "curve/idle=30"}, names)
+	assert.Len(t, runsOf(f, "curve/idle=0"), 2)
+	assert.Contains(t, runsOf(f, "curve/idle=20"), "select")
+	assert.NotContains(t, runsOf(f, "curve/idle=20"), "poll")
+	assert.Contains(t, runsOf(f, "curve/idle=30"), "poll")
+	assert.NotContains(t, runsOf(f, "curve/idle=30"), "select")
+}
+
 // Ctrl-C stops the suite and the results hold what was measured.
 func TestRunInterruptWritesResults(t *testing.T) {
 	t.Parallel()

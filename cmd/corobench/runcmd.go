@@ -81,9 +81,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	resultsPath := filepath.Join(*outDir, "results.json")
 	var writeErr error // the first failed write of the results mid-suite
 	for _, s := range suite {
-		res := runner.Run(ctx, s)
-		f.Scenarios = append(f.Scenarios, res)
-		f.Gates = append(f.Gates, s.Gates(res)...)
+		for _, res := range runner.Run(ctx, s) {
+			f.Scenarios = append(f.Scenarios, res)
+			f.Gates = append(f.Gates, s.Gates(res)...)
+		}
 		if ctx.Err() != nil {
 			f.Warnings = append(f.Warnings, "interrupted: the suite was stopped before it finished")
 			break

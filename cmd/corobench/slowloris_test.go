@@ -20,7 +20,9 @@ func TestSlowloris(t *testing.T) {
 		t.Skip("holds 1,000 connections for seconds")
 	}
 	serves := map[string]bool{
-		"goroutine": true, "goroutine-1": true, "eventloop": true, "reactors": true, "coro": true,
+		"goroutine": true, "goroutine-1": true, "eventloop": true, "eventloop-et": true, "reactors": true, "coro": true,
+		"poll":   true,
+		"select": true, // 1,000 connections fit under FD_SETSIZE
 		"thread": true, // 1,000 threads, under its cap of 2,000
 		"loop":   false, "prefork": false, "threadpool": false, "process": false,
 	}

@@ -42,9 +42,10 @@ func TestSmoke(t *testing.T) {
 	require.NoError(t, err)
 	r := &harness.Runner{Binary: binary, Rate: 500}
 	out := r.Run(context.Background(), s)
+	require.Len(t, out, 1)
 
 	byTarget := map[string][]results.Run{}
-	for _, run := range out.Runs {
+	for _, run := range out[0].Runs {
 		byTarget[run.Target] = append(byTarget[run.Target], run)
 	}
 	const (

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -29,13 +28,9 @@ const wakeKey = -1
 // Poller is one epoll instance, with an eventfd that other goroutines use to
 // wake it.
 type Poller struct {
-	epfd, wakefd int
-	events       []unix.EpollEvent
-	wakebuf      [8]byte
-	// wakeMu orders Wake and Close: a Wake after the Close would write into
-	// whatever file reused the eventfd's number.
-	wakeMu sync.Mutex
-	closed bool
+	epfd   int
+	waker  *Waker
+	events []unix.EpollEvent
 }
 
 // New returns a poller; Close releases it.
@@ -44,13 +39,13 @@ func New() (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("poller: epoll_create1: %w", err)
 	}
-	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	waker, err := NewWaker()
 	if err != nil {
 		unix.Close(epfd)
-		return nil, fmt.Errorf("poller: eventfd: %w", err)
+		return nil, err
 	}
-	p := &Poller{epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, maxEvents)}
-	if err := p.ctl(unix.EPOLL_CTL_ADD, wakefd, Readable, wakeKey); err != nil {
+	p := &Poller{epfd: epfd, waker: waker, events: make([]unix.EpollEvent, maxEvents)}
+	if err := p.ctl(unix.EPOLL_CTL_ADD, waker.FD(), Readable, wakeKey); err != nil {
 		p.Close()
 		return nil, err
 	}
@@ -59,13 +54,12 @@ func New() (*Poller, error) {
 
 // Close closes the epoll and eventfd descriptors.
 func (p *Poller) Close() error {
-	p.wakeMu.Lock()
-	defer p.wakeMu.Unlock()
-	if p.closed {
+	if p.epfd < 0 {
 		return nil
 	}
-	p.closed = true
-	return errors.Join(unix.Close(p.epfd), unix.Close(p.wakefd))
+	err := unix.Close(p.epfd)
+	p.epfd = -1
+	return errors.Join(err, p.waker.Close())
 }
 
 // Add watches fd for events; Wait reports it by its number.
@@ -106,19 +100,7 @@ func (p *Poller) ctl(op, fd int, events uint32, key int32) error {
 // Wake makes a Wait in progress, or the next one, return at once. It is the
 // one method safe to call from any goroutine, even after Close (it then
 // does nothing).
-func (p *Poller) Wake() error {
-	p.wakeMu.Lock()
-	defer p.wakeMu.Unlock()
-	if p.closed {
-		return nil
-	}
-	one := [8]byte{1}
-	_, err := unix.Write(p.wakefd, one[:])
-	if err != nil && err != unix.EAGAIN { // EAGAIN: already woken
-		return fmt.Errorf("poller: wake: %w", err)
-	}
-	return nil
-}
+func (p *Poller) Wake() error { return p.waker.Wake() }
 
 // Wait sleeps until a watched descriptor is ready, Wake is called or timeout
 // passes (negative: no timeout), then calls ready for each ready descriptor
@@ -137,12 +119,7 @@ func (p *Poller) Wait(timeout time.Duration, ready func(fd int, events uint32)) 
 // what must come after the sleep and before the work: take again a lock
 // it let go while it slept, note the time it woke.
 func (p *Poller) Poll(timeout time.Duration) (n int, err error) {
-	ms := -1
-	if timeout >= 0 {
-		// Round up: never wake early and spin. An hour at most: epoll
-		// takes an int of milliseconds, and a loop asks again.
-		ms = int(min((timeout+time.Millisecond-1)/time.Millisecond, time.Hour/time.Millisecond))
-	}
+	ms := Millis(timeout)
 	// First look without blocking, as a raw system call that the scheduler
 	// need not hear of; block (and let the runtime hand this thread's P
 	// over) only when nothing is ready. A busy loop never blocks.
@@ -165,7 +142,7 @@ func (p *Poller) Poll(timeout time.Duration) (n int, err error) {
 func (p *Poller) Dispatch(n int, ready func(key int, events uint32)) (woken bool) {
 	for _, ev := range p.events[:n] {
 		if ev.Fd == wakeKey {
-			unix.Read(p.wakefd, p.wakebuf[:])
+			p.waker.Take()
 			woken = true
 			continue
 		}

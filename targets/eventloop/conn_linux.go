@@ -76,35 +76,57 @@ func (l *Loop) ready(c *conn, ev uint32) {
 	if ev&(evloop.Readable|evloop.Hangup) == 0 {
 		return
 	}
-	switch {
-	case c.state == lingering:
-		l.drain(c)
-	case c.state == uploading:
-		l.readBody(c)
-	case c.state == reading && len(c.out) == 0 && !c.more:
-		l.read(c)
-	case ev&evloop.Hangup != 0:
-		l.close(c) // the client is gone while its request is in flight
+	for {
+		more := false
+		switch {
+		case c.state == lingering:
+			more = l.drain(c)
+		case c.state == uploading:
+			more = l.readBody(c)
+		case c.state == reading && len(c.out) == 0 && !c.more:
+			more = l.read(c)
+		case ev&evloop.Hangup != 0:
+			l.close(c) // the client is gone while its request is in flight
+		}
+		if !l.readOn(c, more) {
+			return
+		}
 	}
 }
 
+// readOn reports whether c's socket must be read again now. Level-triggered,
+// the multiplexer says again what is left unread. Edge-triggered, it says
+// nothing more until new bytes come: read on until EAGAIN while the socket
+// is watched for reading (a change of interest, when a request waits or an
+// answer is left unsent, re-arms the watch, and epoll then reports what is
+// there). A turn that ended with requests left stops the reading too; resume
+// reads on.
+func (l *Loop) readOn(c *conn, more bool) bool {
+	return l.edge && more && c.fd >= 0 && c.events&evloop.Readable != 0
+}
+
 // resume answers more of what c read, after the other connections had
-// their turn: Handler.Resume.
+// their turn: Handler.Resume. Edge-triggered, it then reads what the socket
+// still holds.
 func (l *Loop) resume(c *conn) {
 	c.more = false
 	if c.fd >= 0 && c.state == reading && len(c.out) == 0 {
 		l.serve(c, c.in)
+		if l.readOn(c, true) {
+			l.ready(c, evloop.Readable)
+		}
 	}
 }
 
-// read reads what arrived and answers every whole request in it.
-func (l *Loop) read(c *conn) {
+// read reads what arrived and answers every whole request in it. It
+// reports whether the socket may hold more: it did not say EAGAIN.
+func (l *Loop) read(c *conn) (more bool) {
 	buf := l.rbuf[:0] // nothing kept: read straight into the loop's buffer
 	if c.in != nil {
 		if len(c.in) == cap(c.in) {
 			if cap(c.in) >= targets.MaxBuffer { // cannot happen: the parser refuses first
 				l.close(c)
-				return
+				return false
 			}
 			grown := make([]byte, len(c.in), min(2*cap(c.in), targets.MaxBuffer))
 			copy(grown, c.in)
@@ -115,16 +137,19 @@ func (l *Loop) read(c *conn) {
 	}
 	n, err := poller.Read(c.fd, buf[len(buf):cap(buf)])
 	switch {
-	case err == unix.EAGAIN || err == unix.EINTR:
-		return
+	case err == unix.EAGAIN:
+		return false
+	case err == unix.EINTR:
+		return true
 	case n <= 0 || err != nil: // end of stream, or reset
 		l.close(c)
-		return
+		return false
 	}
 	if len(buf) == 0 {
 		c.reqStart = l.Now()
 	}
 	l.serve(c, buf[:len(buf)+n])
+	return true
 }
 
 // serve answers the whole requests at the start of in, in order, until one
@@ -134,11 +159,13 @@ func (l *Loop) read(c *conn) {
 // answers and keeps the rest.
 func (l *Loop) serve(c *conn, in []byte) {
 	out := l.wbuf[:0]
+	req := &l.req
 	start := l.Now()
 	for served := 0; c.state == reading; served++ {
 		if len(out)+len(c.out) >= targets.OutputWindow {
 			l.send(c, out)
 			if out = out[:0]; c.fd < 0 {
+				*req = protocol.Request{}
 				l.wbuf = out
 				return
 			}
@@ -146,8 +173,8 @@ func (l *Loop) serve(c *conn, in []byte) {
 				break // the client is not reading: wait until it has
 			}
 		}
-		var req protocol.Request
-		n, err := protocol.ParseRequest(in, &req)
+		*req = protocol.Request{}
+		n, err := protocol.ParseRequest(in, req)
 		if err != nil {
 			out = protocol.AppendError(out, err)
 			c.state, c.linger, in = closing, true, nil
@@ -161,8 +188,8 @@ func (l *Loop) serve(c *conn, in []byte) {
 			l.Again(c)
 			break
 		}
-		if targets.Streamed(&req) {
-			in, out = l.stream(c, &req, in, out, n)
+		if targets.Streamed(req) {
+			in, out = l.stream(c, req, in, out, n)
 			continue
 		}
 		if req.Endpoint == protocol.EndpointDisk && l.pool != nil && l.app.Files != nil &&
@@ -177,9 +204,9 @@ func (l *Loop) serve(c *conn, in []byte) {
 		}
 		c.waited = false
 		if l.onRequest != nil {
-			l.onRequest(&req)
+			l.onRequest(req)
 		}
-		out = l.app.Respond(out, &req)
+		out = l.app.Respond(out, req)
 		in = in[n:]
 		if req.Close {
 			c.state, in = closing, nil
@@ -187,6 +214,7 @@ func (l *Loop) serve(c *conn, in []byte) {
 		now := l.Tick() // the work took time
 		c.active, c.reqStart = now, now
 	}
+	*req = protocol.Request{} // keep no reference to the input
 	l.keep(c, in)
 	l.send(c, out)
 	l.wbuf = out[:0]

@@ -65,15 +65,18 @@ func (l *Loop) finishUpload(c *conn, out []byte, failed error) []byte {
 }
 
 // readBody takes what arrived of an upload's body into its file, and
-// serves what follows it.
-func (l *Loop) readBody(c *conn) {
+// serves what follows it. It reports whether the socket may hold more: it
+// did not say EAGAIN.
+func (l *Loop) readBody(c *conn) (more bool) {
 	n, err := poller.Read(c.fd, l.rbuf)
 	switch {
-	case err == unix.EAGAIN || err == unix.EINTR:
-		return
+	case err == unix.EAGAIN:
+		return false
+	case err == unix.EINTR:
+		return true
 	case n <= 0 || err != nil: // the client hung up mid-body: no file
 		l.close(c)
-		return
+		return false
 	}
 	c.reqStart = l.Now() // progress: the request timeout runs from here
 	in := l.rbuf[:n]
@@ -81,14 +84,15 @@ func (l *Loop) readBody(c *conn) {
 	if _, err := c.upload.Write(in[:take]); err != nil {
 		l.send(c, l.finishUpload(c, l.wbuf[:0], err))
 		l.settle(c)
-		return
+		return true
 	}
 	if c.upload.Remaining() > 0 {
 		l.settle(c)
-		return
+		return true
 	}
 	l.send(c, l.finishUpload(c, l.wbuf[:0], nil))
 	l.serve(c, in[take:])
+	return true
 }
 
 // pump sends c's file while the socket takes it, a chunk at a time; what a

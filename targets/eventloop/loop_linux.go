@@ -27,14 +27,22 @@ type Loop struct {
 	rbuf      []byte
 	wbuf      []byte
 	fbuf      []byte // a download's chunk, made on the first download
+	edge      bool   // told of each socket once per change: read until EAGAIN
 	onRequest func(*protocol.Request)
 	pool      *filePool // the file threads, if any (OffloadDisk)
 	onWake    func()
+	// req is the request being answered: on the stack, onRequest's pointer
+	// to it would move it to the heap, an allocation per request.
+	req protocol.Request
 }
 
-// NewLoop returns a loop serving app. Run runs it; it cannot be run twice.
-func NewLoop(app *targets.App) (*Loop, error) {
-	p, err := poller.New()
+// NewLoop returns a loop on level-triggered epoll serving app. Run runs it;
+// it cannot be run twice.
+func NewLoop(app *targets.App) (*Loop, error) { return newLoop(app, epollLevel) }
+
+// newLoop returns a loop waiting in call.
+func newLoop(app *targets.App, call readiness) (*Loop, error) {
+	mux, err := newMux(call)
 	if err != nil {
 		return nil, fmt.Errorf("eventloop: %w", err)
 	}
@@ -43,11 +51,26 @@ func NewLoop(app *targets.App) (*Loop, error) {
 		bufs: poller.NewBuffers(targets.BufferSize, keptBuffers),
 		rbuf: make([]byte, readBufferSize),
 		wbuf: make([]byte, 0, readBufferSize),
+		edge: call == epollEdge,
 	}
-	l.Loop = evloop.New(p, app.ShutdownGrace, evloop.Handler[*conn]{
+	l.Loop = evloop.New(mux, app.ShutdownGrace, evloop.Handler[*conn]{
 		Open: l.add, Ready: l.ready, Expire: l.expire, Resume: l.resume, Stop: l.settle, Close: l.close,
+		Refuse: l.refuse,
 	})
 	return l, nil
+}
+
+// newMux makes the multiplexer of a readiness call.
+func newMux(call readiness) (evloop.Multiplexer, error) {
+	switch call {
+	case epollEdge:
+		return newEdge()
+	case selectCall:
+		return newSelect()
+	case pollCall:
+		return newPoll()
+	}
+	return poller.New()
 }
 
 // OnRequest sets a function the loop calls on its thread before it answers

@@ -6,8 +6,8 @@ import "github.com/corobench/corobench/targets"
 func Model() targets.Model {
 	return targets.Model{
 		Name:        "eventloop",
-		Summary:     "one OS thread, non-blocking sockets, one epoll loop (over UDP, recvmmsg and sendmmsg); CPU work stalls the loop",
-		Analogue:    "the textbook's select/poll/epoll server; Redis, Node.js",
+		Summary:     "one OS thread, non-blocking sockets, one epoll loop (level-triggered; over UDP, recvmmsg and sendmmsg); CPU work stalls the loop",
+		Analogue:    "the textbook's epoll server; Redis, Node.js",
 		New:         func(c targets.Config) targets.Server { return New(c) },
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  targets.DefaultProcs,
@@ -15,6 +15,46 @@ func Model() targets.Model {
 	}
 }
 
+// EdgeModel is the same loop on edge-triggered epoll (EPOLLET): each socket
+// is reported once per change and read until EAGAIN.
+func EdgeModel() targets.Model {
+	m := Model()
+	m.Name = "eventloop-et"
+	m.Summary = "eventloop on edge-triggered epoll (EPOLLET): each socket read until EAGAIN"
+	m.Analogue = "the textbook's epoll server in its edge-triggered mode; nginx"
+	m.New = func(c targets.Config) targets.Server { return newServer(c, epollEdge) }
+	return streamOnly(m)
+}
+
+// SelectModel is the same loop waiting in select(2), which refuses a
+// connection whose descriptor is FD_SETSIZE (1,024) or more.
+func SelectModel() targets.Model {
+	m := Model()
+	m.Name = "select"
+	m.Summary = "eventloop waiting in select(2): every watched descriptor handed over at each wait; none past FD_SETSIZE (1,024)"
+	m.Analogue = "the textbook's select server"
+	m.New = func(c targets.Config) targets.Server { return newServer(c, selectCall) }
+	return streamOnly(m)
+}
+
+// PollModel is the same loop waiting in poll(2).
+func PollModel() targets.Model {
+	m := Model()
+	m.Name = "poll"
+	m.Summary = "eventloop waiting in poll(2): every watched descriptor handed over at each wait"
+	m.Analogue = "the textbook's poll server"
+	m.New = func(c targets.Config) targets.Server { return newServer(c, pollCall) }
+	return streamOnly(m)
+}
+
 // Parallelism implements targets.Server: any number of requests waiting,
 // one computing.
 func (s *Server) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: 1} }
+
+// streamOnly is m without the datagram server, which waits in epoll: a
+// variant named for another readiness call serves TCP only.
+func streamOnly(m targets.Model) targets.Model {
+	m.NewDatagram = nil
+	m.Transports = []targets.Transport{targets.TCP}
+	return m
+}

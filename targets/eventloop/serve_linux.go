@@ -10,7 +10,7 @@ import (
 // Serve implements targets.Server: one loop, on this goroutine's OS thread,
 // accepting on ln and serving every connection itself.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	l, err := NewLoop(s.app)
+	l, err := newLoop(s.app, s.call)
 	if err != nil {
 		ln.Close()
 		return err

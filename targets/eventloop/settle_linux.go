@@ -186,18 +186,37 @@ func (l *Loop) expire(c *conn) {
 }
 
 // drain reads and drops what a client sends after its error answer, until it
-// closes or sends too much.
-func (l *Loop) drain(c *conn) {
+// closes or sends too much. It reports whether the socket may hold more.
+func (l *Loop) drain(c *conn) (more bool) {
 	n, err := poller.Read(c.fd, l.rbuf)
 	switch {
-	case err == unix.EAGAIN || err == unix.EINTR:
+	case err == unix.EAGAIN:
+	case err == unix.EINTR:
+		return true
 	case n <= 0 || err != nil:
 		l.close(c)
 	default:
 		if c.lingered += n; c.lingered >= targets.LingerBytes {
 			l.close(c)
+			return false
 		}
+		return true
 	}
+	return false
+}
+
+// refuse turns away a connection the multiplexer cannot watch
+// (Handler.Refuse): it is counted (/stats), answered 503 with why (select:
+// its descriptor is past FD_SETSIZE) if its socket takes the answer at
+// once, and closed. What the client sent is read first, best effort, so
+// that the close does not reset the answer away.
+func (l *Loop) refuse(fd int, why error) {
+	l.app.Refused()
+	answer := &protocol.Error{Status: targets.ErrRefused.Status, Reason: targets.ErrRefused.Reason + ": " + why.Error()}
+	poller.Write(fd, protocol.AppendError(l.wbuf[:0], answer))
+	unix.Shutdown(fd, unix.SHUT_WR)
+	poller.Read(fd, l.rbuf)
+	unix.Close(fd)
 }
 
 // close closes c's socket and lets go of everything it holds; it is also

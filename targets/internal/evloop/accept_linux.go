@@ -75,10 +75,19 @@ func (l *Loop[C]) closeListener() {
 }
 
 // Open serves the connection on fd on this loop; call it on the loop's
-// thread (from OnAccept or OnWake's functions). A stopping loop closes fd.
+// thread (from OnAccept or OnWake's functions). A stopping loop closes fd;
+// one that cannot watch it refuses it (Handler.Refuse).
 func (l *Loop[C]) Open(fd int) {
-	if l.stopping || l.mux.Add(fd, Readable) != nil {
+	if l.stopping {
 		unix.Close(fd)
+		return
+	}
+	if err := l.mux.Add(fd, Readable); err != nil {
+		if l.h.Refuse != nil {
+			l.h.Refuse(fd, err)
+		} else {
+			unix.Close(fd)
+		}
 		return
 	}
 	l.h.Open(fd)

@@ -27,12 +27,17 @@ type Handler[C comparable] struct {
 	// Close closes c at once: Run is returning with c still open, or the
 	// loop's grace has ended with c still open.
 	Close func(c C)
+	// Refuse, when set, turns away a new connection on fd that the
+	// multiplexer cannot watch (err says why: select's FD_SETSIZE); it
+	// closes fd. Unset, the loop closes it.
+	Refuse func(fd int, err error)
 }
 
 // Loop is one event loop. Only Run's thread touches it, but Wake.
 type Loop[C comparable] struct {
 	h       Handler[C]
 	mux     Multiplexer
+	forget  Forgetter // mux, if it keeps its own set
 	timers  *poller.Timers[C]
 	conns   []C // by file descriptor
 	live    int
@@ -59,6 +64,7 @@ type Loop[C comparable] struct {
 // run.
 func New[C comparable](mux Multiplexer, grace time.Duration, h Handler[C]) *Loop[C] {
 	l := &Loop[C]{h: h, mux: mux, timers: poller.NewTimers[C](), lfd: -1, grace: grace}
+	l.forget, _ = mux.(Forgetter)
 	l.eventFn = l.event // made once: a Wait allocates nothing
 	return l
 }
@@ -205,6 +211,9 @@ func (l *Loop[C]) Forget(fd int) {
 	var none C
 	l.conns[fd] = none
 	l.live--
+	if l.forget != nil {
+		l.forget.Forget(fd)
+	}
 }
 
 // Timers is the loop's heap of timers: each connection embeds its own.

@@ -14,9 +14,9 @@ import (
 // select(2), poll(2) or edge-triggered epoll model differs from its epoll
 // twin by this value only. Only the loop's thread calls it, but Wake.
 //
-// Closing a watched descriptor ends its watch, as it does for epoll; the
-// loop's Forget is where a multiplexer that keeps its own set would learn of
-// it.
+// Closing a watched descriptor ends its watch, as it does for epoll; a
+// multiplexer that keeps its own set of descriptors (select's bitmaps,
+// poll's array) is also a Forgetter, told by the loop's Forget.
 type Multiplexer interface {
 	// Add watches fd for events, Mod changes what fd is watched for (0:
 	// nothing but Hangup), Del stops watching fd, which stays open.
@@ -34,6 +34,14 @@ type Multiplexer interface {
 }
 
 var _ Multiplexer = (*poller.Poller)(nil)
+
+// Forgetter is a Multiplexer that keeps its own set of descriptors: Forget
+// drops fd, which was closed, from it (as Del does, for a descriptor that
+// stays open). The loop calls it from Loop.Forget, before fd's number can
+// be reused.
+type Forgetter interface {
+	Forget(fd int)
+}
 
 // The events a Multiplexer watches for and reports: epoll's bits, onto which
 // another multiplexer maps its own.
