@@ -42,11 +42,13 @@ test:
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
 
-## fuzz: fuzz the request and response parsers, the expectation parser and the file name check (FUZZTIME each, default 30s)
+## fuzz: fuzz the request and response parsers (HTTP and datagram), the expectation parser and the file name check (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseResponse$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagram$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
 

@@ -34,3 +34,7 @@ func loadOptions(s *Scenario, conns int) ([]loadOption, error) {
 func loadRun(ctx context.Context, addr string, opts []loadOption) (*results.Load, error) {
 	return loadgen.Run(ctx, addr, opts...)
 }
+
+// overDatagrams makes the load generator send the datagram form of the
+// protocol.
+func overDatagrams() loadOption { return loadgen.WithNet(loadgen.NetUDP) }

@@ -61,7 +61,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 	t, err := r.start(ctx, s, spec, pin, allowed, root)
 	switch {
 	case err != nil && !spec.External() && strings.Contains(err.Error(), "unknown model"):
-		run.Error = fmt.Sprintf("did not start: unknown model %q: this corobench does not have it", spec.Name)
+		run.Error = fmt.Sprintf("did not start: unknown model %q: this corobench does not have it", spec.model())
 		return run
 	case err != nil:
 		run.Error = "did not start: " + oneLine(strings.TrimPrefix(err.Error(), "harness: "))
@@ -109,6 +109,9 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		}
 		var opts []loadOption
 		opts, err = loadOptions(s, conns)
+		if spec.Datagrams() {
+			opts = append(opts, overDatagrams())
+		}
 		if err == nil {
 			run.Load, err = loadRun(runCtx, t.Ready.Addr, opts)
 		}
@@ -160,8 +163,11 @@ func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pi
 		spec.Command = withRoot(spec.Command, root)
 		return StartExternal(ctx, spec, env, r.Build, timeout)
 	}
-	argv := []string{r.Binary, "serve", "-model", spec.Name, "-addr", "127.0.0.1:0",
+	argv := []string{r.Binary, "serve", "-model", spec.model(), "-addr", "127.0.0.1:0",
 		"-cpu-rate", strconv.FormatFloat(float64(r.Rate), 'f', -1, 64)}
+	if spec.Datagrams() {
+		argv = append(argv, "-net", NetUDP)
+	}
 	if len(pin.target) > 0 {
 		argv = append(argv, "-cpus", affinity.Format(pin.target))
 	}

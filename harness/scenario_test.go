@@ -136,6 +136,23 @@ requests:
 			},
 		},
 		{
+			name: "datagrams",
+			in: `name: s
+targets:
+  - {name: loop, net: udp}
+  - {name: loop-2, model: loop, net: quic}
+  - {name: peer, command: [peer, "{port}"], net: udp, model: loop}
+load: {pipeline: 2}
+requests: [{path: /health}]
+`,
+			want: []string{
+				"s.yaml:3: targets.0.net: udp takes a closed, open or batch load, without conn_per_request, pipeline or think_time",
+				`s.yaml:4: targets.1.net: must be tcp or udp, not "quic"`,
+				"s.yaml:5: targets.2.model: is for a model; an external or remote target is not one",
+				"s.yaml:5: targets.2.net: udp is for a model the harness starts",
+			},
+		},
+		{
 			name: "options of another mode",
 			in:   "name: s\ntargets: [loop]\nload: {rate: 5, touch: true, batch: 3}\nrequests: [{path: /health}]\n",
 			want: []string{

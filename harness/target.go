@@ -37,7 +37,9 @@ const (
 // external target prints nothing the harness needs: its Ready is made up
 // from the address the harness gave it and its pid.
 type Ready struct {
-	Model      string `json:"model"`
+	Model string `json:"model"`
+	// Net is the transport it serves: tcp (when empty) or udp.
+	Net        string `json:"net,omitempty"`
 	Addr       string `json:"addr"`
 	PID        int    `json:"pid"`
 	GOMAXPROCS int    `json:"gomaxprocs,omitempty"`

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"os/exec"
@@ -30,7 +31,21 @@ type TargetSpec struct {
 	Expect      []string          `yaml:"expect" doc:"gates for this target alone, added to the scenario's expect"`
 	Address     string            `yaml:"address" doc:"a remote target, already running, instead of a command: host:port, http://host:port or https://host[:port]; the harness neither starts nor samples it, so its CPU and memory columns stay empty"`
 	Insecure    bool              `yaml:"insecure" doc:"an https address: do not verify its certificate"`
+	Model       string            `yaml:"model" doc:"the model to serve when name is not one, so that a model can be listed twice (over tcp and over udp)"`
+	Net         string            `yaml:"net" doc:"tcp (default) or udp: the model serves the datagram form of the protocol (serve -net udp) and the load is sent as datagrams (docs/datagrams.md)"`
 }
+
+// Transports a target may be loaded over (TargetSpec.Net).
+const (
+	NetTCP = "tcp"
+	NetUDP = "udp"
+)
+
+// model is the model a target that is one serves.
+func (t TargetSpec) model() string { return cmp.Or(t.Model, t.Name) }
+
+// Datagrams reports whether t is loaded over UDP.
+func (t TargetSpec) Datagrams() bool { return t.Net == NetUDP }
 
 // Remote reports whether t is a server already running, which the harness
 // loads but neither starts nor samples.

@@ -104,6 +104,21 @@ func (s *Scenario) validate() []keyError {
 		if t.Parallelism < 0 {
 			bad(key+".parallelism", "must not be negative")
 		}
+		if t.Model != "" && (t.External() || t.Remote()) {
+			bad(key+".model", "is for a model; an external or remote target is not one")
+		}
+		switch t.Net {
+		case "", NetTCP:
+		case NetUDP:
+			if t.External() || t.Remote() {
+				bad(key+".net", "udp is for a model the harness starts")
+			}
+			if s.Load.Mode == results.ModeIdle || s.Load.ConnPerReq || s.Load.Pipeline > 1 || s.Load.ThinkTime > 0 {
+				bad(key+".net", "udp takes a closed, open or batch load, without conn_per_request, pipeline or think_time")
+			}
+		default:
+			bad(key+".net", "must be tcp or udp, not %q", t.Net)
+		}
 		for j, m := range t.Like {
 			if m == "" || m == t.Name {
 				bad(key+".like."+strconv.Itoa(j), "must name another target, not %q", m)

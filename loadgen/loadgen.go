@@ -33,6 +33,9 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	if cfg.dgram.net == NetUDP {
+		return runDatagrams(ctx, addr, &cfg)
+	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: address %q: %w", addr, err)
@@ -105,16 +108,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 		return nil, runErr
 	}
 
-	load := rec.load(max(stopped.Sub(rec.from), 0))
-	load.Mode = mode
-	load.Engine = string(engine)
-	load.Conns = conns
-	load.Series = m.series
-	if len(m.series) > 0 {
-		load.Interval = cfg.seriesInterval().Seconds()
-	}
-	load.ClientUser = m.cpu.user.Seconds()
-	load.ClientSys = m.cpu.sys.Seconds()
+	load := m.result(stopped, mode, engine, conns)
 	if cfg.pipeline > 1 {
 		load.Pipeline = cfg.pipeline
 	}

@@ -82,6 +82,22 @@ func (m *monitor) watch(ctx context.Context, done <-chan struct{}) time.Time {
 	}
 }
 
+// result is what the recorder measured until stopped, with what the
+// monitor saw: the series and the client's CPU.
+func (m *monitor) result(stopped time.Time, mode string, engine Engine, conns int) *results.Load {
+	load := m.rec.load(max(stopped.Sub(m.rec.from), 0))
+	load.Mode = mode
+	load.Engine = string(engine)
+	load.Conns = conns
+	load.Series = m.series
+	if len(m.series) > 0 {
+		load.Interval = m.cfg.seriesInterval().Seconds()
+	}
+	load.ClientUser = m.cpu.user.Seconds()
+	load.ClientSys = m.cpu.sys.Seconds()
+	return load
+}
+
 // finish folds the last part of an interval, reads the CPU time, and
 // returns when the run stopped.
 func (m *monitor) finish(cpu0 cpuTimes, now time.Time) time.Time {

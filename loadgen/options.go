@@ -44,6 +44,7 @@ type config struct {
 	interval   time.Duration // of the series; 0: SeriesInterval(duration)
 	hlog       io.Writer
 	progress   func(Progress)
+	dgram      dgramConfig // WithNet(NetUDP) and its settings
 }
 
 func defaults() config {

@@ -101,3 +101,64 @@ func asError(err error, target **Error) bool {
 	}
 	return ok
 }
+
+func FuzzParseDatagram(f *testing.F) {
+	for _, s := range []string{
+		"1 /health", "2 /cpu?us=100\n", "3 /echo\nbody", "18446744073709551615 /echo?size=65482",
+		"4 /mix?us=1&ms=2", "5", "5 ", "x /health", "", "6 /io?ms=1&ms=2",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var d Datagram
+		err := ParseDatagram(in, &d)
+		if err == ErrNoID {
+			return
+		}
+		if err != nil {
+			var pe *Error
+			if !asError(err, &pe) || pe.Status < 400 || pe.Status > 499 {
+				t.Fatalf("error %v is neither ErrNoID nor a 4xx *Error", err)
+			}
+			// An answer to it fits in a datagram and parses back.
+			var a DatagramAnswer
+			if b := AppendDatagramError(nil, d.ID, err); ParseDatagramAnswer(b, &a) != nil || a.ID != d.ID || a.Status != pe.Status {
+				t.Fatalf("the error answer %q does not parse back", b)
+			}
+			return
+		}
+		if len(in) > MaxDatagramRequest {
+			t.Fatalf("a datagram of %d bytes was accepted", len(in))
+		}
+		if !bytes.HasSuffix(in, d.Body) {
+			t.Fatalf("body is not the end of the datagram")
+		}
+		if d.CPUMicros > MaxCPUMicros || d.WaitMillis > MaxWaitMillis || d.Size > MaxDatagramEcho {
+			t.Fatalf("parameter beyond its bound: %+v", d)
+		}
+		if len(d.Body) > 0 && (d.Endpoint != EndpointEcho || d.Method != MethodPost) {
+			t.Fatalf("a body for %+v", d)
+		}
+	})
+}
+
+func FuzzParseDatagramAnswer(f *testing.F) {
+	f.Add(append(AppendDatagramHead(nil, 7, 200), "ok\n"...))
+	f.Add(AppendDatagramError(nil, 8, errNoPath))
+	f.Add([]byte("1 200\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var a DatagramAnswer
+		if err := ParseDatagramAnswer(in, &a); err != nil {
+			return
+		}
+		if a.Status < 100 || a.Status > 599 || !bytes.HasSuffix(in, a.Body) {
+			t.Fatalf("bad answer accepted: %+v", a)
+		}
+		// Written again, it parses back the same.
+		var again DatagramAnswer
+		out := append(AppendDatagramHead(nil, a.ID, a.Status), a.Body...)
+		if err := ParseDatagramAnswer(out, &again); err != nil || again.ID != a.ID || again.Status != a.Status {
+			t.Fatalf("%q written again as %q parses as %+v, %v", in, out, again, err)
+		}
+	})
+}

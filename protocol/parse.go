@@ -111,23 +111,8 @@ func parseTarget(target []byte, req *Request) (query []byte, err error) {
 		}
 		return query, nil
 	}
-	switch string(path) {
-	case "/health":
-		req.Endpoint = EndpointHealth
-	case "/cpu":
-		req.Endpoint = EndpointCPU
-	case "/io":
-		req.Endpoint = EndpointIO
-	case "/echo":
-		req.Endpoint = EndpointEcho
-	case "/mix":
-		req.Endpoint = EndpointMix
-	case "/stats":
-		req.Endpoint = EndpointStats
-	case "/disk":
-		req.Endpoint = EndpointDisk
-	default:
-		return nil, errf(404, "no such path")
+	if req.Endpoint = endpointOf(path); req.Endpoint == 0 {
+		return nil, errNoPath
 	}
 	allowed := req.Method == MethodGet || (req.Endpoint == EndpointEcho && req.Method == MethodPost)
 	if !allowed {
@@ -135,6 +120,29 @@ func parseTarget(target []byte, req *Request) (query []byte, err error) {
 	}
 	return query, nil
 }
+
+// endpointOf is the endpoint a path names, or 0.
+func endpointOf(path []byte) Endpoint {
+	switch string(path) {
+	case "/health":
+		return EndpointHealth
+	case "/cpu":
+		return EndpointCPU
+	case "/io":
+		return EndpointIO
+	case "/echo":
+		return EndpointEcho
+	case "/mix":
+		return EndpointMix
+	case "/stats":
+		return EndpointStats
+	case "/disk":
+		return EndpointDisk
+	}
+	return 0
+}
+
+var errNoPath = errf(404, "no such path")
 
 func parseHeaders(b []byte, h *header) error {
 	for len(b) > 0 {

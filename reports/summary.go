@@ -59,6 +59,9 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	if d := l.Datagram; d != nil {
+		datagramSummary(bw, l, d)
+	}
 	if l.Requests > 0 {
 		perReq := (l.ClientUser + l.ClientSys) / float64(l.Requests) * 1e6
 		fmt.Fprintf(bw, "  client CPU %.2fs user, %.2fs sys (%.1f µs per request)\n", l.ClientUser, l.ClientSys, perReq)

@@ -62,6 +62,10 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 			ms.P50 = max(ms.P50, s.P50)
 			ms.P99 = max(ms.P99, s.P99)
 		}
+		if (l.Datagram == nil) != (loads[0].Datagram == nil) {
+			return nil, fmt.Errorf("results: cannot merge a load over datagrams with one over TCP (#%d)", i+1)
+		}
+		m.Datagram = m.Datagram.merge(l.Datagram)
 		m.ClientUser += l.ClientUser
 		m.ClientSys += l.ClientSys
 		for _, w := range l.Warnings {

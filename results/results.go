@@ -261,6 +261,9 @@ type Load struct {
 	// written before it was recorded have one-second entries and leave it
 	// out.
 	Interval float64 `json:"interval_s,omitempty"`
+	// Datagram is what a load over datagrams (UDP) measured beyond its
+	// requests; nil over TCP.
+	Datagram *Datagram `json:"datagram,omitempty"`
 	// ClientUser and ClientSys are the load generator's CPU seconds.
 	ClientUser float64  `json:"client_user_s"`
 	ClientSys  float64  `json:"client_sys_s"`

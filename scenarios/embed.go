@@ -1,10 +1,10 @@
 // Package scenarios is corobench's scenario files, as data: the default
 // suite at the top, check/ (short runs for A/B checks in CI), curves/ (a
 // measure drawn against a count of idle connections), cross-language/ (the
-// peers in other languages), files/ (file IO beyond the default suite) and
-// examples/. The files are embedded in the binary, so that an installed
-// corobench runs its suite from any directory; the YAML files stay the
-// source.
+// peers in other languages), datagrams/ (the models over UDP, and beside
+// TCP), files/ (file IO beyond the default suite) and examples/. The files
+// are embedded in the binary, so that an installed corobench runs its suite
+// from any directory; the YAML files stay the source.
 package scenarios
 
 import (
@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-//go:embed *.yaml check/*.yaml cross-language/*.yaml curves/*.yaml files/*.yaml examples/*
+//go:embed *.yaml check/*.yaml cross-language/*.yaml curves/*.yaml datagrams/*.yaml files/*.yaml examples/*
 var files embed.FS
 
 // FS is every scenario file, by its path under scenarios/ ("cpu-bound.yaml",

@@ -50,6 +50,8 @@ type App struct {
 	// answered counts the requests this process answered (but /stats), so
 	// a load generator's count can be checked against the target's own.
 	answered atomic.Int64
+	// dropped counts the datagrams dropped with no id to answer to.
+	dropped atomic.Int64
 	// refused counts the connections this process turned away unserved
 	// (select's descriptors past FD_SETSIZE): see Refused.
 	refused atomic.Int64

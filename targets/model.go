@@ -16,8 +16,12 @@ type Model struct {
 	// Textbook is the row of the textbook's efficiency test (a sequential
 	// run, threads, processes) the model stands for, or "".
 	Textbook string
-	// New makes a server from the command's config.
+	// New makes a server from the command's config; nil when the model
+	// serves no stream transport (TCP).
 	New func(Config) Server
+	// NewDatagram makes a datagram server from the command's config; nil
+	// when the model does not serve datagrams (UDP).
+	NewDatagram func(Config) DatagramServer
 	// GOMAXPROCS is the GOMAXPROCS the model runs under; 0 is as many as
 	// the CPUs the process may use.
 	GOMAXPROCS func(Config) int
@@ -38,7 +42,18 @@ type Transport string
 // The transports.
 const (
 	TCP Transport = "tcp" // a stream of HTTP/1.1 requests per connection
+	UDP Transport = "udp" // a request per datagram (protocol.ParseDatagram)
 )
+
+// Serves reports whether the model serves transport t.
+func (m Model) Serves(t Transport) bool {
+	for _, x := range m.Transports {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
 
 // Rows of the textbook's efficiency test (Model.Textbook).
 const (

@@ -51,6 +51,8 @@ type loadFlags struct {
 	seed                             uint64
 	cpus, jsonOut, hlog              string
 	reqs                             requestFlags
+	network                          string // tcp or udp, from the URL
+	window, sockets                  int    // of datagram clients
 	maxBody                          int64
 	verify                           string
 	headers                          headerFlags
@@ -89,6 +91,8 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxConns, "max-conns", loadgen.DefaultMaxConns, "open loop: most connections in the pool; a request finding none free is dropped")
 	fs.IntVar(&f.batch, "batch", 0, "batch: send this many requests at once on as many connections; report the makespan")
 	fs.IntVar(&f.pipeline, "pipeline", loadgen.DefaultPipeline, "closed loop: HTTP/1.1 pipelining depth per connection")
+	fs.IntVar(&f.window, "window", loadgen.DefaultWindow, "udp://, closed loop: requests each client keeps in flight")
+	fs.IntVar(&f.sockets, "sockets", 0, "udp://: sockets the clients share, in turn (0: one per client); fewer let the client batch more datagrams per system call")
 	fs.BoolVar(&f.connPerReq, "conn-per-request", false, "a new connection for every request (Connection: close)")
 	fs.DurationVar(&f.think, "think", 0, "closed loop: each connection waits this long between an answer and its next request")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the request mix, so every target sees the same sequence")
@@ -162,6 +166,9 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 	default:
 		return nil, fmt.Errorf("-verify: want auto, always or never, not %q", f.verify)
 	}
+	if f.network == loadgen.NetUDP {
+		opts = append(opts, loadgen.WithNet(loadgen.NetUDP), loadgen.WithWindow(f.window), loadgen.WithSockets(f.sockets))
+	}
 	if f.connPerReq {
 		opts = append(opts, loadgen.WithConnPerRequest())
 	}
@@ -225,7 +232,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var f loadFlags
 	f.define(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corobench load [flags] URL")
+		fmt.Fprintln(stderr, "usage: corobench load [flags] URL (http://HOST:PORT/PATH, or udp://HOST:PORT/PATH for datagrams)")
 		fs.PrintDefaults()
 	}
 	urls, err := parseInterspersed(fs, args, stderr)
@@ -233,12 +240,13 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if len(urls) != 1 {
-		return fmt.Errorf("%w: load takes one URL, such as http://127.0.0.1:8080/health (flags go before it)", errUsage)
+		return fmt.Errorf("%w: load takes one URL, such as http://127.0.0.1:8080/health or udp://127.0.0.1:8080/health (flags go before it)", errUsage)
 	}
-	u, err := parseURL(urls[0])
+	u, network, err := loadURL(urls[0])
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	f.network = network
 	if err := f.requests(u.path); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

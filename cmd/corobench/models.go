@@ -59,6 +59,17 @@ func modelList() []string {
 	return names
 }
 
+// datagramModels lists the names of the models that serve datagrams.
+func datagramModels() string {
+	var names []string
+	for _, m := range models() {
+		if m.Serves(targets.UDP) {
+			names = append(names, m.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 // modelNames lists the models' names for a message.
 func modelNames() string { return strings.Join(modelList(), ", ") }
 

@@ -51,6 +51,31 @@ func wantParallelism(name string, cfg targets.Config, procs, cpus int) targets.P
 	return targets.Parallelism{Slots: -1} // a model this table does not know yet
 }
 
+// wantDatagramParallelism is wantParallelism for the datagram server of a
+// model: what it serves and computes at once, by its design.
+func wantDatagramParallelism(name string, cfg targets.Config, procs, cpus int) targets.Parallelism {
+	or := func(n, def int) int {
+		if n > 0 {
+			return n
+		}
+		return def
+	}
+	switch name {
+	case "loop", "thread", "threadpool", "process":
+		return wantParallelism(name, cfg, procs, cpus)
+	case "goroutine", "goroutine-1":
+		// A goroutine per datagram, up to a cap on those in hand.
+		return targets.Parallelism{Slots: targets.MaxDatagramsInFlight, CPU: procs}
+	case "reactors":
+		n := or(cfg.Workers, procs)
+		return targets.Parallelism{Slots: n * targets.MaxDatagramsInFlight, CPU: n}
+	case "eventloop", "coro":
+		// Every wait a timer on the one loop, up to the cap.
+		return targets.Parallelism{Slots: targets.MaxDatagramsInFlight, CPU: 1}
+	}
+	return targets.Parallelism{Slots: -1} // a model this table does not know yet
+}
+
 // Every entry of the list says everything the program reads of a model, and
 // what it says is true of the server it makes.
 func TestEveryModelIsDescribed(t *testing.T) {
@@ -65,10 +90,15 @@ func TestEveryModelIsDescribed(t *testing.T) {
 			assert.NotEmpty(t, m.Summary, "what it is")
 			assert.NotEmpty(t, m.Analogue, "its analogue")
 			assert.Contains(t, []string{"", targets.TextbookSequential, targets.TextbookThreads, targets.TextbookProcesses}, m.Textbook)
-			require.NotNil(t, m.New, "a constructor")
 			require.NotNil(t, m.GOMAXPROCS, "a GOMAXPROCS rule")
 			assert.GreaterOrEqual(t, m.GOMAXPROCS(targets.Config{}), 0)
 			assert.NotEmpty(t, m.Transports, "the transports it serves")
+			assert.Equal(t, m.Serves(targets.TCP), m.New != nil, "a stream constructor if and only if it serves tcp")
+			assert.Equal(t, m.Serves(targets.UDP), m.NewDatagram != nil, "a datagram constructor if and only if it serves udp")
+			for _, tr := range m.Transports {
+				assert.Contains(t, []targets.Transport{targets.TCP, targets.UDP}, tr)
+			}
+			require.NotNil(t, m.New, "a constructor")
 
 			// Its defaults, and the knobs it says it has: each moves its
 			// parallelism as the design says; a knob it does not have
@@ -78,9 +108,21 @@ func TestEveryModelIsDescribed(t *testing.T) {
 				got := m.New(cfg).Parallelism()
 				assert.Equal(t, wantParallelism(m.Name, cfg, procs, runtime.NumCPU()), got, "config %+v", cfg)
 			}
-			base := m.New(targets.Config{App: app, Self: []string{"x"}}).Parallelism()
-			withWorkers := m.New(targets.Config{App: app, Self: []string{"x"}, Workers: 3}).Parallelism()
-			withCap := m.New(targets.Config{App: app, Self: []string{"x"}, MaxConns: 7}).Parallelism()
+			// Likewise over datagrams; a knob is described if it matters to
+			// one transport.
+			parallelism := func(cfg targets.Config) [2]targets.Parallelism {
+				cfg.App, cfg.Self = app, []string{"x"}
+				var p [2]targets.Parallelism
+				p[0] = m.New(cfg).Parallelism()
+				if m.NewDatagram != nil {
+					p[1] = m.NewDatagram(cfg).Parallelism()
+					assert.Equal(t, wantDatagramParallelism(m.Name, cfg, procs, runtime.NumCPU()), p[1], "datagrams, config %+v", cfg)
+				}
+				return p
+			}
+			base := parallelism(targets.Config{})
+			withWorkers := parallelism(targets.Config{Workers: 3})
+			withCap := parallelism(targets.Config{MaxConns: 7})
 			assert.Equal(t, m.Workers != "", base != withWorkers, "-workers is described if and only if it matters")
 			assert.Equal(t, m.MaxConns != "", base != withCap, "-max-conns is described if and only if it matters")
 		})

@@ -15,6 +15,7 @@ import (
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/goroutine"
+	"github.com/corobench/corobench/targets/loop"
 )
 
 // The README's `corobench load` examples work as written, against a real
@@ -25,8 +26,9 @@ func TestREADMELoadExamples(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
 	addr := conformancetest.Serve(t, goroutine.New(targets.Config{App: conformancetest.App("goroutine")}))
+	udp := conformancetest.ServeDatagrams(t, loop.NewDatagram(targets.Config{App: conformancetest.App("loop")}))
 	shorten := strings.NewReplacer(
-		"127.0.0.1:8080", addr,
+		"127.0.0.1:8080", addr, "127.0.0.1:9000", udp,
 		"-d 10s", "-d 200ms", "-d 30s", "-d 200ms", "-warmup 2s", "-warmup 50ms",
 		"-batch 10", "-batch 3", "us=100000", "us=1000",
 		"out.json", filepath.Join(t.TempDir(), "out.json"),

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"runtime"
 	"time"
@@ -23,6 +22,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	name := fs.String("model", "goroutine", "the concurrency model: "+modelNames())
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	network := fs.String("net", string(targets.TCP), "the transport: tcp (HTTP/1.1) or udp (a request per datagram; the models that serve it: "+datagramModels()+")")
 	rate := fs.Float64("cpu-rate", 0, "work units per µs for /cpu?us=N (0: calibrate at start)")
 	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
 	workers := fs.Int("workers", 0, knobHelp("workers made at start", func(m targets.Model) string { return m.Workers }))
@@ -79,26 +79,26 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		runtime.SetDefaultGOMAXPROCS() // the CPUs it may use now that it is pinned
 	}
-	ln, err := net.Listen("tcp", *addr)
+	lis, err := listen(*network, *addr, m, cfg)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		fmt.Fprintf(stderr, "corobench: warning: %s listens on %s, which is reachable from other machines\n", *name, tcp)
+	defer lis.close()
+	if !loopback(lis.addr) {
+		fmt.Fprintf(stderr, "corobench: warning: %s listens on %s, which is reachable from other machines\n", *name, lis.addr)
 	}
-	srv := m.New(cfg)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	if r, ok := srv.(targets.Readier); ok {
+	go func() { served <- lis.serve(ctx) }()
+	if r, ok := lis.srv.(targets.Readier); ok {
 		select {
 		case <-r.Ready():
 		case err := <-served:
 			return err
 		}
 	}
-	p := srv.Parallelism()
+	p := lis.srv.Parallelism()
 	ready, _ := json.Marshal(harness.Ready{
-		Model: *name, Addr: ln.Addr().String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Model: *name, Net: *network, Addr: lis.addr.String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Parallelism: &bound.Model{Slots: p.Slots, CPU: p.CPU}, Analogue: m.Analogue, Textbook: m.Textbook,
 		Warnings: warnings,
 	})

@@ -169,23 +169,30 @@ func ListenerFD(ln net.Listener) (int, error) {
 	if !ok {
 		return -1, fmt.Errorf("poller: listener %T has no file descriptor", ln)
 	}
-	raw, err := sc.SyscallConn()
+	return SocketFD(sc)
+}
+
+// SocketFD returns a non-blocking duplicate of c's socket (a listener's,
+// a datagram socket's), for a loop to serve. Closing it does not close c,
+// nor c it.
+func SocketFD(c syscall.Conn) (int, error) {
+	raw, err := c.SyscallConn()
 	if err != nil {
-		return -1, fmt.Errorf("poller: listener: %w", err)
+		return -1, fmt.Errorf("poller: socket: %w", err)
 	}
 	dup := -1
 	var dupErr error
 	if err := raw.Control(func(fd uintptr) {
 		dup, dupErr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
 	}); err != nil {
-		return -1, fmt.Errorf("poller: listener: %w", err)
+		return -1, fmt.Errorf("poller: socket: %w", err)
 	}
 	if dupErr != nil {
-		return -1, fmt.Errorf("poller: dup listener: %w", dupErr)
+		return -1, fmt.Errorf("poller: dup socket: %w", dupErr)
 	}
 	if err := unix.SetNonblock(dup, true); err != nil {
 		unix.Close(dup)
-		return -1, fmt.Errorf("poller: listener: %w", err)
+		return -1, fmt.Errorf("poller: socket: %w", err)
 	}
 	return dup, nil
 }

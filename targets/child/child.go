@@ -35,6 +35,9 @@ func Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	serve := process.ServeChild
+	if c.Role == spawn.Datagram {
+		serve = process.ServeDatagramChild
+	}
 	if c.Role == spawn.Worker {
 		serve = prefork.ServeWorker
 		var stop context.CancelFunc

@@ -5,12 +5,13 @@ import "github.com/corobench/corobench/targets"
 // Model is the coroutine model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "coro",
-		Summary:    "one OS thread, one epoll loop, each connection an iter.Pull coroutine of sequential code",
-		Analogue:   "greenlet on libev: how gevent is built",
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
+		Name:        "coro",
+		Summary:     "one OS thread, one epoll loop, each connection (over UDP, each request) an iter.Pull coroutine of sequential code",
+		Analogue:    "greenlet on libev: how gevent is built",
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 	}
 }
 

@@ -5,12 +5,13 @@ import "github.com/corobench/corobench/targets"
 // Model is the event-loop model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "eventloop",
-		Summary:    "one OS thread, non-blocking sockets, one epoll loop (level-triggered); CPU work stalls the loop",
-		Analogue:   "the textbook's epoll server; Redis, Node.js",
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
+		Name:        "eventloop",
+		Summary:     "one OS thread, non-blocking sockets, one epoll loop (level-triggered; over UDP, recvmmsg and sendmmsg); CPU work stalls the loop",
+		Analogue:    "the textbook's epoll server; Redis, Node.js",
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 	}
 }
 
@@ -22,7 +23,7 @@ func EdgeModel() targets.Model {
 	m.Summary = "eventloop on edge-triggered epoll (EPOLLET): each socket read until EAGAIN"
 	m.Analogue = "the textbook's epoll server in its edge-triggered mode; nginx"
 	m.New = func(c targets.Config) targets.Server { return newServer(c, epollEdge) }
-	return m
+	return streamOnly(m)
 }
 
 // SelectModel is the same loop waiting in select(2), which refuses a
@@ -33,7 +34,7 @@ func SelectModel() targets.Model {
 	m.Summary = "eventloop waiting in select(2): every watched descriptor handed over at each wait; none past FD_SETSIZE (1,024)"
 	m.Analogue = "the textbook's select server"
 	m.New = func(c targets.Config) targets.Server { return newServer(c, selectCall) }
-	return m
+	return streamOnly(m)
 }
 
 // PollModel is the same loop waiting in poll(2).
@@ -43,9 +44,17 @@ func PollModel() targets.Model {
 	m.Summary = "eventloop waiting in poll(2): every watched descriptor handed over at each wait"
 	m.Analogue = "the textbook's poll server"
 	m.New = func(c targets.Config) targets.Server { return newServer(c, pollCall) }
-	return m
+	return streamOnly(m)
 }
 
 // Parallelism implements targets.Server: any number of requests waiting,
 // one computing.
 func (s *Server) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: 1} }
+
+// streamOnly is m without the datagram server, which waits in epoll: a
+// variant named for another readiness call serves TCP only.
+func streamOnly(m targets.Model) targets.Model {
+	m.NewDatagram = nil
+	m.Transports = []targets.Transport{targets.TCP}
+	return m
+}

@@ -139,3 +139,10 @@ func CPUStalls(t *testing.T, addr string, th *Threads) {
 		"/health (%v) did not wait for the CPU work (%v) on the one thread", healthTook, cpuTook)
 	th.AssertOne(t)
 }
+
+// AssertMany checks that requests were answered by n OS threads.
+func (th *Threads) AssertMany(t *testing.T, n int) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	assert.Len(t, th.tids, n, "OS threads that answered requests (tid: count): %v", th.tids)
+}

@@ -10,12 +10,13 @@ import (
 // on every core.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "goroutine",
-		Summary:    "a goroutine per connection on Go's netpoller, on all cores",
-		Analogue:   "coroutines on every core, scheduled by the runtime",
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
+		Name:        "goroutine",
+		Summary:     "a goroutine per connection (over UDP, per datagram) on Go's netpoller, on all cores",
+		Analogue:    "coroutines on every core, scheduled by the runtime",
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 	}
 }
 
@@ -24,7 +25,7 @@ func Model() targets.Model {
 func OneThreadModel() targets.Model {
 	m := Model()
 	m.Name = "goroutine-1"
-	m.Summary = "a goroutine per connection on Go's netpoller, under GOMAXPROCS=1"
+	m.Summary = "a goroutine per connection (over UDP, per datagram) on Go's netpoller, under GOMAXPROCS=1"
 	m.Analogue = "gevent.spawn with monkey.patch_all(): coroutines on one thread"
 	m.GOMAXPROCS = targets.OneProc
 	return m

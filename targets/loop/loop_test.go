@@ -11,6 +11,7 @@ import (
 
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/fidelitytest"
 	"github.com/corobench/corobench/targets/loop"
 )
 
@@ -44,6 +45,27 @@ func TestServesOneConnectionAtATime(t *testing.T) {
 func TestHostileInput(t *testing.T) {
 	srv := loop.New(targets.Config{App: conformancetest.App("loop")})
 	conformancetest.RunHostile(t, conformancetest.Serve(t, srv), "loop")
+}
+
+func TestDatagramConformance(t *testing.T) {
+	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
+	conformancetest.RunDatagrams(t, conformancetest.ServeDatagrams(t, srv), "loop")
+}
+
+func TestDatagramHostileInput(t *testing.T) {
+	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
+	conformancetest.RunDatagramHostile(t, conformancetest.ServeDatagrams(t, srv), "loop")
+}
+
+func TestDatagramShutdown(t *testing.T) {
+	conformancetest.CheckDatagramShutdown(t, loop.NewDatagram(targets.Config{App: conformancetest.App("loop")}))
+}
+
+// Over UDP no connection is held: clients are served in turn, each wait
+// after the one before.
+func TestServesDatagramsInTurn(t *testing.T) {
+	srv := loop.NewDatagram(targets.Config{App: conformancetest.App("loop")})
+	fidelitytest.DatagramWaitsInTurn(t, conformancetest.ServeDatagrams(t, srv), 3, 1)
 }
 
 // A client that never reads the large answers it asked for does not keep

@@ -5,13 +5,14 @@ import "github.com/corobench/corobench/targets"
 // Model is the loop model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "loop",
-		Summary:    "accept one connection, serve it until it closes, then the next",
-		Analogue:   "the textbook's loop server (循环服务器)",
-		Textbook:   targets.TextbookSequential,
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
+		Name:        "loop",
+		Summary:     "accept one connection, serve it until it closes, then the next; over UDP, one datagram at a time",
+		Analogue:    "the textbook's loop server (循环服务器)",
+		Textbook:    targets.TextbookSequential,
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 	}
 }
 

@@ -9,15 +9,16 @@ import (
 // Model is the process model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "process",
-		Summary:    "a new OS process per connection (a small child program started, the socket inherited); every child reaped",
-		Analogue:   "os.fork per connection, Python's ForkingMixIn",
-		Textbook:   targets.TextbookProcesses,
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
-		MaxConns:   fmt.Sprintf("child processes, default %d", DefaultMaxChildren),
-		Children:   true,
+		Name:        "process",
+		Summary:     "a new OS process per connection (over UDP, per datagram: a small child program started, the socket inherited); every child reaped",
+		Analogue:    "os.fork per connection, Python's ForkingMixIn",
+		Textbook:    targets.TextbookProcesses,
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		MaxConns:    fmt.Sprintf("child processes, default %d", DefaultMaxChildren),
+		Children:    true,
 	}
 }
 

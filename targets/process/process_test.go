@@ -1,6 +1,7 @@
 package process_test
 
 import (
+	"context"
 	"os"
 	"testing"
 	"time"
@@ -11,12 +12,18 @@ import (
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/internal/spawn"
 	"github.com/corobench/corobench/targets/internal/spawn/spawntest"
 	"github.com/corobench/corobench/targets/process"
 )
 
 func TestMain(m *testing.M) {
-	spawntest.Main(process.ServeChild)
+	spawntest.MainByRole(func(r spawn.Role) func(context.Context, *targets.App, *os.File) error {
+		if r == spawn.Datagram {
+			return process.ServeDatagramChild
+		}
+		return process.ServeChild
+	})
 	os.Exit(m.Run())
 }
 

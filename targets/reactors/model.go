@@ -5,13 +5,14 @@ import "github.com/corobench/corobench/targets"
 // Model is the reactors model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "reactors",
-		Summary:    "one epoll loop per core, the connections dealt across them in turn",
-		Analogue:   "nginx's workers, gnet's sub-reactors",
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: targets.DefaultProcs,
-		Transports: []targets.Transport{targets.TCP},
-		Workers:    "event loops, default GOMAXPROCS",
+		Name:        "reactors",
+		Summary:     "one epoll loop per core, the connections dealt across them in turn; over UDP, a socket per loop (SO_REUSEPORT)",
+		Analogue:    "nginx's workers, gnet's sub-reactors",
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  targets.DefaultProcs,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		Workers:     "event loops, default GOMAXPROCS",
 	}
 }
 

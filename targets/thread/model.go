@@ -10,14 +10,15 @@ import (
 // Model is the thread model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "thread",
-		Summary:    "a new OS thread per connection, blocking system calls; the thread ends with the connection",
-		Analogue:   "threading.Thread per connection, Python's ThreadingMixIn",
-		Textbook:   targets.TextbookThreads,
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: GOMAXPROCS,
-		Transports: []targets.Transport{targets.TCP},
-		MaxConns:   fmt.Sprintf("threads, default %d", DefaultMaxThreads),
+		Name:        "thread",
+		Summary:     "a new OS thread per connection (over UDP, per datagram), blocking system calls; the thread ends with it",
+		Analogue:    "threading.Thread per connection, Python's ThreadingMixIn",
+		Textbook:    targets.TextbookThreads,
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  GOMAXPROCS,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		MaxConns:    fmt.Sprintf("threads, default %d", DefaultMaxThreads),
 	}
 }
 

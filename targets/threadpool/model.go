@@ -10,13 +10,14 @@ import (
 // Model is the thread-pool model's entry in the list of models.
 func Model() targets.Model {
 	return targets.Model{
-		Name:       "threadpool",
-		Summary:    "N OS threads made at start, taking connections from a queue",
-		Analogue:   "a pool of threads (Java's ThreadPoolExecutor, a C server's pthreads)",
-		New:        func(c targets.Config) targets.Server { return New(c) },
-		GOMAXPROCS: GOMAXPROCS,
-		Transports: []targets.Transport{targets.TCP},
-		Workers:    fmt.Sprintf("threads, default %d", DefaultWorkers),
+		Name:        "threadpool",
+		Summary:     "N OS threads made at start, taking connections (over UDP, datagrams) from a queue",
+		Analogue:    "a pool of threads (Java's ThreadPoolExecutor, a C server's pthreads)",
+		New:         func(c targets.Config) targets.Server { return New(c) },
+		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
+		GOMAXPROCS:  GOMAXPROCS,
+		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		Workers:     fmt.Sprintf("threads, default %d", DefaultWorkers),
 	}
 }
 

@@ -1,6 +1,7 @@
 package spawn
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -43,6 +44,9 @@ type Options struct {
 	// Ready, when set, is called once the child has called Child.Ready,
 	// or has exited without.
 	Ready func()
+	// Stdin, when set, is what the child reads on its standard input
+	// (else /dev/null).
+	Stdin []byte
 }
 
 // Start starts self with args for role and app, handing it sock as its
@@ -79,6 +83,9 @@ func (g *Group) Start(self []string, role Role, app *targets.App, sock *os.File,
 	}
 	cmd := exec.Command(self[0], args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = g.null, g.null, os.Stderr
+	if opt.Stdin != nil {
+		cmd.Stdin = bytes.NewReader(opt.Stdin)
+	}
 	cmd.ExtraFiles = files
 	// A child serves one connection, or one at a time: one P is all it
 	// needs, and fewer Ps make a smaller process.

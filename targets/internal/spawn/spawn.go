@@ -42,6 +42,9 @@ const (
 	// Worker accepts on the listener it inherited, one connection at a
 	// time, until told to stop (prefork).
 	Worker Role = "worker"
+	// Datagram answers the one request datagram on its stdin through the
+	// datagram socket it inherited, then exits (process over UDP).
+	Datagram Role = "datagram"
 )
 
 // The file descriptors a child inherits: its socket, the first after stdin,
@@ -95,7 +98,7 @@ func Parse(args []string) (Child, error) {
 		return Child{}, errors.New("spawn: child: no role")
 	}
 	role := Role(args[0])
-	if role != Conn && role != Worker {
+	if role != Conn && role != Worker && role != Datagram {
 		return Child{}, fmt.Errorf("spawn: child: unknown role %q", args[0])
 	}
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)

@@ -29,6 +29,12 @@ func Self() []string {
 // Main runs the child, and exits, when this process was started as one;
 // otherwise it returns at once. serve is the child's side of the model.
 func Main(serve func(context.Context, *targets.App, *os.File) error) {
+	MainByRole(func(spawn.Role) func(context.Context, *targets.App, *os.File) error { return serve })
+}
+
+// MainByRole is Main for a model whose children have more than one role:
+// serve gives the child's side for each.
+func MainByRole(serve func(spawn.Role) func(context.Context, *targets.App, *os.File) error) {
 	if len(os.Args) < 2 || os.Args[1] != marker {
 		return
 	}
@@ -37,7 +43,7 @@ func Main(serve func(context.Context, *targets.App, *os.File) error) {
 	c, err := spawn.Parse(os.Args[2:])
 	if err == nil {
 		c.Ready()
-		err = serve(ctx, c.App, spawn.Socket())
+		err = serve(c.Role)(ctx, c.App, spawn.Socket())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)

@@ -1,0 +1,146 @@
+package loadgen
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// kernelDrops counts, from /proc, the datagrams the kernel dropped over the
+// measured window: at the target's sockets (those bound to its port, when
+// it runs on this machine) and at the client's (those connected to it), by
+// the drops column of /proc/net/udp; and on the whole machine, for a full
+// receive buffer (RcvbufErrors of /proc/net/snmp and snmp6).
+type kernelDrops struct {
+	local, remote string // the target's address as /proc/net/udp writes it, as a local and as a remote end
+	any           string // the unspecified address and the target's port
+	file          string // /proc/net/udp or udp6
+
+	mu                     sync.Mutex
+	marked                 bool
+	t0, c0, r0             int64
+	target, client, rcvbuf int64
+}
+
+func newKernelDrops(a *net.UDPAddr) *kernelDrops {
+	k := &kernelDrops{target: -1, client: -1, rcvbuf: -1, file: "/proc/net/udp"}
+	ip, zero := a.IP.To4(), make([]byte, 4)
+	if ip == nil {
+		ip, zero, k.file = a.IP.To16(), make([]byte, 16), "/proc/net/udp6"
+	}
+	k.local = procAddr(ip, a.Port)
+	k.remote = k.local
+	k.any = procAddr(zero, a.Port)
+	return k
+}
+
+// procAddr is an address as /proc/net/udp writes it: each 32-bit word of
+// the address in hex as the machine stores it, a colon, the port in hex.
+func procAddr(ip []byte, port int) string {
+	var b strings.Builder
+	for i := 0; i+4 <= len(ip); i += 4 {
+		fmt.Fprintf(&b, "%08X", binary.NativeEndian.Uint32(ip[i:i+4]))
+	}
+	fmt.Fprintf(&b, ":%04X", port)
+	return b.String()
+}
+
+// mark takes the counts at the start of the measured window.
+func (k *kernelDrops) mark() {
+	t, c, err := k.sockets()
+	r, rerr := rcvbufErrors()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err == nil && rerr == nil {
+		k.marked, k.t0, k.c0, k.r0 = true, t, c, r
+	}
+}
+
+// finish takes the counts at the end and keeps the differences; what could
+// not be read stays -1.
+func (k *kernelDrops) finish() {
+	t, c, err := k.sockets()
+	r, rerr := rcvbufErrors()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.marked || err != nil || rerr != nil {
+		return
+	}
+	k.target, k.client, k.rcvbuf = max(t-k.t0, 0), max(c-k.c0, 0), max(r-k.r0, 0)
+}
+
+// sockets sums the drops of the target's sockets and of those connected to
+// it. A target socket that closed between the two reads takes its count
+// with it: the difference is then a floor.
+func (k *kernelDrops) sockets() (target, client int64, err error) {
+	f, err := os.Open(k.file)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 13 || !strings.HasSuffix(fields[0], ":") {
+			continue
+		}
+		drops, err := strconv.ParseInt(fields[12], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch {
+		case fields[1] == k.local || fields[1] == k.any:
+			target += drops
+		case fields[2] == k.remote:
+			client += drops
+		}
+	}
+	return target, client, sc.Err()
+}
+
+// rcvbufErrors is the machine's count of UDP datagrams dropped for a full
+// receive buffer, over IPv4 and IPv6.
+func rcvbufErrors() (int64, error) {
+	v4, err := snmpField("/proc/net/snmp", "Udp:", "RcvbufErrors")
+	if err != nil {
+		return 0, err
+	}
+	v6, _ := snmpField("/proc/net/snmp6", "", "Udp6RcvbufErrors") // absent without IPv6
+	return v4 + v6, nil
+}
+
+// snmpField reads a counter of /proc/net/snmp (a line of names after
+// prefix, then a line of values) or, with no prefix, of /proc/net/snmp6
+// (a name and a value a line).
+func snmpField(file, prefix, name string) (int64, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	lines := strings.Split(string(data), "\n")
+	for i, line := range lines {
+		f := strings.Fields(line)
+		if prefix == "" {
+			if len(f) == 2 && f[0] == name {
+				return strconv.ParseInt(f[1], 10, 64)
+			}
+			continue
+		}
+		if len(f) == 0 || f[0] != prefix || i+1 >= len(lines) {
+			continue
+		}
+		values := strings.Fields(lines[i+1])
+		for j, n := range f {
+			if n == name && j < len(values) {
+				return strconv.ParseInt(values[j], 10, 64)
+			}
+		}
+		return 0, fmt.Errorf("loadgen: %s: no %s", file, name)
+	}
+	return 0, fmt.Errorf("loadgen: %s: no %s", file, name)
+}

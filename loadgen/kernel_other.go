@@ -1,0 +1,13 @@
+//go:build !linux
+
+package loadgen
+
+import "net"
+
+// kernelDrops knows no kernel counts here: they stay -1 (not known).
+type kernelDrops struct{ target, client, rcvbuf int64 }
+
+func newKernelDrops(*net.UDPAddr) *kernelDrops { return &kernelDrops{-1, -1, -1} }
+
+func (k *kernelDrops) mark()   {}
+func (k *kernelDrops) finish() {}
