@@ -89,6 +89,9 @@ type session struct {
 	in, out      []byte  // unanswered input, unsent output
 	requestStart int64   // when the first byte of the buffered request arrived, in Unix ns (a time.Time is 24 bytes)
 	writeDue     int64   // the write deadline set, in Unix ns; see extendWrite
+	// req is the request being answered; it lives here, not in answer's
+	// frame, so the stack of every request stays within Go's smallest.
+	req protocol.Request
 }
 
 // newSession returns the session of c, holding its buffers.
@@ -201,8 +204,9 @@ func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration
 		if len(s.out) >= OutputWindow {
 			return sendMore, 0, nil
 		}
-		var req protocol.Request
-		n, err := protocol.ParseRequest(s.in, &req)
+		req := &s.req
+		*req = protocol.Request{}
+		n, err := protocol.ParseRequest(s.in, req)
 		if err != nil {
 			s.out = protocol.AppendError(s.out, err)
 			return closeConn, 0, err // a refused request ends the connection, not the server
@@ -213,14 +217,14 @@ func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration
 		if served >= TurnRequests || s.requestStart-turn >= int64(TurnTime) {
 			return endTurn, 0, nil // the next call parses this request again
 		}
-		if Streamed(&req) {
+		if Streamed(req) {
 			return streamNext, 0, nil // the next call parses this request again
 		}
 		if d := req.Wait(); d > 0 && !waited {
 			return waitFirst, d, nil
 		}
 		waited = false
-		s.out = s.app.Respond(s.out, &req)
+		s.out = s.app.Respond(s.out, req)
 		s.in = s.in[n:]
 		s.requestStart = time.Now().UnixNano()
 		if req.Close {
