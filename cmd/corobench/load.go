@@ -106,7 +106,7 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "H", "a header of every request, 'Name: value' (repeatable; 'Host: name' sets the Host)")
 	fs.StringVar(&f.method, "m", "", "the method of the URL's request (default GET, or POST with a body)")
 	fs.StringVar(&f.body, "body", "", "the body of every request")
-	fs.StringVar(&f.bodyFile, "body-file", "", "the body of every request, read from this file")
+	fs.StringVar(&f.bodyFile, "body-file", "", "the body of every request, streamed from this file (of any size)")
 	fs.StringVar(&f.host, "host", "", "the Host header (and TLS server name) of every request; default: the URL's host")
 	fs.BoolVar(&f.insecure, "insecure", false, "https: do not verify the server's certificate")
 	fs.StringVar(&f.caFile, "ca", "", "https: verify the server's certificate against the PEM certificates of this file, not the system's")
@@ -358,7 +358,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string, stderr io.Writer) ([]str
 // requests builds the mix: the URL's request (path, -m), or the -r
 // requests, each with the headers, Host and body of the flags.
 func (f *loadFlags) requests(path string) error {
-	body, err := f.requestBody()
+	body, bodyFile, err := f.requestBody()
 	if err != nil {
 		return err
 	}
@@ -366,7 +366,7 @@ func (f *loadFlags) requests(path string) error {
 		method := strings.ToUpper(f.method)
 		if method == "" {
 			method = "GET"
-			if body != nil {
+			if body != nil || bodyFile != "" {
 				method = "POST" // as curl -d
 			}
 		}
@@ -384,39 +384,32 @@ func (f *loadFlags) requests(path string) error {
 			}
 			r.Header = append(r.Header, h)
 		}
-		if body != nil {
-			r.Body = body
+		if body != nil || bodyFile != "" {
+			r.Body, r.BodyFile = body, bodyFile
 		}
 	}
 	return nil
 }
 
-// MaxBodyFile bounds -body-file: the body is held in memory, once.
-const MaxBodyFile = 64 << 20
-
-// requestBody is the body of -body or -body-file, nil when neither.
-func (f *loadFlags) requestBody() ([]byte, error) {
+// requestBody is the body of -body, or the file of -body-file, whose
+// body is streamed as it is sent, whatever its size; zero when neither.
+func (f *loadFlags) requestBody() (body []byte, file string, err error) {
 	switch {
 	case f.body != "" && f.bodyFile != "":
-		return nil, fmt.Errorf("-body and -body-file: give one")
+		return nil, "", fmt.Errorf("-body and -body-file: give one")
 	case f.body != "":
-		return []byte(f.body), nil
+		return []byte(f.body), "", nil
 	case f.bodyFile == "":
-		return nil, nil
+		return nil, "", nil
 	}
-	file, err := os.Open(f.bodyFile)
-	if err != nil {
-		return nil, fmt.Errorf("-body-file: %w", err)
-	}
-	defer file.Close()
-	b, err := io.ReadAll(io.LimitReader(file, MaxBodyFile+1))
+	info, err := os.Stat(f.bodyFile)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("-body-file: %w", err)
-	case len(b) > MaxBodyFile:
-		return nil, fmt.Errorf("-body-file: %s is over %d MiB", f.bodyFile, MaxBodyFile>>20)
+		return nil, "", fmt.Errorf("-body-file: %w", err)
+	case !info.Mode().IsRegular():
+		return nil, "", fmt.Errorf("-body-file: %s is not a regular file", f.bodyFile)
 	}
-	return b, nil
+	return nil, f.bodyFile, nil
 }
 
 // tlsConfig is the TLS configuration of an https URL to hostname: -host
