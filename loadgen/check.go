@@ -42,7 +42,9 @@ func (rs *runState) check(req *encoded, resp *protocol.Response) string {
 }
 
 // Verify says which answers to requests of CPU work (GET /cpu, /mix) must
-// carry the proof of the work done.
+// carry the proof of the work done; unless VerifyNever, bodies are also
+// checked against their Repr-Digest and answers to uploads against the
+// digest sent (see Verify.checkPut).
 type Verify string
 
 // The choices of verification.
