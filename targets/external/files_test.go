@@ -25,3 +25,21 @@ func TestPeersServeFiles(t *testing.T) {
 		})
 	}
 }
+
+// A full disk (a file size limit) is a 507 from every Python peer, the
+// partial upload removed, as from every Go model.
+func TestPeersAnswerFullDisk(t *testing.T) {
+	t.Parallel()
+	for _, p := range installed(t) {
+		t.Run(p.Name, func(t *testing.T) {
+			if !strings.HasPrefix(p.Name, "python-") {
+				t.Skipf("%s serves no /files/ or /disk", p.Name)
+			}
+			t.Parallel()
+			root := t.TempDir()
+			tgt := start(t, p, "--root", root)
+			conformancetest.LimitFileSize(t, tgt.Ready.PID, conformancetest.FullDiskLimit)
+			conformancetest.RunFullDisk(t, tgt.Ready.Addr, root)
+		})
+	}
+}
