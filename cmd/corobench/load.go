@@ -60,6 +60,7 @@ type loadFlags struct {
 	insecure                         bool
 	caFile, startAt                  string
 	expects                          []results.Expectation
+	chat                             chatFlags // of a chat:// URL
 }
 
 // headerFlags collects repeated -H flags.
@@ -112,6 +113,7 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca", "", "https: verify the server's certificate against the PEM certificates of this file, not the system's")
 	fs.StringVar(&f.startAt, "start-at", "", "begin the measured window at this time (RFC 3339, e.g. 2026-01-02T15:04:05Z), the warm-up before it: agents on many machines given one time measure one window")
 	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
+	f.chat.define(fs)
 	fs.Func("expect", "a gate, such as 'p99 < 50ms', 'errors == 0' or 'req/s > 1000' (repeatable): exit 1 when the run breaks one", func(s string) error {
 		e, err := results.ParseExpectation(s)
 		if err != nil {
@@ -125,6 +127,8 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 // mode is the load mode the flags ask for.
 func (f *loadFlags) mode() string {
 	switch {
+	case f.chat.on:
+		return results.ModeChat
 	case f.batch > 0:
 		return results.ModeBatch
 	case f.rate > 0 || f.steps != "" || f.trace != "":
@@ -168,6 +172,9 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 	}
 	if f.network == loadgen.NetUDP {
 		opts = append(opts, loadgen.WithNet(loadgen.NetUDP), loadgen.WithWindow(f.window), loadgen.WithSockets(f.sockets))
+	}
+	if f.chat.on {
+		opts = append(opts, loadgen.WithChat(f.chat.config()))
 	}
 	if f.connPerReq {
 		opts = append(opts, loadgen.WithConnPerRequest())
@@ -232,7 +239,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var f loadFlags
 	f.define(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corobench load [flags] URL (http://HOST:PORT/PATH, or udp://HOST:PORT/PATH for datagrams)")
+		fmt.Fprintln(stderr, "usage: corobench load [flags] URL (http://HOST:PORT/PATH, udp://HOST:PORT/PATH for datagrams, chat://HOST:PORT or chat+udp://HOST:PORT for a chat room)")
 		fs.PrintDefaults()
 	}
 	urls, err := parseInterspersed(fs, args, stderr)
@@ -246,8 +253,13 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	f.network = network
-	if err := f.requests(u.path); err != nil {
+	f.network, f.chat.on = network, u.chat
+	if u.chat {
+		err = f.chat.check(&f)
+	} else {
+		err = f.requests(u.path)
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	opts, err := f.options()
@@ -452,6 +464,8 @@ func benchName(l *results.Load, reqs requestFlags) string {
 		name += fmt.Sprintf("/R=%.0f", l.Rate)
 	case results.ModeBatch:
 		name += fmt.Sprintf("/B=%d", l.Conns)
+	case results.ModeChat:
+		return chatBenchName(l)
 	default:
 		name += fmt.Sprintf("/c=%d", l.Conns)
 	}
@@ -477,6 +491,7 @@ type target struct {
 	hostname string // the URL's host, without its port
 	path     string // with its query
 	https    bool
+	chat     bool // a chat room (chat:// or chat+udp://)
 }
 
 // parseURL takes http(s)://host[:port]/path?query apart.
