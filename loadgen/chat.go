@@ -98,23 +98,47 @@ const chatNameMax = 4 + 1 + 4
 // chatMinSize is the least text a message needs: seq and time.
 const chatMinSize = 10 + 1 + 19
 
+// ChatError is a chat setting out of its bounds; Key names it as a
+// scenario file's load.chat does (members, rate, size, slow, churn, join,
+// grace).
+type ChatError struct{ Key, Msg string }
+
+func (e *ChatError) Error() string { return "loadgen: chat " + e.Key + ": " + e.Msg }
+
+// Check reports the first of c's settings out of its bounds, nil when
+// all are in; zero settings are checked as their defaults.
+func (c Chat) Check() *ChatError {
+	c = c.withDefaults()
+	bad := func(key, format string, args ...any) *ChatError {
+		return &ChatError{Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch maxSize := ChatMaxLine - chatHeader + chatMinSize; {
+	case c.Members < 2 || c.Members > MaxChatMembers:
+		return bad("members", "must be from 2 to %d, not %d", MaxChatMembers, c.Members)
+	case c.Rate <= 0 || c.Rate > MaxChatRate:
+		return bad("rate", "must be above 0 and at most %d messages a second per member, not %g", MaxChatRate, c.Rate)
+	case c.Size < chatMinSize || c.Size > maxSize:
+		return bad("size", "must be from %d to %d bytes, not %d", chatMinSize, maxSize, c.Size)
+	case c.Slow < 0 || c.Slow > MaxChatSlow:
+		return bad("slow", "the share must be from 0 to %g, not %g", MaxChatSlow, c.Slow)
+	case c.Members-c.slow() < 2:
+		return bad("slow", "a room needs at least 2 reading members, not %d of %d", c.Members-c.slow(), c.Members)
+	case c.Churn < 0 || c.Churn > MaxChatChurn:
+		return bad("churn", "must be from 0 to %d members a second, not %g", MaxChatChurn, c.Churn)
+	case c.Join < 0:
+		return bad("join", "must not be negative")
+	case c.Grace < 0:
+		return bad("grace", "must not be negative")
+	}
+	return nil
+}
+
 // validate checks a chat run's settings.
 func (c *Chat) validate(cfg *config) error {
+	if err := c.Check(); err != nil {
+		return err
+	}
 	switch {
-	case c.Members < 2 || c.Members > MaxChatMembers:
-		return fmt.Errorf("loadgen: chat members must be from 2 to %d, not %d", MaxChatMembers, c.Members)
-	case c.Rate <= 0 || c.Rate > MaxChatRate:
-		return fmt.Errorf("loadgen: chat rate must be above 0 and at most %d messages a second per member, not %g", MaxChatRate, c.Rate)
-	case c.Size < chatMinSize || c.Size > ChatMaxLine-chatHeader+chatMinSize:
-		return fmt.Errorf("loadgen: chat message size must be from %d to %d bytes, not %d", chatMinSize, ChatMaxLine-chatHeader+chatMinSize, c.Size)
-	case c.Slow < 0 || c.Slow > MaxChatSlow:
-		return fmt.Errorf("loadgen: chat slow share must be from 0 to %g, not %g", MaxChatSlow, c.Slow)
-	case c.Churn < 0 || c.Churn > MaxChatChurn:
-		return fmt.Errorf("loadgen: chat churn must be from 0 to %d members a second, not %g", MaxChatChurn, c.Churn)
-	case c.Join < 0 || c.Grace < 0:
-		return fmt.Errorf("loadgen: chat join and grace times must not be negative")
-	case c.Members-c.slow() < 2:
-		return fmt.Errorf("loadgen: a chat room needs at least 2 reading members, not %d of %d", c.Members-c.slow(), c.Members)
 	case cfg.batch > 0 || cfg.pacer != nil || cfg.trace != nil:
 		return fmt.Errorf("loadgen: a chat load paces itself (its rate per member): drop the batch, rate or trace")
 	case cfg.pipeline > 1 || cfg.connPerReq || cfg.think > 0 || cfg.tls != nil:

@@ -154,12 +154,12 @@ func TestChatValidate(t *testing.T) {
 		opts []loadgen.Option
 		want string
 	}{
-		{"one member", loadgen.Chat{Members: 1}, nil, "members must be from 2"},
-		{"too many", loadgen.Chat{Members: loadgen.MaxChatMembers + 1}, nil, "members must be from 2"},
-		{"rate", loadgen.Chat{Rate: -1}, nil, "rate must be above 0"},
-		{"small", loadgen.Chat{Size: 3}, nil, "size must be from"},
-		{"large", loadgen.Chat{Size: 2000}, nil, "size must be from"},
-		{"slow", loadgen.Chat{Slow: 0.9}, nil, "slow share"},
+		{"one member", loadgen.Chat{Members: 1}, nil, "members: must be from 2"},
+		{"too many", loadgen.Chat{Members: loadgen.MaxChatMembers + 1}, nil, "members: must be from 2"},
+		{"rate", loadgen.Chat{Rate: -1}, nil, "rate: must be above 0"},
+		{"small", loadgen.Chat{Size: 3}, nil, "size: must be from"},
+		{"large", loadgen.Chat{Size: 2000}, nil, "size: must be from"},
+		{"slow", loadgen.Chat{Slow: 0.9}, nil, "slow: the share"},
 		{"readers", loadgen.Chat{Members: 3, Slow: 0.5}, nil, "at least 2 reading members"},
 		{"churn", loadgen.Chat{Churn: -1}, nil, "churn"},
 		{"paced", loadgen.Chat{}, []loadgen.Option{loadgen.WithRate(loadgen.ConstantRate(10))}, "paces itself"},

@@ -49,6 +49,19 @@ type Chat struct {
 	// Server is what the room's own counters (S) said over the measured
 	// window; nil when the target did not answer S.
 	Server *ChatServer `json:"server,omitempty"`
+	// BasePSS is the target's PSS, in bytes, before the members joined
+	// (set by the harness, which samples the target); 0 when not known.
+	BasePSS int64 `json:"base_pss,omitempty"`
+}
+
+// MemoryPerMember is the target's memory per member of the room, in
+// bytes: its peak PSS over the measured window less its PSS before any
+// member joined, over the members that joined; 0 when not known.
+func (c *Chat) MemoryPerMember(r *Resources) float64 {
+	if c == nil || r == nil || c.BasePSS <= 0 || r.PeakPSS <= 0 || c.Joined == 0 {
+		return 0
+	}
+	return float64(r.PeakPSS-c.BasePSS) / float64(c.Joined)
 }
 
 // ChatServer is the room's counters as the target reports them (S), the

@@ -44,5 +44,5 @@ func TestChatLoadFlags(t *testing.T) {
 		assert.ErrorIs(t, err, errUsage, "%v", args)
 	}
 	err := loadCmd(context.Background(), []string{"-q", "-members", "1", "chat://127.0.0.1:1"}, &bytes.Buffer{}, &bytes.Buffer{})
-	assert.ErrorContains(t, err, "members must be from 2")
+	assert.ErrorContains(t, err, "members: must be from 2")
 }
