@@ -31,9 +31,9 @@ type fakeRoom struct {
 }
 
 type fakeMember struct {
-	out  chan []byte          // TCP
-	addr *net.UDPAddr         // UDP
-	conn *net.UDPConn         // UDP: the room's socket
+	out  chan []byte  // TCP
+	addr *net.UDPAddr // UDP
+	conn *net.UDPConn // UDP: the room's socket
 }
 
 // startFakeRoom serves a room on 127.0.0.1 until the test ends.
@@ -210,4 +210,3 @@ func (r *fakeRoom) stats() []byte {
 type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
-
