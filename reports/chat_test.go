@@ -49,6 +49,7 @@ func TestChatSection(t *testing.T) {
 	assert.Contains(t, row, "| 0 | 610 | 0 |", "lost, dropped and disconnected over both repetitions")
 	assert.Contains(t, row, "| 102 KiB |", "memory per member: 5 MiB over 50 members")
 	assert.Contains(t, md, "| goroutine | 21,")
+	assert.Contains(t, md, "`goroutine` delivers the most, 21,750 messages/s")
 	assert.Contains(t, md, "| 12 (0.0%) | 570 |", "a loss, with its share")
 	var titles []string
 	for _, c := range Charts(f) {
