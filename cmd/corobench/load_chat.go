@@ -12,8 +12,8 @@ import (
 	"github.com/corobench/corobench/results"
 )
 
-// chatFlags are the flags of a chat load (chat:// or chat+udp://).
-type chatFlags struct {
+// chatLoadFlags are the flags of a chat load (chat:// or chat+udp://).
+type chatLoadFlags struct {
 	on          bool // the URL is a chat room
 	members     int
 	rate        float64
@@ -22,7 +22,7 @@ type chatFlags struct {
 	join, grace time.Duration
 }
 
-func (c *chatFlags) define(fs *flag.FlagSet) {
+func (c *chatLoadFlags) define(fs *flag.FlagSet) {
 	fs.IntVar(&c.members, "members", loadgen.DefaultChatMembers, "chat: members of the room")
 	fs.Float64Var(&c.rate, "msg-rate", loadgen.DefaultChatRate, "chat: messages a second each reading member sends, on a schedule (open loop)")
 	fs.IntVar(&c.size, "size", loadgen.DefaultChatSize, "chat: bytes of each message's text, its sequence number and send time included")
@@ -32,12 +32,12 @@ func (c *chatFlags) define(fs *flag.FlagSet) {
 	fs.DurationVar(&c.grace, "grace", loadgen.DefaultChatGrace, "chat: how long a message may take to arrive before it counts as lost")
 }
 
-func (c *chatFlags) config() loadgen.Chat {
+func (c *chatLoadFlags) config() loadgen.Chat {
 	return loadgen.Chat{Members: c.members, Rate: c.rate, Size: c.size, Slow: c.slow, Churn: c.churn, Join: c.join, Grace: c.grace}
 }
 
 // check refuses the flags of a request mix with a chat URL.
-func (c *chatFlags) check(f *loadFlags) error {
+func (c *chatLoadFlags) check(f *loadFlags) error {
 	switch {
 	case len(f.reqs) > 0 || f.method != "" || f.body != "" || f.bodyFile != "" || len(f.headers) > 0:
 		return fmt.Errorf("a chat room takes no requests (-r, -m, -body, -H): its load is -members, -msg-rate, -size, -slow, -churn")

@@ -48,7 +48,7 @@ type loadFlags struct {
 	insecure                         bool
 	caFile, startAt                  string
 	expects                          []results.Expectation
-	chat                             chatFlags // of a chat:// URL
+	chat                             chatLoadFlags // of a chat:// URL
 }
 
 // headerFlags collects repeated -H flags.
