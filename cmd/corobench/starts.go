@@ -35,7 +35,11 @@ func startCosts(rate work.Rate) (costs []results.StartCost, warnings []string) {
 		if err := affinity.PinSelf(allowed[:1]); err != nil {
 			return nil, []string{"start costs not measured: " + err.Error()}
 		}
-		defer affinity.PinSelf(allowed)
+		defer func() {
+			if err := affinity.PinSelf(allowed); err != nil {
+				warnings = append(warnings, "after measuring start costs, this process could not be given its CPUs back: "+err.Error())
+			}
+		}()
 	}
 	measured := func(name string, argv []string, c process.StartCost, err error) {
 		if err != nil {
