@@ -42,7 +42,7 @@ test:
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
 
-## fuzz: fuzz the request and response parsers (HTTP and datagram), the expectation parser and the file name check (FUZZTIME each, default 30s)
+## fuzz: fuzz the request and response parsers (HTTP and datagram), the expectation parser, the file name check and the chat parsers (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
@@ -51,6 +51,8 @@ fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParseReply$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean

@@ -30,6 +30,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	root := fs.String("root", "", "serve /files/ and /disk from this directory (none: they answer 404)")
 	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "largest upload to /files/ in bytes")
 	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "files open at once in each process; more are refused 503")
+	service := fs.String("service", serviceHTTP, "what to serve: http (the HTTP/1.1 protocol, or its datagram form) or chat (the chat room of docs/chat.md; the models that serve it: "+chatModels()+")")
+	chatOpts := chatFlags(fs)
 	fileThreads := fs.Int("file-threads", 0, "eventloop, reactors: threads per loop to run /disk jobs on, as libuv's thread pool (0: inline, stalling the loop)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -38,6 +40,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !ok {
 		return fmt.Errorf("%w: unknown model %q; the models are %s", errUsage, *name, modelNames())
 	}
+	if *service != serviceHTTP && *service != serviceChat {
+		return fmt.Errorf("%w: -service %q: want http or chat", errUsage, *service)
+	}
 	pin, err := affinity.Parse(*cpus)
 	if err != nil {
 		return fmt.Errorf("%w: -cpus: %v", errUsage, err)
@@ -45,7 +50,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := affinity.Restrict(pin); err != nil {
 		return err
 	}
-	if *rate <= 0 {
+	if *rate <= 0 && *service == serviceHTTP { // the chat room does no work
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
 	app := targets.NewApp(*name, work.Rate(*rate))
@@ -61,6 +66,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Workers:     *workers,
 		MaxConns:    *maxConns,
 		FileThreads: *fileThreads,
+		Chat:        *chatOpts,
 	}
 	var warnings []string
 	if m.Children {
@@ -79,7 +85,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		runtime.SetDefaultGOMAXPROCS() // the CPUs it may use now that it is pinned
 	}
-	lis, err := listen(*network, *addr, m, cfg)
+	open := listen
+	if *service == serviceChat {
+		open = listenChat
+	}
+	lis, err := open(*network, *addr, m, cfg)
 	if err != nil {
 		return err
 	}
@@ -97,11 +107,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	p := lis.srv.Parallelism()
-	ready, _ := json.Marshal(harness.Ready{
+	line := readyLine{Ready: harness.Ready{
 		Model: *name, Net: *network, Addr: lis.addr.String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Parallelism: &bound.Model{Slots: p.Slots, CPU: p.CPU}, Analogue: m.Analogue, Textbook: m.Textbook,
 		Warnings: warnings,
-	})
+	}}
+	if *service != serviceHTTP {
+		line.Service = *service
+	}
+	ready, _ := json.Marshal(line)
 	fmt.Fprintf(stdout, "%s\n", ready)
 	return untilStopped(ctx, served, cfg.App.ShutdownGrace)
 }
