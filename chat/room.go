@@ -94,6 +94,7 @@ type Room struct {
 	members atomic.Pointer[[]*Peer] // copied on write: a fan-out reads it without the lock
 
 	messages, deliveries, dropped, kicked atomic.Uint64
+	swept                                 atomic.Int64 // unix nanoseconds of the last Sweep
 }
 
 // NewRoom returns an empty room.
