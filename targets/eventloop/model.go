@@ -12,6 +12,8 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		Chat:        []targets.Transport{targets.TCP},
+		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
 	}
 }
 
@@ -51,9 +53,11 @@ func PollModel() targets.Model {
 // one computing.
 func (s *Server) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: 1} }
 
-// streamOnly is m without the datagram server, which waits in epoll: a
-// variant named for another readiness call serves TCP only.
+// streamOnly is m without the datagram server and the chat servers, which
+// wait in epoll: a variant named for another readiness call serves TCP
+// HTTP only.
 func streamOnly(m targets.Model) targets.Model {
+	m.Chat, m.NewChat, m.NewChatDatagram = nil, nil, nil
 	m.NewDatagram = nil
 	m.Transports = []targets.Transport{targets.TCP}
 	return m

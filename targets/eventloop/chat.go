@@ -1,0 +1,29 @@
+package eventloop
+
+import (
+	"github.com/corobench/corobench/chat"
+	"github.com/corobench/corobench/targets"
+)
+
+// ChatServer serves the chat room over TCP on one event loop: one thread
+// reads every member's commands as epoll reports them, and a message is
+// fanned out by appending its line to each other member's output buffer (a
+// bounded chat.Outbox: a full one drops the line). The members whose
+// buffers got lines are then written to, each as far as its socket takes
+// without blocking; a member whose socket stays full is watched for
+// writability, and kicked when it has taken nothing for the kick bound.
+// One thread writes to every member's socket and never waits on any.
+type ChatServer struct {
+	room *chat.Room
+}
+
+var _ targets.Server = (*ChatServer)(nil)
+
+// NewChat returns a one-loop chat server.
+func NewChat(cfg targets.Config) *ChatServer {
+	return &ChatServer{room: chat.NewRoom(cfg.Chat)}
+}
+
+// Parallelism implements targets.Server: every member served at once, on
+// one thread.
+func (s *ChatServer) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: 1} }
