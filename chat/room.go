@@ -234,3 +234,14 @@ func (r *Room) fanOut(from *Peer, line []byte) {
 	r.deliveries.Add(sent)
 	r.dropped.Add(dropped)
 }
+
+// Undelivered moves n lines a UDP model counted as sent (Link.Send said
+// Sent when it queued them for a batch) to the dropped ones: the socket
+// refused them.
+func (r *Room) Undelivered(n int) {
+	if n <= 0 {
+		return
+	}
+	r.deliveries.Add(^uint64(n - 1))
+	r.dropped.Add(uint64(n))
+}

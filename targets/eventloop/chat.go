@@ -27,3 +27,23 @@ func NewChat(cfg targets.Config) *ChatServer {
 // Parallelism implements targets.Server: every member served at once, on
 // one thread.
 func (s *ChatServer) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: 1} }
+
+// ChatDatagramServer serves the chat room over UDP on one event loop: it
+// reads a batch of datagrams with recvmmsg, serves each command, and
+// queues every line the batch fans out (each copied once, every member's
+// datagram pointing at it), then sends them all with sendmmsg. Nothing is
+// queued per member: a member that does not read loses datagrams in its
+// own socket buffer.
+type ChatDatagramServer struct {
+	room *chat.Room
+}
+
+var _ targets.DatagramServer = (*ChatDatagramServer)(nil)
+
+// NewChatDatagram returns a one-loop UDP chat server.
+func NewChatDatagram(cfg targets.Config) *ChatDatagramServer {
+	return &ChatDatagramServer{room: chat.NewRoom(cfg.Chat)}
+}
+
+// Parallelism implements targets.DatagramServer: one thread.
+func (s *ChatDatagramServer) Parallelism() targets.Parallelism { return targets.Parallelism{CPU: 1} }
