@@ -15,6 +15,9 @@ import (
 // One thread writes to every member's socket and never waits on any.
 type ChatServer struct {
 	room *chat.Room
+	// onRead, when set (by tests), is called on the loop's thread after
+	// each read of a member's commands.
+	onRead func()
 }
 
 var _ targets.Server = (*ChatServer)(nil)
@@ -35,7 +38,8 @@ func (s *ChatServer) Parallelism() targets.Parallelism { return targets.Parallel
 // queued per member: a member that does not read loses datagrams in its
 // own socket buffer.
 type ChatDatagramServer struct {
-	room *chat.Room
+	room   *chat.Room
+	onRead func() // see ChatServer
 }
 
 var _ targets.DatagramServer = (*ChatDatagramServer)(nil)

@@ -20,9 +20,10 @@ const chatReadSize = 16 << 10
 // the members whose outboxes got lines since they were last written.
 type chatLoop struct {
 	*evloop.Loop[*chatConn]
-	room  *chat.Room
-	rbuf  []byte
-	dirty []*chatConn
+	room   *chat.Room
+	rbuf   []byte
+	dirty  []*chatConn
+	onRead func()
 }
 
 // chatConn is one member on the loop.
@@ -48,7 +49,7 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		return err
 	}
-	l := &chatLoop{room: s.room, rbuf: make([]byte, chatReadSize)}
+	l := &chatLoop{room: s.room, rbuf: make([]byte, chatReadSize), onRead: s.onRead}
 	l.Loop = evloop.New(mux, targets.ChatShutdownGrace, evloop.Handler[*chatConn]{
 		Open: l.open, Ready: l.ready, Expire: l.expire, Resume: func(*chatConn) {},
 		Stop: func(c *chatConn) { c.quit = true; l.flush(c) }, Close: func(c *chatConn) { l.close(c, false) },
@@ -90,6 +91,9 @@ func (l *chatLoop) ready(c *chatConn, events uint32) {
 	n, err := poller.Read(c.fd, l.rbuf)
 	if err == unix.EAGAIN {
 		return
+	}
+	if l.onRead != nil {
+		l.onRead()
 	}
 	for in := l.rbuf[:max(n, 0)]; !c.closed; {
 		line, rest, bad, ok := c.lines.Next(in)

@@ -29,6 +29,7 @@ const (
 type chatDatagrams struct {
 	room    *chat.Room
 	fd      int
+	onRead  func()
 	in, out *poller.Msgs
 	arena   []byte
 	last    int // where the last line copied into the arena starts
@@ -57,7 +58,7 @@ func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketCo
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer context.AfterFunc(ctx, func() { p.Wake() })()
-	l := &chatDatagrams{room: s.room, fd: fd, in: poller.NewMsgs(chatBatch, chat.MaxLine+1, true),
+	l := &chatDatagrams{room: s.room, fd: fd, onRead: s.onRead, in: poller.NewMsgs(chatBatch, chat.MaxLine+1, true),
 		out: poller.NewMsgs(chatSends, 0, true), arena: make([]byte, 0, chatArena)}
 	ready := func(int, uint32) { l.read() }
 	for ctx.Err() == nil {
@@ -74,6 +75,9 @@ func (l *chatDatagrams) read() {
 	n, err := l.in.Recv(l.fd)
 	if err != nil {
 		return // EAGAIN, or an error the next wake-up meets again
+	}
+	if l.onRead != nil {
+		l.onRead()
 	}
 	for i := range n {
 		// A longer datagram was cut to the buffer, a byte past MaxLine:

@@ -2,9 +2,7 @@ package goroutine
 
 import (
 	"context"
-	"errors"
 	"net"
-	"os"
 	"runtime"
 	"time"
 
@@ -64,96 +62,12 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// member is one connection: its peer in the room, its outbox and the
-// signal that wakes its writer.
-type member struct {
-	c    net.Conn
-	peer chat.Peer
-	out  *chat.Outbox
-	wake chan struct{}
-}
-
-// Send implements chat.Link: into the outbox, never waiting.
-func (m *member) Send(_ *chat.Peer, line []byte) chat.Delivery { return m.out.Put(line) }
-
-// Close implements chat.Link: closing the socket (with a reset: what it
-// holds is dropped) ends both goroutines.
-func (m *member) Close(*chat.Peer) { targets.Abort(m.c) }
-
-// serveMember reads the member's commands until it quits or its
-// connection ends, then lets its writer send what is queued and closes.
+// serveMember serves one member: its reader here, its writer on a
+// goroutine of its own.
 func (s *ChatServer) serveMember(c net.Conn) {
-	opts := s.room.Options()
-	m := &member{c: c, wake: make(chan struct{}, 1)}
-	m.out = chat.NewOutbox(opts.OutboxBytes, opts.KickAfter, func() {
-		select {
-		case m.wake <- struct{}{}:
-		default:
-		}
-	})
-	m.peer.Link = m
-	done := make(chan struct{})
-	wrote := make(chan struct{})
-	go func() {
-		defer close(wrote)
-		s.write(m, done, opts.KickAfter)
-	}()
-	s.read(m)
-	s.room.Leave(&m.peer)
-	close(done)
-	<-wrote
-	m.out.Close()
+	kick := s.room.Options().KickAfter
+	m := targets.NewChatMember(s.room, c, func() { targets.Abort(c) },
+		func() { c.SetWriteDeadline(time.Now().Add(kick)) })
+	m.Serve(func(f func()) { go f() })
 	c.Close()
-}
-
-// read serves commands until Q, or the connection ends.
-func (s *ChatServer) read(m *member) {
-	var lines chat.Lines
-	buf := make([]byte, 4096)
-	for {
-		n, err := m.c.Read(buf)
-		for in := buf[:n]; ; {
-			line, rest, bad, ok := lines.Next(in)
-			if !ok {
-				break
-			}
-			in = rest
-			if bad != nil {
-				s.room.Refuse(&m.peer, bad)
-			} else if s.room.Handle(&m.peer, line) {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// write drains the outbox to the socket until done is closed, then sends
-// what is left. A write that passes its deadline kicks the member.
-func (s *ChatServer) write(m *member, done <-chan struct{}, timeout time.Duration) {
-	var spare []byte
-	for {
-		last := false
-		select {
-		case <-m.wake:
-		case <-done:
-			last = true
-		}
-		if b := m.out.Take(spare); b != nil {
-			m.c.SetWriteDeadline(time.Now().Add(timeout))
-			if _, err := m.c.Write(b); err != nil {
-				if errors.Is(err, os.ErrDeadlineExceeded) {
-					s.room.Kick(&m.peer)
-				}
-				targets.Abort(m.c)
-				return
-			}
-			spare = b
-		}
-		if last {
-			return
-		}
-	}
 }
