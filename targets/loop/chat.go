@@ -2,11 +2,8 @@ package loop
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/netip"
-	"os"
-	"time"
 
 	"github.com/corobench/corobench/chat"
 	"github.com/corobench/corobench/targets"
@@ -31,32 +28,12 @@ func NewChatDatagram(cfg targets.Config) *ChatDatagramServer {
 
 // ServeDatagrams implements targets.DatagramServer.
 func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
-	defer targets.WakeOnDone(ctx, pc)()
 	send := chat.DatagramSender(func(line []byte, to netip.AddrPort) error {
 		return targets.WriteDatagramTo(pc, line, to)
 	})
-	buf := make([]byte, chat.MaxLine+1) // one byte more: a longer datagram is seen as too long
-	for {
-		// Wake to forget silent members even when no datagram comes; a
-		// context that ended meanwhile has set its own deadline, or does
-		// so after this check.
-		pc.SetReadDeadline(time.Now().Add(s.room.SweepEvery()))
-		if ctx.Err() != nil {
-			return nil
-		}
-		n, from, err := targets.ReadDatagramFrom(pc, buf)
-		s.room.Sweep(time.Now())
-		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
-				continue
-			}
-			if stop, err := targets.DatagramReadFailed(ctx, err); stop {
-				return err
-			}
-			continue
-		}
-		s.room.HandleDatagram(from, buf[:n], send)
-	}
+	return targets.ReadChatDatagrams(ctx, pc, s.room, func(from netip.AddrPort, b []byte) {
+		s.room.HandleDatagram(from, b, send)
+	})
 }
 
 // Parallelism implements targets.DatagramServer: one command at a time.
