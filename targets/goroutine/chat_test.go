@@ -10,3 +10,7 @@ import (
 func TestChat(t *testing.T) {
 	conformancetest.RunChat(t, func() any { return goroutine.NewChat(conformancetest.ChatConfig()) })
 }
+
+func TestChatDatagrams(t *testing.T) {
+	conformancetest.RunChat(t, func() any { return goroutine.NewChatDatagram(conformancetest.ChatConfig()) })
+}
