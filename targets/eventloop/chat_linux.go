@@ -2,7 +2,10 @@ package eventloop
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -16,19 +19,89 @@ import (
 // this much in a turn, so one member cannot hold the loop.
 const chatReadSize = 16 << 10
 
-// chatLoop is the loop with the room's state it keeps: its read buffer and
-// the members whose outboxes got lines since they were last written.
-type chatLoop struct {
+// ChatLoop is one chat event loop, with the room's state it keeps: its
+// read buffer and the members whose outboxes got lines since they were last
+// written. Several loops may share a room (reactors): then a loop that fans
+// out to a member of another hands it to that loop (shared), which writes
+// it when woken.
+type ChatLoop struct {
 	*evloop.Loop[*chatConn]
 	room   *chat.Room
 	rbuf   []byte
 	dirty  []*chatConn
 	onRead func()
+	shared *handover // nil: the only loop of its room
+	onWake func()
+}
+
+// handover is the members other loops gave a loop to write (or to kick),
+// and the loop's own thread takes them when woken.
+type handover struct {
+	mu    sync.Mutex
+	conns []*chatConn
+}
+
+// NewChatLoop returns a chat loop on epoll serving room; shared says that
+// other loops serve the same room. Run runs it.
+func NewChatLoop(room *chat.Room, shared bool) (*ChatLoop, error) {
+	mux, err := poller.New()
+	if err != nil {
+		return nil, fmt.Errorf("eventloop: %w", err)
+	}
+	l := &ChatLoop{room: room, rbuf: make([]byte, chatReadSize)}
+	l.Loop = evloop.New(mux, targets.ChatShutdownGrace, evloop.Handler[*chatConn]{
+		Open: l.open, Ready: l.ready, Expire: l.expire, Resume: func(*chatConn) {},
+		Stop: func(c *chatConn) { c.quit = true; l.flush(c) }, Close: func(c *chatConn) { l.close(c, false) },
+	})
+	if shared {
+		l.shared = &handover{}
+		l.Loop.OnWake(l.woken)
+	}
+	return l, nil
+}
+
+// OnWake makes the loop call f, on its thread, each time Wake woke it,
+// besides taking what other loops handed it.
+func (l *ChatLoop) OnWake(f func()) { l.onWake = f }
+
+// hand gives c to its loop to write or kick, from any thread.
+func (l *ChatLoop) hand(c *chatConn) {
+	if !c.handed.CompareAndSwap(false, true) {
+		return
+	}
+	l.shared.mu.Lock()
+	first := len(l.shared.conns) == 0
+	l.shared.conns = append(l.shared.conns, c)
+	l.shared.mu.Unlock()
+	if first {
+		l.Wake()
+	}
+}
+
+// woken takes, on the loop's thread, the members other loops handed it.
+func (l *ChatLoop) woken() {
+	if l.onWake != nil {
+		l.onWake()
+	}
+	l.shared.mu.Lock()
+	conns := l.shared.conns
+	l.shared.conns = nil
+	l.shared.mu.Unlock()
+	for _, c := range conns {
+		c.handed.Store(false)
+		switch {
+		case c.closed:
+		case c.kick.Load():
+			l.close(c, true)
+		default:
+			l.flush(c)
+		}
+	}
 }
 
 // chatConn is one member on the loop.
 type chatConn struct {
-	l       *chatLoop
+	l       *ChatLoop
 	fd      int
 	peer    chat.Peer
 	out     *chat.Outbox
@@ -40,28 +113,31 @@ type chatConn struct {
 	quit    bool // it said Q: close once its answer is written
 	closed  bool
 	stall   poller.Timer[*chatConn] // the kick bound of a socket that takes nothing
+	// handed and kick are set by other loops (reactors): c is in its
+	// loop's handover; the room kicked it.
+	handed, kick atomic.Bool
 }
 
 // Serve implements targets.Server.
 func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
-	mux, err := poller.New()
+	l, err := NewChatLoop(s.room, false)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	l := &chatLoop{room: s.room, rbuf: make([]byte, chatReadSize), onRead: s.onRead}
-	l.Loop = evloop.New(mux, targets.ChatShutdownGrace, evloop.Handler[*chatConn]{
-		Open: l.open, Ready: l.ready, Expire: l.expire, Resume: func(*chatConn) {},
-		Stop: func(c *chatConn) { c.quit = true; l.flush(c) }, Close: func(c *chatConn) { l.close(c, false) },
-	})
+	l.onRead = s.onRead
 	return evloop.Serve(ctx, ln, l.Run, l.Close)
 }
 
-func (l *chatLoop) open(fd int) {
+func (l *ChatLoop) open(fd int) {
 	c := &chatConn{l: l, fd: fd}
 	c.stall.Value = c
 	opts := l.room.Options()
 	c.out = chat.NewOutbox(opts.OutboxBytes, opts.KickAfter, func() {
+		if l.shared != nil {
+			l.hand(c)
+			return
+		}
 		if !c.dirty {
 			c.dirty = true
 			l.dirty = append(l.dirty, c)
@@ -75,12 +151,20 @@ func (l *chatLoop) open(fd int) {
 // the command that sent it.
 func (c *chatConn) Send(_ *chat.Peer, line []byte) chat.Delivery { return c.out.Put(line) }
 
-// Close implements chat.Link: a kicked member is closed with a reset.
-func (c *chatConn) Close(*chat.Peer) { c.l.close(c, true) }
+// Close implements chat.Link: a kicked member is closed with a reset, by
+// its own loop.
+func (c *chatConn) Close(*chat.Peer) {
+	if c.l.shared != nil {
+		c.kick.Store(true)
+		c.l.hand(c)
+		return
+	}
+	c.l.close(c, true)
+}
 
 // ready reads what the member sent (one buffer's worth a turn), serves its
 // commands, then writes to every member that got lines.
-func (l *chatLoop) ready(c *chatConn, events uint32) {
+func (l *ChatLoop) ready(c *chatConn, events uint32) {
 	if events&evloop.Writable != 0 {
 		l.flush(c)
 	}
@@ -115,7 +199,7 @@ func (l *chatLoop) ready(c *chatConn, events uint32) {
 }
 
 // flushDirty writes to every member whose outbox got lines.
-func (l *chatLoop) flushDirty() {
+func (l *ChatLoop) flushDirty() {
 	for i, c := range l.dirty {
 		l.dirty[i] = nil
 		c.dirty = false
@@ -127,7 +211,7 @@ func (l *chatLoop) flushDirty() {
 }
 
 // flush writes what c has queued, as far as its socket takes it.
-func (l *chatLoop) flush(c *chatConn) {
+func (l *ChatLoop) flush(c *chatConn) {
 	for !c.closed {
 		if len(c.pending) == 0 {
 			if c.pending = c.out.Take(c.spare); c.pending == nil {
@@ -159,7 +243,7 @@ func (l *chatLoop) flush(c *chatConn) {
 }
 
 // wait watches c for writability, and starts its kick bound.
-func (l *chatLoop) wait(c *chatConn) {
+func (l *ChatLoop) wait(c *chatConn) {
 	if !c.waiting {
 		c.waiting = true
 		l.Mod(c.fd, evloop.Readable|evloop.Writable)
@@ -170,7 +254,7 @@ func (l *chatLoop) wait(c *chatConn) {
 }
 
 // expire kicks a member whose socket took nothing for the kick bound.
-func (l *chatLoop) expire(c *chatConn) {
+func (l *ChatLoop) expire(c *chatConn) {
 	if !c.closed {
 		l.room.Kick(&c.peer)
 	}
@@ -178,7 +262,7 @@ func (l *chatLoop) expire(c *chatConn) {
 
 // close closes c's socket, with a reset when it is kicked, and takes it out
 // of the room and the loop.
-func (l *chatLoop) close(c *chatConn, reset bool) {
+func (l *ChatLoop) close(c *chatConn, reset bool) {
 	if c.closed {
 		return
 	}
