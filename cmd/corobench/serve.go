@@ -23,6 +23,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	name := fs.String("model", "goroutine", "the concurrency model: "+modelNames())
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	network := fs.String("net", string(targets.TCP), "the transport: tcp (HTTP/1.1) or udp (a request per datagram; the models that serve it: "+datagramModels()+")")
+	service := fs.String("service", serviceHTTP, "what to serve: http (the HTTP/1.1 protocol, or its datagram form) or chat (the chat room of docs/chat.md; the models that serve it: "+chatModels()+")")
+	chatOpts := chatFlags(fs)
 	rate := fs.Float64("cpu-rate", 0, "work units per µs for /cpu?us=N (0: calibrate at start)")
 	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
 	workers := fs.Int("workers", 0, knobHelp("workers made at start", func(m targets.Model) string { return m.Workers }))
@@ -30,8 +32,6 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	root := fs.String("root", "", "serve /files/ and /disk from this directory (none: they answer 404)")
 	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "largest upload to /files/ in bytes")
 	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "files open at once in each process; more are refused 503")
-	service := fs.String("service", serviceHTTP, "what to serve: http (the HTTP/1.1 protocol, or its datagram form) or chat (the chat room of docs/chat.md; the models that serve it: "+chatModels()+")")
-	chatOpts := chatFlags(fs)
 	fileThreads := fs.Int("file-threads", 0, "eventloop, reactors: threads per loop to run /disk jobs on, as libuv's thread pool (0: inline, stalling the loop)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -66,8 +66,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Workers:     *workers,
 		MaxConns:    *maxConns,
 		FileThreads: *fileThreads,
-		Chat:        *chatOpts,
 	}
+	cfg.Chat = *chatOpts
 	var warnings []string
 	if m.Children {
 		self, warning, err := selfArgs()
