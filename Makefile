@@ -50,9 +50,9 @@ fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagram$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
-	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParseReply$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean
