@@ -15,6 +15,7 @@ import signal  # noqa: E402
 
 import socketserver  # noqa: E402
 
+import corobench_files as files  # noqa: E402
 import corobench_proto as proto  # noqa: E402
 
 MODEL = "python-fork"
@@ -43,7 +44,7 @@ def main():
         # ForkingMixIn's default cap is 40 children: beyond it, accept waits
         # for one to exit. Raise it so 50 connections get 50 processes.
         server.max_children = args.max_conns
-        server.app = proto.App(MODEL, args.cpu_rate)
+        server.app = proto.App(MODEL, args.cpu_rate, files.open_store(args))
         proto.exit_on_sigterm()
         proto.ready(MODEL, server.server_address, args.cpu_rate)
         try:
