@@ -156,3 +156,26 @@ func TestLoadDatagrams(t *testing.T) {
 		assert.Equal(t, exitUsage, exitCode(err, &stderr), bad)
 	}
 }
+
+// serve -datagram-batch 1 turns the event loops' batching off; they still
+// answer, and a batch out of bounds is a usage error.
+func TestServeDatagramBatch(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"eventloop", "reactors", "coro"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tgt, err := harness.Start(context.Background(), []string{binary, "serve", "-model", name, "-net", "udp",
+				"-datagram-batch", "1", "-cpu-rate", "500"}, 10*time.Second)
+			require.NoError(t, err)
+			t.Cleanup(func() { tgt.Kill() })
+			a := conformancetest.AskDatagram(t, tgt.Ready.Addr, "/cpu?n=7", time.Second)
+			assert.Equal(t, 200, a.Status)
+			assert.NoError(t, tgt.Stop(5*time.Second))
+		})
+	}
+	for _, bad := range []string{"-1", "1025"} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"serve", "-model", "eventloop", "-net", "udp", "-datagram-batch", bad, "-cpu-rate", "500"}, nil, &stdout, &stderr)
+		assert.Equal(t, exitUsage, exitCode(err, &stderr), bad)
+	}
+}

@@ -24,7 +24,7 @@ func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) 
 	if err != nil {
 		return err
 	}
-	l, err := eventloop.NewDatagramLoop(s.app, fd, eventloop.DefaultBatch)
+	l, err := eventloop.NewDatagramLoop(s.app, fd, s.batch)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@
 // models stand in the same table as Go's, measured by the same harness.
 //
 // The servers themselves live beside this file (python/, node/); the Python
-// ones share one protocol module, so that only their concurrency differs, as
+// ones share one protocol module (and the UDP ones one datagram module), so that only their concurrency differs, as
 // with Go's models. This package only names them: the command that runs each
 // one and the check that says whether this machine can. Its tests run the
 // conformance suite against every peer that is installed, and check that each
@@ -39,7 +39,13 @@ type Peer struct {
 	Parallelism int
 	// Package is the Debian package that provides what the peer needs.
 	Package string
+	// Net is the transport it serves: "" for TCP (HTTP/1.1), or "udp" for
+	// the datagram form of the protocol (docs/datagrams.md).
+	Net string
 }
+
+// UDP is Peer.Net of a peer that serves datagrams.
+const UDP = "udp"
 
 // Peers returns the list of peers.
 func Peers() []Peer {
@@ -54,6 +60,10 @@ func Peers() []Peer {
 	}
 	gevent := py("python-gevent", "gevent_server.py", 1, "import gevent")
 	gevent.Package = "python3-gevent"
+	udp := func(p Peer) Peer {
+		p.Net = UDP
+		return p
+	}
 	return []Peer{
 		py("python-threads", "threading_server.py", 1, "import socketserver"), // the GIL: one core
 		py("python-fork", "forking_server.py", 0, "import socketserver"),
@@ -66,6 +76,11 @@ func Peers() []Peer {
 			Parallelism: 1,
 			Package:     "nodejs",
 		},
+		// The textbook's UDP servers: socketserver's three and asyncio's.
+		udp(py("python-udp", "udp_server.py", 1, "import socketserver")),
+		udp(py("python-udp-fork", "forking_udp_server.py", 0, "import socketserver")),
+		udp(py("python-udp-threads", "threading_udp_server.py", 1, "import socketserver")),
+		udp(py("python-udp-asyncio", "asyncio_udp_server.py", 1, "import asyncio")),
 	}
 }
 

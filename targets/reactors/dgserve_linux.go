@@ -47,7 +47,7 @@ func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) 
 	}
 	loops := make([]*eventloop.DatagramLoop, len(fds))
 	for i, fd := range fds {
-		l, err := eventloop.NewDatagramLoop(s.app, fd, batch) // takes fd over
+		l, err := eventloop.NewDatagramLoop(s.app, fd, s.batch) // takes fd over
 		if err != nil {
 			for _, fd := range fds[i+1:] {
 				unix.Close(fd)
