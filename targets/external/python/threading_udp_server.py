@@ -12,6 +12,7 @@ import sys
 
 sys.dont_write_bytecode = True
 
+import signal  # noqa: E402
 import socketserver  # noqa: E402
 import threading  # noqa: E402
 
@@ -40,14 +41,24 @@ class Server(dgram.ServerMixIn, socketserver.ThreadingUDPServer):
             self.slots.release()
 
 
+# STOP are the signals that stop the server. With many threads, CPython
+# 3.11 can leave a Python-level handler's signal pending for good (taken by
+# another thread, the main thread is never told), so the main thread waits
+# for them with sigwait instead, every thread blocking them, and
+# serve_forever runs on a thread of its own.
+STOP = {signal.SIGTERM, signal.SIGINT}
+
+
 def main():
     args = proto.parse_args(MODEL)
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP)  # threads made later inherit it
     with Server((args.host, args.port), dgram.Handler) as server:
         server.app = dgram.App(MODEL, args.cpu_rate)
         server.slots = threading.BoundedSemaphore(args.max_conns)
-        proto.exit_on_sigterm()
         proto.ready(MODEL, server.server_address, args.cpu_rate, net="udp")
-        server.serve_forever()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        signal.sigwait(STOP)
+        server.shutdown()  # the requests in hand are dropped: daemon threads
 
 
 if __name__ == "__main__":
