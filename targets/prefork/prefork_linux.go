@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -51,12 +50,7 @@ func (s *Server) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
 		close(s.ready)
 		return spawn.ErrNoSelf
 	}
-	sc, ok := pc.(syscall.Conn)
-	if !ok {
-		close(s.ready)
-		return fmt.Errorf("prefork: %T has no file descriptor to share", pc)
-	}
-	fd, err := poller.SocketFD(sc)
+	fd, err := poller.PacketSocketFD(pc)
 	if err != nil {
 		close(s.ready)
 		return fmt.Errorf("prefork: %w", err)
