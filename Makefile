@@ -85,6 +85,11 @@ truth:
 bench-loadgen:
 	bash scripts/bench-loadgen.sh
 
+## bench-datagrams: the models and Python's UDP servers over UDP, the load generator's batching, eventloop with and without recvmmsg, overload (PARTS, REPS, DURATION)
+.PHONY: bench-datagrams
+bench-datagrams:
+	flock /tmp/corobench-measure.lock bash scripts/bench-datagrams.sh $(PARTS)
+
 ## bench-anyserver: corobench load vs wrk and hey on servers not ours (nginx static files, net/http chunked or not, nginx over TLS; PARTS, REPS, DURATION, CONNS)
 .PHONY: bench-anyserver
 bench-anyserver:
