@@ -84,6 +84,19 @@ func Peers() []Peer {
 	}
 }
 
+// ChatPeers returns the peers that serve the chat protocol (docs/chat.md)
+// rather than corobench's request protocol: the textbook's UDP chat room.
+func ChatPeers() []Peer {
+	return []Peer{{
+		Name:        "python-chat-udp",
+		Argv:        []string{Python, "python/chat_udp_server.py", "--port", "{port}"},
+		Check:       []string{Python, "-c", "import socket"},
+		Parallelism: 1,
+		Package:     "python3",
+		Net:         UDP,
+	}}
+}
+
 // Command is p's command line with the port filled in and its script's path
 // made relative to root, the repository's root directory.
 func (p Peer) Command(root, port string) []string {
