@@ -3,11 +3,12 @@
 // models stand in the same table as Go's, measured by the same harness.
 //
 // The servers themselves live beside this file (python/, node/); the Python
-// ones share one protocol module (and the UDP ones one datagram module), so that only their concurrency differs, as
-// with Go's models. This package only names them: the command that runs each
-// one and the check that says whether this machine can. Its tests run the
-// conformance suite against every peer that is installed, and check that each
-// language's unit of work gives Go's checksums.
+// ones share one protocol module (and the UDP ones one datagram module), so
+// that only their concurrency differs, as with Go's models. This package
+// only names them: the command that runs each one and the check that says
+// whether this machine can. Its tests run the conformance suite (over UDP,
+// the datagram suite) against every peer that is installed, and check that
+// each language's unit of work gives Go's checksums.
 package external
 
 import (

@@ -98,3 +98,20 @@ var slowToDrain = map[string]map[string]string{
 }
 
 const forkTooSlow = "hundreds of datagrams, a forked CPython child each, drain slower than the suite's timeout on a small machine"
+
+func TestCommand(t *testing.T) {
+	t.Parallel()
+	p := external.Peer{Argv: []string{"/usr/bin/python3", "python/x.py", "--port", "{port}"}}
+	assert.Equal(t, []string{"/usr/bin/python3", "/r/targets/external/python/x.py", "--port", "8080"},
+		p.Command("/r", "8080"))
+}
+
+func TestAvailableSaysWhy(t *testing.T) {
+	t.Parallel()
+	p := external.Peer{Name: "nothing", Check: []string{"/nonexistent/interpreter"}, Package: "nothing-pkg"}
+	err := p.Available()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nothing not installed")
+	assert.Contains(t, err.Error(), "nothing-pkg")
+	assert.NotContains(t, err.Error(), "\n")
+}
