@@ -85,19 +85,17 @@ type Request struct {
 	Path     string            `yaml:"path" doc:"path and query, such as /cpu?us=1000"`
 	Headers  map[string]string `yaml:"headers" doc:"header fields sent with the request, by name (Host sets the Host; the client writes Content-Length itself)"`
 	Body     string            `yaml:"body" doc:"the request's body"`
-	BodyFile string            `yaml:"body_file" doc:"the request's body, read from this file (relative to the scenario file; at most 64 MiB); not with body"`
+	BodyFile string            `yaml:"body_file" doc:"the request's body, streamed from this file as it is sent (relative to the scenario file; any size); not with body"`
 	Weight   int               `yaml:"weight" doc:"relative weight in the mix (default 1)"`
 
-	body []byte // of body or body_file
+	body     []byte // of body
+	bodyPath string // of body_file
 }
-
-// MaxBodyFile bounds a request's body_file: the body is held in memory.
-const MaxBodyFile = 64 << 20
 
 // loadgen is the request as the load generator takes it: headers in the
 // order of their names, so that a run is the same every time.
 func (r Request) loadgen() loadgen.Request {
-	q := loadgen.Request{Method: r.Method, Path: r.Path, Body: r.body, Weight: r.Weight}
+	q := loadgen.Request{Method: r.Method, Path: r.Path, Body: r.body, BodyFile: r.bodyPath, Weight: r.Weight}
 	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
 		if strings.EqualFold(name, "Host") {
 			q.Host = r.Headers[name]

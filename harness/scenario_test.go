@@ -130,7 +130,7 @@ requests:
 				"s.yaml:9: targets.2.address: ready and env are for a target the harness starts",
 				"s.yaml:10: targets.2.insecure: is for an https address",
 				"s.yaml:15: requests.0.body_file: give body or body_file, not both",
-				"s.yaml:17: requests.1.body_file: open nonexistent.json: no such file",
+				"s.yaml:17: requests.1.body_file: stat nonexistent.json: no such file",
 				`s.yaml:18: requests.1.headers.Bad Name: header name "Bad Name" is not a token`,
 				"s.yaml:18: requests.1.headers.Content-Length: header Content-Length: the client frames the body itself",
 			},
@@ -285,7 +285,7 @@ requests:
 	at, err := far.remoteAddr()
 	require.NoError(t, err)
 	assert.Equal(t, remote{addr: "example.org:443", https: true, host: "example.org"}, at)
-	assert.Equal(t, loadgen.Request{Method: "PUT", Path: "/api", Host: "api.example.org", Weight: 1, Body: []byte(`{"a":1}`),
+	assert.Equal(t, loadgen.Request{Method: "PUT", Path: "/api", Host: "api.example.org", Weight: 1, BodyFile: filepath.Join(dir, "body.json"),
 		Header: []loadgen.Header{{Name: "Accept", Value: "*/*"}, {Name: "Authorization", Value: "Bearer x"}}}, s.Requests[0].loadgen())
 }
 

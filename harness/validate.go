@@ -2,7 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -176,8 +175,8 @@ func (s *Scenario) validate() []keyError {
 	return errs
 }
 
-// readBody reads the request's body, from body or from body_file, which is
-// relative to the scenario file.
+// readBody takes the request's body from body, or finds its body_file,
+// relative to the scenario file, which is streamed as it is sent.
 func (r *Request) readBody(scenarioFile string) error {
 	if r.BodyFile == "" {
 		if r.Body != "" {
@@ -189,19 +188,14 @@ func (r *Request) readBody(scenarioFile string) error {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(filepath.Dir(scenarioFile), path)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxBodyFile+1))
+	info, err := os.Stat(path)
 	switch {
 	case err != nil:
 		return err
-	case len(b) > MaxBodyFile:
-		return fmt.Errorf("%s is over %d MiB", path, MaxBodyFile>>20)
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", path)
 	}
-	r.body = b
+	r.bodyPath = path
 	return nil
 }
 

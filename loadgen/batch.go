@@ -34,7 +34,7 @@ func runBatch(ctx context.Context, rs *runState) (first, last time.Time) {
 			case <-fire:
 			}
 			sent[i] = time.Now()
-			if err := c.write(req.bytes, earliest(sent[i].Add(rs.cfg.timeout), rs.rec.end)); err != nil {
+			if err := c.sendOne(req, earliest(sent[i].Add(rs.cfg.timeout), rs.rec.end)); err != nil {
 				rs.lost(ctx, shard, &c, kindOf(err, false), 1, sent[i])
 				return
 			}

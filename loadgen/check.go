@@ -10,7 +10,8 @@ import (
 
 // check returns the error kind of a wrong answer to req, or "": a status
 // other than 2xx or 3xx, a body that is not the one its Repr-Digest
-// announced (see ResponseParser.Digests), and, for a request of CPU work whose answer is to
+// announced (see ResponseParser.Digests), an answer to an upload stating
+// another digest than the one of the bytes sent (see Verify.checkPut), and, for a request of CPU work whose answer is to
 // be verified (see Verify), a missing or wrong proof of the work. A proof
 // of other work than was asked (see encoded.units) is wrong before any of
 // it is recomputed: the target never decides how much CPU the client
@@ -21,6 +22,9 @@ func (rs *runState) check(req *encoded, resp *protocol.Response) string {
 	}
 	if resp.Digest == protocol.DigestBad {
 		return ErrDigest
+	}
+	if req.sent != nil {
+		return rs.cfg.verify.checkPut(req.sent, resp)
 	}
 	if !req.proof || !rs.cfg.verify.of(resp) {
 		return ""
@@ -38,7 +42,9 @@ func (rs *runState) check(req *encoded, resp *protocol.Response) string {
 }
 
 // Verify says which answers to requests of CPU work (GET /cpu, /mix) must
-// carry the proof of the work done.
+// carry the proof of the work done; unless VerifyNever, bodies are also
+// checked against their Repr-Digest and answers to uploads against the
+// digest sent (see Verify.checkPut).
 type Verify string
 
 // The choices of verification.

@@ -17,7 +17,6 @@ type closedWorker struct {
 	shard *shard
 
 	c    conn
-	out  []byte
 	reqs []*encoded
 }
 
@@ -31,11 +30,9 @@ func (w *closedWorker) loop(ctx context.Context) {
 				continue
 			}
 		}
-		w.out, w.reqs = w.out[:0], w.reqs[:0]
+		w.reqs = w.reqs[:0]
 		for range cfg.pipeline {
-			r := w.mix.next()
-			w.out = append(w.out, r.bytes...)
-			w.reqs = append(w.reqs, r)
+			w.reqs = append(w.reqs, w.mix.next())
 		}
 		sent := time.Now()
 		w.exchange(ctx, sent)
@@ -52,7 +49,7 @@ func (w *closedWorker) loop(ctx context.Context) {
 func (w *closedWorker) exchange(ctx context.Context, sent time.Time) {
 	rs := w.run
 	deadline := earliest(sent.Add(rs.cfg.timeout), rs.rec.end)
-	if err := w.c.write(w.out, deadline); err != nil {
+	if err := w.c.send(w.reqs, deadline); err != nil {
 		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), len(w.reqs), sent)
 		return
 	}

@@ -19,6 +19,8 @@ type conn struct {
 	in   rbuf
 	p    protocol.ResponseParser
 	stop func() bool // deregisters the context hook
+	out  sender
+	one  [1]*encoded
 }
 
 // dial connects to the run's target within its timeout, with TLS when the
@@ -65,11 +67,26 @@ func (c *conn) close() {
 	}
 }
 
-// write sends b whole, or fails by deadline.
-func (c *conn) write(b []byte, deadline time.Time) error {
+// send writes reqs whole, streaming the bodies read from files, or fails
+// by deadline.
+func (c *conn) send(reqs []*encoded, deadline time.Time) error {
 	c.nc.SetDeadline(deadline)
-	_, err := c.nc.Write(b)
-	return err
+	c.out.start(reqs)
+	for {
+		b, err := c.out.next()
+		if err != nil || b == nil {
+			return err
+		}
+		if _, err := c.nc.Write(b); err != nil {
+			return err
+		}
+	}
+}
+
+// sendOne is send of one request.
+func (c *conn) sendOne(req *encoded, deadline time.Time) error {
+	c.one[0] = req
+	return c.send(c.one[:], deadline)
 }
 
 // read parses the response to req into c.p.Resp, reading as needed. A

@@ -28,15 +28,19 @@ type econn struct {
 	state   connState
 	writing bool // EPOLLOUT is watched for the rest of a partial write
 	mix     *mix
-	out     []byte // the round's bytes
+	out     []byte // the round's bytes, or its part being written
 	obuf    []byte // where a pipelined round is encoded
 	wrote   int
-	reqs    []*encoded // the round's requests
-	got     int        // answered so far
-	in      rbuf       // received bytes
-	p       protocol.ResponseParser
-	sent    time.Time
-	due     time.Time // zero: nothing due
+	// stream, when the round streams a body from a file, hands out its
+	// parts after out (see sender).
+	stream *sender
+	snd    sender
+	reqs   []*encoded // the round's requests
+	got    int        // answered so far
+	in     rbuf       // received bytes
+	p      protocol.ResponseParser
+	sent   time.Time
+	due    time.Time // zero: nothing due
 }
 
 func (c *econn) close() {
@@ -135,7 +139,7 @@ func (l *eloop) start(c *econn, now time.Time) bool {
 	if !now.Before(l.rs.rec.end) {
 		return false
 	}
-	c.reqs, c.got, c.wrote = c.reqs[:0], 0, 0
+	c.reqs, c.got, c.wrote, c.stream = c.reqs[:0], 0, 0, nil
 	if depth := l.rs.cfg.pipeline; depth == 1 {
 		r := c.mix.next()
 		c.reqs = append(c.reqs, r)
@@ -149,6 +153,11 @@ func (l *eloop) start(c *econn, now time.Time) bool {
 		}
 		c.out = c.obuf
 	}
+	if streams(c.reqs) {
+		c.stream = &c.snd
+		c.stream.start(c.reqs)
+		c.out, _ = c.stream.next() // a head, from memory
+	}
 	c.p.Begin(c.reqs[0].head, c.reqs[0].keep)
 	c.state, c.sent = stBusy, now
 	l.due(c, now.Add(l.rs.cfg.timeout))
@@ -158,7 +167,19 @@ func (l *eloop) start(c *econn, now time.Time) bool {
 // flush writes what is left of c's round, watching for writability while
 // the socket's buffer is full.
 func (l *eloop) flush(c *econn, now time.Time) {
-	for c.wrote < len(c.out) {
+	for c.wrote < len(c.out) || c.stream != nil {
+		if c.wrote == len(c.out) {
+			next, err := c.stream.next()
+			if err != nil {
+				l.fail(c, err, now)
+				return
+			}
+			if next == nil {
+				c.stream = nil
+				break
+			}
+			c.out, c.wrote = next, 0
+		}
 		n, err := poller.Write(c.fd, c.out[c.wrote:])
 		switch {
 		case err == unix.EAGAIN:
@@ -258,11 +279,16 @@ func (l *eloop) received(c *econn, n int, err error, now time.Time) time.Time {
 			c.p.Begin(next.head, next.keep)
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		// Every answer came, and then the close: the next round goes on a
 		// new connection.
 		c.close()
 		l.targetClosed(c, now)
+	case c.wrote < len(c.out) || c.stream != nil:
+		// Every answer came before the round was written whole: the rest
+		// cannot be sent on this connection.
+		c.close()
 	}
 	l.roundDone(c, now)
 	return now

@@ -34,7 +34,7 @@ func testHotPath(t *testing.T, withRing bool) {
 	rec := newRecorder(1, now.Add(-time.Second), time.Hour, false)
 	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
 	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0)}
-	c := &econn{fd: pair[0], in: rbuf{buf: make([]byte, 0, initialBuffer)}, mix: newMix(newRequestSet(cfg.requests, "h", false, VerifyAlways), 1)}
+	c := &econn{fd: pair[0], in: rbuf{buf: make([]byte, 0, initialBuffer)}, mix: newMix(newRequestSet(cfg.requests, "h", false, VerifyAlways, nil), 1)}
 	l.conns = []*econn{c}
 	defer c.close()
 	l.onRead, l.onWrite = l.readDone, l.writeDone
@@ -89,7 +89,7 @@ func TestEconnBufferBounded(t *testing.T) {
 	rec := newRecorder(1, now.Add(-time.Second), time.Hour, false)
 	rs := &runState{cfg: &cfg, rec: rec, sums: newChecksums()}
 	l := &eloop{ctx: context.Background(), rs: rs, shard: rec.shard(0)}
-	c := &econn{fd: pair[0], in: rbuf{buf: make([]byte, 0, initialBuffer)}, mix: newMix(newRequestSet(cfg.requests, "h", false, VerifyAuto), 1)}
+	c := &econn{fd: pair[0], in: rbuf{buf: make([]byte, 0, initialBuffer)}, mix: newMix(newRequestSet(cfg.requests, "h", false, VerifyAuto, nil), 1)}
 	l.conns = []*econn{c}
 	done := make(chan struct{})
 	go func() {

@@ -40,6 +40,11 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: address %q: %w", addr, err)
 	}
+	bodies, err := openBodies(cfg.requests, cfg.verify.digests())
+	if err != nil {
+		return nil, err
+	}
+	defer bodies.close()
 	mode := cfg.mode()
 	start, from, late := cfg.window(time.Now())
 	if wait := time.Until(start); wait > 0 {
@@ -67,7 +72,7 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	runCtx, cancel := context.WithDeadline(ctx, rec.end)
 	defer cancel()
 	rs := &runState{cfg: &cfg, addr: addr, rec: rec, sums: newChecksums(),
-		reqs: newRequestSet(cfg.requests, host, cfg.connPerReq, cfg.verify), tls: cfg.tlsConfig(conns)}
+		reqs: newRequestSet(cfg.requests, host, cfg.connPerReq, cfg.verify, bodies), tls: cfg.tlsConfig(conns)}
 
 	var (
 		wg          sync.WaitGroup
@@ -214,6 +219,11 @@ func (c *config) validate() error {
 			return err
 		}
 	}
+	for _, e := range c.trace {
+		if e.Request.BodyFile != "" {
+			return fmt.Errorf("loadgen: a trace's request %s %s streams a body file: a trace replays its bodies inline", e.Request.Method, e.Request.Path)
+		}
+	}
 	return nil
 }
 
@@ -261,7 +271,7 @@ func (c *config) openSchedule(set *requestSet, host string) (Pacer, func(n uint6
 	for i, e := range c.trace {
 		key := e.Request.Method + " " + e.Request.Path + "\x00" + string(e.Request.Body)
 		if byKey[key] == nil {
-			enc := e.Request.encoded(host, c.connPerReq, c.verify)
+			enc := e.Request.encoded(host, c.connPerReq, c.verify, nil) // a trace's bodies are inline (see validate)
 			byKey[key] = &enc
 		}
 		reqs[i] = byKey[key]

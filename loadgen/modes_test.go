@@ -157,9 +157,10 @@ func TestRunPipelineCutShort(t *testing.T) {
 	for _, engine := range engines {
 		t.Run(engineName(engine), func(t *testing.T) {
 			t.Parallel()
-			load, err := loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
-				loadgen.WithConns(2), loadgen.WithPipeline(4), loadgen.WithDuration(200*time.Millisecond))
-			require.NoError(t, err)
+			load := measured(t, func() (*results.Load, error) {
+				return loadgen.Run(context.Background(), addr, loadgen.WithEngine(engine),
+					loadgen.WithConns(2), loadgen.WithPipeline(4), loadgen.WithDuration(200*time.Millisecond))
+			})
 			assert.Positive(t, load.Requests)
 			assert.Equal(t, map[string]int64{loadgen.ErrClosed: 3 * load.Requests}, load.Errors)
 		})

@@ -123,7 +123,7 @@ func (p *pool) do(ctx context.Context, w *openWorker, j job) {
 	}
 	sent := time.Now()
 	deadline := earliest(sent.Add(cfg.timeout), rs.rec.end)
-	if err := w.c.write(j.req.bytes, deadline); err != nil {
+	if err := w.c.sendOne(j.req, deadline); err != nil {
 		rs.lost(ctx, w.shard, &w.c, kindOf(err, false), 1, j.due)
 		return
 	}

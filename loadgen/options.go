@@ -167,8 +167,9 @@ const DefaultMaxBody = protocol.DefaultMaxBody
 // received, fails with ErrBodyTooLarge and closes its connection.
 func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
 
-// WithVerify says which answers to requests of CPU work are verified;
-// VerifyAuto by default.
+// WithVerify says which answers are verified: the proofs of CPU work,
+// the bodies against their Repr-Digest, and the digests PUT answers state
+// (see Verify); VerifyAuto by default.
 func WithVerify(v Verify) Option { return func(c *config) { c.verify = v } }
 
 // WithTLS speaks TLS to the target (https), configured by cfg: its

@@ -1,11 +1,13 @@
 package loadgen
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"strings"
 
+	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/protocol"
 )
 
@@ -20,6 +22,10 @@ type Request struct {
 	// Connection itself.
 	Header []Header
 	Body   []byte
+	// BodyFile names a file the body is streamed from as it is sent, a
+	// chunk at a time, whatever its size; not with Body. It is opened,
+	// and hashed when uploads are verified, once when the run starts.
+	BodyFile string
 	// Weight is the request's share of the mix, relative to the others.
 	Weight int
 }
@@ -78,6 +84,8 @@ func (r Request) Check() error {
 		return fmt.Errorf("loadgen: host %q holds a space or line break", r.Host)
 	case r.Weight < 0:
 		return fmt.Errorf("loadgen: request %s %s: weight must not be negative", r.Method, r.Path)
+	case r.BodyFile != "" && len(r.Body) > 0:
+		return fmt.Errorf("loadgen: request %s %s: a body and a body file: give one", r.Method, r.Path)
 	}
 	for _, h := range r.Header {
 		if err := h.check(); err != nil {
@@ -114,6 +122,12 @@ func ParseRequest(s string) (Request, error) {
 // is the Host header unless the request names its own. With closing, it
 // asks the target to close the connection after answering.
 func (r Request) encode(host string, closing bool) []byte {
+	return r.encodeHead(host, closing, int64(len(r.Body)))
+}
+
+// encodeHead is encode with a body of size bytes, of which it appends
+// only r.Body: a streamed body follows when it is sent.
+func (r Request) encodeHead(host string, closing bool, size int64) []byte {
 	if r.Host != "" {
 		host = r.Host
 	}
@@ -125,8 +139,8 @@ func (r Request) encode(host string, closing bool) []byte {
 	if closing {
 		b = append(b, "Connection: close\r\n"...)
 	}
-	if len(r.Body) > 0 || r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" {
-		b = fmt.Appendf(b, "Content-Length: %d\r\n", len(r.Body))
+	if size > 0 || r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" {
+		b = fmt.Appendf(b, "Content-Length: %d\r\n", size)
 	}
 	b = append(b, "\r\n"...)
 	return append(b, r.Body...)
@@ -134,7 +148,14 @@ func (r Request) encode(host string, closing bool) []byte {
 
 // encoded is a request ready to send, and what its answer must carry.
 type encoded struct {
-	bytes []byte
+	bytes []byte // the whole request, or its head when its body is streamed
+	// body is the file its body is streamed from, after bytes; nil when
+	// bytes are the whole request.
+	body *bodyFile
+	// sent is the SHA-256 of an upload's body (PUT), which its answer
+	// must state as the digest of what was stored, if it is verified (see
+	// Verify.checkPut); nil for other requests.
+	sent *files.Digest
 	// proof says the answer's body must prove CPU work (GET /cpu, /mix),
 	// if it is verified (see Verify).
 	proof bool
@@ -167,23 +188,34 @@ type requestSet struct {
 	cum     []int
 }
 
-func newRequestSet(rs []Request, host string, closing bool, verify Verify) *requestSet {
+func newRequestSet(rs []Request, host string, closing bool, verify Verify, bodies bodyFiles) *requestSet {
 	s := &requestSet{}
 	total := 0
 	for _, r := range rs {
 		total += max(r.Weight, 1)
-		s.encoded = append(s.encoded, r.encoded(host, closing, verify))
+		s.encoded = append(s.encoded, r.encoded(host, closing, verify, bodies[r.BodyFile]))
 		s.cum = append(s.cum, total)
 	}
 	return s
 }
 
-// encoded is the request ready to send.
-func (r Request) encoded(host string, closing bool, verify Verify) encoded {
+// encoded is the request ready to send, its body streamed from body when
+// it has a body file.
+func (r Request) encoded(host string, closing bool, verify Verify, body *bodyFile) encoded {
 	e := encoded{bytes: r.encode(host, closing), proof: r.asksWork(), head: r.Method == "HEAD"}
+	if body != nil {
+		e.bytes, e.body = r.encodeHead(host, closing, body.size), body
+	}
 	if e.proof && verify.keeps() {
 		e.keep = maxProofBody
 		e.units, e.exact = r.askedUnits()
+	}
+	if r.Method == "PUT" && verify.digests() {
+		d := files.Digest(sha256.Sum256(r.Body))
+		if body != nil {
+			d = body.digest
+		}
+		e.sent, e.keep = &d, maxPutAnswer
 	}
 	return e
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -138,7 +140,7 @@ requests: [{path: /health}]
 		"churn.yaml": `
 name: churn
 targets: [goroutine]
-load: {connections: 2, duration: 300ms, warmup: 100ms, conn_per_request: true}
+load: {connections: 2, duration: 500ms, warmup: 1ms, conn_per_request: true}
 requests: [{path: "/cpu?us=50"}]
 `,
 		"idle.yaml": `
@@ -167,9 +169,14 @@ load: {duration: 100ms}
 	require.NotNil(t, o.Load, o.Error)
 	assert.Equal(t, results.ModeOpen, o.Load.Mode)
 
+	// The churn's window opens with its first requests (a warm-up of 1ms):
+	// whatever the machine's load, each connection's first request is in it,
+	// answered or still unanswered at its end.
 	c := runsOf(f, "churn")["goroutine"]
 	require.NotNil(t, c.Load, c.Error)
-	assert.Positive(t, c.Load.Requests)
+	assert.True(t, c.Load.ConnPerRequest)
+	assert.Positive(t, c.Load.Requests+c.Load.Unfinished, "requests in the window, answered or not")
+	assert.Empty(t, c.Load.Errors)
 
 	idle := runsOf(f, "idle")
 	g := idle["goroutine"].Idle
@@ -230,22 +237,30 @@ requests: [{path: /health}]
 // Ctrl-C stops the suite and the results hold what was measured.
 func TestRunInterruptWritesResults(t *testing.T) {
 	t.Parallel()
+	// The first target is served here, so that the test sees the run's
+	// requests arrive: it interrupts once some have been answered, whatever
+	// the machine's speed. The window opens at once (a warm-up of 1ms).
+	app := conformancetest.App("goroutine")
+	far := conformancetest.Serve(t, goroutine.New(targets.Config{App: app}))
 	dir := t.TempDir()
 	p := filepath.Join(dir, "long.yaml")
 	require.NoError(t, os.WriteFile(p, []byte(`
 name: long
-targets: [goroutine, loop]
-load: {connections: 2, duration: 60s, warmup: 100ms}
+targets:
+  - name: far
+    address: http://`+far+`
+  - name: loop
+load: {connections: 2, duration: 60s, warmup: 1ms}
 requests: [{path: "/io?ms=5"}]
 `), 0o644))
 	cmd := exec.Command(binary, "run", "-o", dir, "-cpu-rate", "500", p)
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
-	// The suite measures process starts first; the first run begins after.
-	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "long / goroutine") },
-		30*time.Second, 20*time.Millisecond, "the first run began")
-	time.Sleep(1500 * time.Millisecond)
+	// Two connections, each sending once answered: with 10 answered, the
+	// client has had at least 8 answers, in the window.
+	require.Eventually(t, func() bool { return answered(t, far) >= 10 },
+		60*time.Second, 20*time.Millisecond, "the first run's requests were answered")
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	err := cmd.Wait()
 	require.Error(t, err)
@@ -254,6 +269,7 @@ requests: [{path: "/io?ms=5"}]
 	require.NoError(t, err)
 	require.Len(t, f.Scenarios, 1)
 	require.Len(t, f.Scenarios[0].Runs, 1, "the loop never started")
+	assert.Equal(t, "far", f.Scenarios[0].Runs[0].Target)
 	r := f.Scenarios[0].Runs[0]
 	require.NotNil(t, r.Load)
 	assert.Positive(t, r.Load.Requests)
@@ -362,4 +378,22 @@ pin: {target: all, client: all}
 		require.NotNil(t, runs["goroutine"].Load, "scenario %s", name)
 		assert.Positive(t, runs["goroutine"].Load.Requests, "scenario %s", name)
 	}
+}
+
+// answered is how many requests the corobench target at addr has
+// answered, from its /stats.
+func answered(t *testing.T, addr string) int64 {
+	c, err := net.DialTimeout("tcp", addr, conformancetest.Timeout)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetDeadline(time.Now().Add(conformancetest.Timeout)))
+	_, err = io.WriteString(c, "GET /stats HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+	require.NoError(t, err)
+	b, err := io.ReadAll(c)
+	require.NoError(t, err)
+	_, body, _ := strings.Cut(string(b), "\r\n\r\n")
+	var n int64
+	_, err = fmt.Sscanf(body, "requests %d", &n)
+	require.NoError(t, err, "/stats body %q", body)
+	return n
 }

@@ -91,6 +91,30 @@ var inputs = []string{
 	"GET /health HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("a", protocol.MaxHeaderBytes-40) + "\r\n\r\n",
 }
 
+// fileInputs are requests of the file endpoints, on which the Python
+// parser must agree with protocol; a peer's answers to them depend on its
+// root (--root), so they are not in inputs.
+var fileInputs = []string{
+	"GET /files/ HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /files/a.txt HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /files/%2e%2e HTTP/1.1\r\nHost: a\r\n\r\n",
+	"PUT /files/a.txt HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+	"PUT /files/big HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n\r\n",
+	"PUT /files/big HTTP/1.1\r\nHost: a\r\nContent-Length: 1099511627777\r\n\r\n",
+	"DELETE /files/a.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+	"PUT /files/ HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx",
+	"DELETE /files/ HTTP/1.1\r\nHost: a\r\n\r\n",
+	"POST /files/x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx",
+	"GET /files/x?a=1 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /files HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /disk?kb=64&sync=1 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /disk?kb=65536 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /disk?kb=65537 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /disk HTTP/1.1\r\nHost: a\r\n\r\n",
+	"GET /disk?kb=1&sync=2 HTTP/1.1\r\nHost: a\r\n\r\n",
+	"PUT /disk?kb=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n",
+}
+
 // nodeDeviations are the inputs on which Node's http parser (llhttp) and
 // protocol disagree in a way the peer cannot correct: what Node
 // answers, and why. docs/peers.md lists them.
@@ -128,10 +152,12 @@ func goParse(in []byte) string {
 	endpoints := map[protocol.Endpoint]string{
 		protocol.EndpointHealth: "/health", protocol.EndpointCPU: "/cpu", protocol.EndpointIO: "/io",
 		protocol.EndpointEcho: "/echo", protocol.EndpointMix: "/mix",
+		protocol.EndpointFiles: "/files/", protocol.EndpointDisk: "/disk",
 	}
-	methods := map[protocol.Method]string{protocol.MethodGet: "GET", protocol.MethodPost: "POST", protocol.MethodOther: "OTHER"}
-	return fmt.Sprintf("n=%d %s %s us=%d n=%d ms=%d size=%d body=%q close=%v", n, methods[req.Method], endpoints[req.Endpoint],
-		req.CPUMicros, req.CPUUnits, req.WaitMillis, req.Size, req.Body, req.Close)
+	methods := map[protocol.Method]string{protocol.MethodGet: "GET", protocol.MethodPost: "POST",
+		protocol.MethodPut: "PUT", protocol.MethodDelete: "DELETE", protocol.MethodOther: "OTHER"}
+	return fmt.Sprintf("n=%d %s %s us=%d n=%d ms=%d size=%d body=%q close=%v name=%q kb=%d sync=%v length=%d", n, methods[req.Method], endpoints[req.Endpoint],
+		req.CPUMicros, req.CPUUnits, req.WaitMillis, req.Size, req.Body, req.Close, req.Name, req.DiskKB, req.DiskSync, req.StreamLength)
 }
 
 const pythonParse = `
@@ -146,8 +172,9 @@ for line in sys.stdin:
     if n == 0:
         print("more")
         continue
-    print("n=%d %s %s us=%d n=%d ms=%d size=%d body=%s close=%s" % (n, r.method, r.endpoint,
-        r.us, r.n, r.ms, r.size, json.dumps(r.body.decode("latin-1")), str(r.close).lower()))
+    print("n=%d %s %s us=%d n=%d ms=%d size=%d body=%s close=%s name=%s kb=%d sync=%s length=%d" % (n, r.method, r.endpoint,
+        r.us, r.n, r.ms, r.size, json.dumps(r.body.decode("latin-1")), str(r.close).lower(),
+        json.dumps(r.name.decode("latin-1")), r.kb, str(bool(r.sync)).lower(), r.length))
 `
 
 // The Python peers' parser gives what Go's gives, byte for byte, on every
@@ -157,7 +184,7 @@ func TestPythonParserMatchesGo(t *testing.T) {
 	if _, err := exec.LookPath(external.Python); err != nil {
 		t.Skipf("%s not installed", external.Python)
 	}
-	all := append([]string(nil), inputs...)
+	all := append(append([]string(nil), inputs...), fileInputs...)
 	all = append(all, strings.Join(inputs[:3], ""), "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n012")
 	for _, in := range inputs[:12] {
 		for cut := range len(in) {

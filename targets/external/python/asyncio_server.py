@@ -13,6 +13,7 @@ import asyncio  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
 
+import corobench_files as files  # noqa: E402
 import corobench_proto as proto  # noqa: E402
 
 MODEL = "python-asyncio"
@@ -35,6 +36,13 @@ async def serve_conn(reader, writer, app):
                     return
                 if n == 0:
                     break
+                if req.stream:
+                    await writer.drain()
+                    del buf[:n]
+                    if not await files.serve_stream_async(reader, writer, req, app.store, buf, linger):
+                        return
+                    start = time.monotonic()
+                    continue
                 if req.ms:
                     await writer.drain()
                     await asyncio.sleep(req.ms / 1000)
@@ -85,7 +93,7 @@ async def linger(reader, writer):
 
 async def main():
     args = proto.parse_args(MODEL)
-    app = proto.App(MODEL, args.cpu_rate)
+    app = proto.App(MODEL, args.cpu_rate, files.open_store(args))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

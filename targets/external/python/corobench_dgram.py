@@ -41,6 +41,10 @@ MAX_IN_FLIGHT = 10_000
 
 STATS = "/stats"
 
+# ENDPOINTS are the paths the datagram form serves: HTTP's, but the file
+# ones, and /stats.
+ENDPOINTS = (proto.HEALTH, proto.CPU, proto.IO, proto.ECHO, proto.MIX, STATS)
+
 TOO_LARGE = proto.ProtoError(413, "datagram exceeds %d bytes" % MAX_DATAGRAM_REQUEST)
 BAD_SIZE = proto.ProtoError(
     400, "parameter size must be a whole number from 0 to %d in a datagram" % MAX_DATAGRAM_ECHO)
@@ -108,7 +112,7 @@ def _parse(b, rest):
         raise proto.ProtoError(400, "request target must start with /")
     path, _, query = target.partition(b"?")
     endpoint = path.decode("latin-1")
-    if endpoint != STATS and endpoint not in proto.PARAMS:
+    if endpoint not in ENDPOINTS:
         raise proto.ProtoError(404, "no such path")
     req = proto.Request()
     req.method, req.endpoint = proto.GET, endpoint

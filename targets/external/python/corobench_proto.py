@@ -26,6 +26,10 @@ MAX_BODY_BYTES = 1 << 20
 MAX_CPU_MICROS = 1_000_000
 MAX_CPU_UNITS = 600_000_000  # about a second of work, as us
 MAX_WAIT_MILLIS = 60_000
+MAX_DISK_KB = 64 << 10
+# MAX_STREAM_BYTES bounds the body of PUT /files/NAME, which is streamed to
+# the file store, not buffered; the store's own limit is far lower.
+MAX_STREAM_BYTES = 1 << 40
 
 # Connection time bounds, as targets.DefaultIdleTimeout and DefaultRequestTimeout.
 IDLE_TIMEOUT = 60.0
@@ -34,15 +38,16 @@ REQUEST_TIMEOUT = 10.0
 SEED = 2463534242
 MASK = 0xFFFFFFFF
 
-GET, POST, OTHER = "GET", "POST", "OTHER"
+GET, POST, PUT, DELETE, OTHER = "GET", "POST", "PUT", "DELETE", "OTHER"
 HEALTH, CPU, IO, ECHO, MIX = "/health", "/cpu", "/io", "/echo", "/mix"
+FILES, DISK = "/files/", "/disk"  # served by corobench_files
 
 STATUS_TEXT = {
-    200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+    200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
     408: "Request Timeout", 413: "Content Too Large",
     431: "Request Header Fields Too Large", 500: "Internal Server Error",
     501: "Not Implemented", 503: "Service Unavailable",
-    505: "HTTP Version Not Supported",
+    505: "HTTP Version Not Supported", 507: "Insufficient Storage",
 }
 
 TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789"
@@ -92,14 +97,21 @@ class ProtoError(Exception):
 
 
 class Request:
-    __slots__ = ("method", "endpoint", "us", "n", "ms", "size", "body", "close")
+    __slots__ = ("method", "endpoint", "us", "n", "ms", "size", "body", "close",
+                 "name", "kb", "sync", "length", "stream")
 
     def __init__(self):
         self.method = OTHER
         self.endpoint = None
-        self.us = self.n = self.ms = self.size = 0
+        self.us = self.n = self.ms = self.size = self.kb = self.sync = 0
         self.body = b""
         self.close = False
+        # /files/NAME: the name, undecoded; a download (GET NAME) or an
+        # upload (PUT NAME, its body of length bytes left on the
+        # connection) is streamed: stream is set.
+        self.name = b""
+        self.length = 0
+        self.stream = False
 
 
 def _uint(v, maximum):
@@ -117,6 +129,8 @@ PARAMS = {
     IO: {b"ms": ("ms", MAX_WAIT_MILLIS, True)},
     ECHO: {b"size": ("size", MAX_BODY_BYTES, False)},
     MIX: {b"us": ("us", MAX_CPU_MICROS, True), b"ms": ("ms", MAX_WAIT_MILLIS, True)},
+    FILES: {},
+    DISK: {b"kb": ("kb", MAX_DISK_KB, True), b"sync": ("sync", 1, False)},
 }
 
 
@@ -157,6 +171,13 @@ def _parse_target(target, req):
     if target[:1] != b"/":
         raise ProtoError(400, "request target must start with /")
     path, _, query = target.partition(b"?")
+    if path.startswith(b"/files/"):
+        req.endpoint, req.name = FILES, path[7:]
+        if not (req.method == GET or (req.name and req.method in (PUT, DELETE))):
+            raise ProtoError(405, "method not allowed on this path")
+        req.stream = bool(req.name) and req.method in (GET, PUT)
+        _parse_query(query, req)
+        return
     endpoint = path.decode("latin-1")
     if endpoint not in PARAMS:
         raise ProtoError(404, "no such path")
@@ -185,22 +206,22 @@ def _parse_request_line(line, req):
         raise ProtoError(505, "version %s not supported" % version.decode())
     else:
         raise ProtoError(400, "malformed version")
-    req.method = {b"GET": GET, b"POST": POST}.get(bytes(method), OTHER)
+    req.method = {b"GET": GET, b"POST": POST, b"PUT": PUT, b"DELETE": DELETE}.get(bytes(method), OTHER)
     _parse_target(target, req)
     return http10
 
 
-def _parse_length(v):
+def _parse_length(v, limit=MAX_BODY_BYTES):
     if not v:
         raise ProtoError(400, "empty Content-Length")
     if not DIGITS.issuperset(v):
         raise ProtoError(400, "malformed Content-Length")
     digits = v.lstrip(b"0")
-    # Seven digits hold any length up to the bound; more are over it (and
-    # int() would refuse thousands of them).
-    n = int(digits) if 0 < len(digits) <= 7 else (0 if not digits else MAX_BODY_BYTES + 1)
-    if n > MAX_BODY_BYTES:
-        raise ProtoError(413, "body exceeds %d bytes" % MAX_BODY_BYTES)
+    # Fourteen digits hold any length up to the bounds; more are over them
+    # (and int() would refuse thousands of them).
+    n = int(digits) if 0 < len(digits) <= 14 else (0 if not digits else limit + 1)
+    if n > limit:
+        raise ProtoError(413, "body exceeds %d bytes" % limit)
     return n
 
 
@@ -237,7 +258,7 @@ def parse_request(buf):
         value = value.strip(b" \t")
         name = name.lower()
         if name == b"content-length":
-            n = _parse_length(value)
+            n = _parse_length(value, MAX_STREAM_BYTES if req.method == PUT and req.stream else MAX_BODY_BYTES)
             if length >= 0 and n != length:
                 raise ProtoError(400, "conflicting Content-Length headers")
             length = n
@@ -264,6 +285,9 @@ def parse_request(buf):
         raise ProtoError(400, "POST /echo takes a body, not size")
     req.close = close or (http10 and not keep_alive)
     header_len = end + 4
+    if req.method == PUT and req.stream:
+        req.length = max(length, 0)
+        return header_len, req  # the body follows on the connection
     total = header_len + max(length, 0)
     if len(buf) < total:
         return 0, None
@@ -294,9 +318,10 @@ FILLER = bytes(ord("a") + i % 26 for i in range(4096))
 class App:
     """Answers requests the same way for every Python model."""
 
-    def __init__(self, model, rate):
+    def __init__(self, model, rate, store=None):
         self.model = model
         self.rate = rate
+        self.store = store  # corobench_files.Store of --root, or None
 
     def units(self, us):
         """Units of work for us microseconds, rounded half away from zero as
@@ -306,12 +331,15 @@ class App:
     def respond(self, req):
         """Does the request's CPU work, if any, and returns its response. The
         model must already have waited req.ms, its own way."""
+        if req.endpoint in (FILES, DISK):
+            import corobench_files  # it imports this module
+            return corobench_files.respond(self.store, req)
         body = self.body(req)
         return header(200, len(body), req.close) + body
 
     def body(self, req):
         """Does the request's CPU work, if any, and returns the body of its
-        answer, as over HTTP so over datagrams."""
+        answer, as over HTTP so over datagrams (which have no files)."""
         if req.endpoint == HEALTH:
             body = (self.model + "\n").encode()
         elif req.endpoint in (CPU, MIX):
@@ -366,6 +394,16 @@ def serve_conn(sock, app, sleep=time.sleep):
                     return
                 if n == 0:
                     break
+                if req.stream:
+                    if out:
+                        sock.sendall(b"".join(out))
+                        out = []
+                    del buf[:n]
+                    import corobench_files  # it imports this module
+                    if not corobench_files.serve_stream(sock, req, app.store, buf):
+                        return
+                    start = time.monotonic()
+                    continue
                 if req.ms:
                     if out:
                         sock.sendall(b"".join(out))
@@ -409,6 +447,10 @@ def parse_args(model):
                    help="work units per microsecond for /cpu?us=N (0: calibrate at start)")
     p.add_argument("--max-conns", type=int, default=1024,
                    help="cap on live processes or threads (forking, and threading over UDP)")
+    p.add_argument("--root", default="",
+                   help="directory served by /files/ and used by /disk (none: they answer 404)")
+    p.add_argument("--max-upload", type=int, default=64 << 20,
+                   help="largest upload to /files/ in bytes")
     args = p.parse_args()
     if args.cpu_rate <= 0:
         args.cpu_rate = calibrate()

@@ -12,6 +12,7 @@ sys.dont_write_bytecode = True
 
 import socketserver  # noqa: E402
 
+import corobench_files as files  # noqa: E402
 import corobench_proto as proto  # noqa: E402
 
 MODEL = "python-fork"
@@ -37,7 +38,7 @@ def main():
         # ForkingMixIn's default cap is 40 children: beyond it, accept waits
         # for one to exit. Raise it so 50 connections get 50 processes.
         server.max_children = args.max_conns
-        server.app = proto.App(MODEL, args.cpu_rate)
+        server.app = proto.App(MODEL, args.cpu_rate, files.open_store(args))
         proto.exit_on_sigterm()
         proto.ready(MODEL, server.server_address, args.cpu_rate)
         proto.serve_forking(server)

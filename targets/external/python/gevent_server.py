@@ -20,6 +20,7 @@ import socket  # noqa: E402
 
 import gevent  # noqa: E402
 
+import corobench_files as files  # noqa: E402
 import corobench_proto as proto  # noqa: E402
 
 MODEL = "python-gevent"
@@ -33,7 +34,7 @@ def serve(listener, app):
 
 def main():
     args = proto.parse_args(MODEL)
-    app = proto.App(MODEL, args.cpu_rate)
+    app = proto.App(MODEL, args.cpu_rate, files.open_store(args))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((args.host, args.port))

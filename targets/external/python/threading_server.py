@@ -11,6 +11,7 @@ sys.dont_write_bytecode = True
 
 import socketserver  # noqa: E402
 
+import corobench_files as files  # noqa: E402
 import corobench_proto as proto  # noqa: E402
 
 MODEL = "python-threads"
@@ -31,7 +32,7 @@ class Server(socketserver.ThreadingTCPServer):
 def main():
     args = proto.parse_args(MODEL)
     with Server((args.host, args.port), Handler) as server:
-        server.app = proto.App(MODEL, args.cpu_rate)
+        server.app = proto.App(MODEL, args.cpu_rate, files.open_store(args))
         proto.exit_on_sigterm()
         proto.ready(MODEL, server.server_address, args.cpu_rate)
         server.serve_forever()
