@@ -51,6 +51,7 @@ fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./loadgen -run '^$$' -fuzz '^FuzzChatLines$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean
