@@ -53,6 +53,7 @@ fuzz:
 	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParseReply$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./loadgen -run '^$$' -fuzz '^FuzzChatLines$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean
@@ -86,6 +87,11 @@ truth:
 .PHONY: bench-loadgen
 bench-loadgen:
 	bash scripts/bench-loadgen.sh
+
+## bench-datagrams: the models and Python's UDP servers over UDP, the load generator's batching, eventloop with and without recvmmsg, overload (PARTS, REPS, DURATION)
+.PHONY: bench-datagrams
+bench-datagrams:
+	flock /tmp/corobench-measure.lock bash scripts/bench-datagrams.sh $(PARTS)
 
 ## bench-anyserver: corobench load vs wrk and hey on servers not ours (nginx static files, net/http chunked or not, nginx over TLS; PARTS, REPS, DURATION, CONNS)
 .PHONY: bench-anyserver

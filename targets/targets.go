@@ -47,6 +47,12 @@ type Config struct {
 	// reactors) hands its /disk jobs to, as libuv hands file IO to a thread
 	// pool; 0 does them inline.
 	FileThreads int
+	// DatagramBatch is how many datagrams an event loop serving datagrams
+	// (eventloop, reactors, coro) reads with one recvmmsg and sends with
+	// one sendmmsg, at most MaxDatagramBatch; 1 turns batching off (a
+	// recvmsg and a sendmsg per datagram); 0 is the loop's default
+	// (eventloop.DefaultBatch).
+	DatagramBatch int
 	// Self is the command line that runs this program as a child of a
 	// multi-process model (process, prefork), which appends the child's
 	// role and settings to it: see package spawn.

@@ -61,7 +61,7 @@ func wantDatagramParallelism(name string, cfg targets.Config, procs, cpus int) t
 		return def
 	}
 	switch name {
-	case "loop", "thread", "threadpool", "process":
+	case "loop", "thread", "threadpool", "process", "prefork":
 		return wantParallelism(name, cfg, procs, cpus)
 	case "goroutine", "goroutine-1":
 		// A goroutine per datagram, up to a cap on those in hand.

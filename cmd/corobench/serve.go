@@ -33,8 +33,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "largest upload to /files/ in bytes")
 	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "files open at once in each process; more are refused 503")
 	fileThreads := fs.Int("file-threads", 0, "eventloop, reactors: threads per loop to run /disk jobs on, as libuv's thread pool (0: inline, stalling the loop)")
+	datagramBatch := fs.Int("datagram-batch", 0, "eventloop, reactors, coro over udp: datagrams per recvmmsg and sendmmsg (0: 64; 1: no batching, a recvmsg and a sendmsg each)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if *datagramBatch < 0 || *datagramBatch > targets.MaxDatagramBatch {
+		return fmt.Errorf("%w: -datagram-batch %d: want 0 to %d", errUsage, *datagramBatch, targets.MaxDatagramBatch)
 	}
 	m, ok := findModel(*name)
 	if !ok {
@@ -62,10 +66,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer app.Files.Close()
 	}
 	cfg := targets.Config{
-		App:         app,
-		Workers:     *workers,
-		MaxConns:    *maxConns,
-		FileThreads: *fileThreads,
+		App:           app,
+		Workers:       *workers,
+		MaxConns:      *maxConns,
+		FileThreads:   *fileThreads,
+		DatagramBatch: *datagramBatch,
 	}
 	cfg.Chat = *chatOpts
 	var warnings []string
