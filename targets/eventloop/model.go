@@ -12,6 +12,11 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		Chat:        []targets.Transport{targets.TCP, targets.UDP},
+		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
+		NewChatDatagram: func(c targets.Config) targets.DatagramServer {
+			return NewChatDatagram(c)
+		},
 	}
 }
 
@@ -38,12 +43,13 @@ func PollModel() targets.Model {
 		"the textbook's poll server")
 }
 
-// variant is the loop waiting in call, named for it. It serves TCP only:
-// the datagram server waits in epoll.
+// variant is the loop waiting in call, named for it. It serves TCP HTTP
+// only: the datagram and chat servers wait in epoll.
 func variant(call readiness, name, summary, analogue string) targets.Model {
 	m := Model()
 	m.Name, m.Summary, m.Analogue = name, summary, analogue
 	m.New = func(c targets.Config) targets.Server { return newServer(c, call) }
+	m.Chat, m.NewChat, m.NewChatDatagram = nil, nil, nil
 	m.NewDatagram = nil
 	m.Transports = []targets.Transport{targets.TCP}
 	return m
