@@ -42,7 +42,7 @@ test:
 bench: build
 	$(BIN) run -o $(OUT) $(SCENARIOS)
 
-## fuzz: fuzz the request and response parsers (HTTP and datagram), the expectation parser and the file name check (FUZZTIME each, default 30s)
+## fuzz: fuzz the request and response parsers (HTTP and datagram), the expectation parser, the file name check and the chat parsers (FUZZTIME each, default 30s)
 .PHONY: fuzz
 fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseRequest$$' -fuzztime $${FUZZTIME:-30s}
@@ -50,7 +50,10 @@ fuzz:
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagram$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzParseDatagramAnswer$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./results -run '^$$' -fuzz '^FuzzParseExpectation$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./chat -run '^$$' -fuzz '^FuzzParseReply$$' -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./files -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./loadgen -run '^$$' -fuzz '^FuzzChatLines$$' -fuzztime $${FUZZTIME:-30s}
 
 ## clean: remove built binaries and generated reports
 .PHONY: clean
@@ -84,6 +87,11 @@ truth:
 .PHONY: bench-loadgen
 bench-loadgen:
 	bash scripts/bench-loadgen.sh
+
+## bench-datagrams: the models and Python's UDP servers over UDP, the load generator's batching, eventloop with and without recvmmsg, overload (PARTS, REPS, DURATION)
+.PHONY: bench-datagrams
+bench-datagrams:
+	flock /tmp/corobench-measure.lock bash scripts/bench-datagrams.sh $(PARTS)
 
 ## bench-anyserver: corobench load vs wrk and hey on servers not ours (nginx static files, net/http chunked or not, nginx over TLS; PARTS, REPS, DURATION, CONNS)
 .PHONY: bench-anyserver

@@ -31,7 +31,7 @@ func MeasuredIn(metric, mode string) bool {
 	case results.MetricMakespan:
 		return mode == results.ModeBatch
 	case results.MetricThroughput:
-		return mode == results.ModeClosed || mode == results.ModeOpen
+		return mode == results.ModeClosed || mode == results.ModeOpen || mode == results.ModeChat
 	}
 	return mode != results.ModeIdle // latency, errors, cpu/req
 }

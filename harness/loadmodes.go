@@ -18,6 +18,8 @@ func modeOptions(l Load, conns int) ([]loadOption, error) {
 	case results.ModeBatch:
 		opts = append(opts, loadgen.WithBatch(l.Batch), loadgen.WithConns(l.Batch),
 			loadgen.WithDuration(time.Duration(l.Timeout)), loadgen.WithWarmup(0))
+	case results.ModeChat:
+		opts = append(opts, chatOptions(l)...)
 	}
 	if l.ConnPerReq {
 		opts = append(opts, loadgen.WithConnPerRequest())

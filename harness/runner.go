@@ -196,7 +196,8 @@ func (s *Scenario) Estimate() time.Duration {
 		open := time.Duration(float64(l.Connections) * (1/l.OpenRate + 1.0/2500) * float64(time.Second))
 		return startCost + open + time.Duration(l.Duration) + time.Second
 	}
-	return startCost + time.Duration(l.Warmup+l.Duration) + s.backgroundCost()
+	joins, grace := l.chatTimes()
+	return startCost + joins + time.Duration(l.Warmup+l.Duration) + grace + s.backgroundCost()
 }
 
 // backgroundCost is the mean time a run spends opening and touching its idle

@@ -104,9 +104,11 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 			run.Warnings = append(run.Warnings, warnings...)
 		}
 		var mark *time.Timer
+		joins, _ := s.Load.chatTimes()
 		if s.Load.Mode != results.ModeBatch {
-			mark = time.AfterFunc(time.Duration(s.Load.Warmup), func() { watcher.Mark() })
+			mark = time.AfterFunc(joins+time.Duration(s.Load.Warmup), func() { watcher.Mark() })
 		}
+		base, _ := watcher.Sample() // before a chat room's members join
 		var opts []loadOption
 		opts, err = loadOptions(s, conns)
 		if spec.Datagrams() {
@@ -114,6 +116,9 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 		}
 		if err == nil {
 			run.Load, err = loadRun(runCtx, t.Ready.Addr, opts)
+		}
+		if run.Load != nil && run.Load.Chat != nil {
+			run.Load.Chat.BasePSS = base.PSS
 		}
 		if mark != nil {
 			mark.Stop()
@@ -167,6 +172,9 @@ func (r *Runner) start(ctx context.Context, s *Scenario, spec TargetSpec, pin pi
 		"-cpu-rate", strconv.FormatFloat(float64(r.Rate), 'f', -1, 64)}
 	if spec.Datagrams() {
 		argv = append(argv, "-net", NetUDP)
+	}
+	if spec.Service == ServiceChat {
+		argv = append(argv, "-service", ServiceChat)
 	}
 	if len(pin.target) > 0 {
 		argv = append(argv, "-cpus", affinity.Format(pin.target))

@@ -31,7 +31,7 @@ type Scenario struct {
 	Description string            `yaml:"description" doc:"what the scenario shows; reports print it"`
 	Targets     []TargetSpec      `yaml:"targets" doc:"required; model names, or external targets (mappings, see below)"`
 	Load        Load              `yaml:"load" doc:"the load to send"`
-	Requests    []Request         `yaml:"requests" doc:"the weighted request mix; required except for load.mode idle (GET /health)"`
+	Requests    []Request         `yaml:"requests" doc:"the weighted request mix; required except for load.mode idle (GET /health) and chat (none)"`
 	Repetitions int               `yaml:"repetitions" doc:"runs of every target, interleaved (default 1)"`
 	Pin         Pin               `yaml:"pin" doc:"CPU pinning of the target and the client"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to every target's process"`
@@ -44,11 +44,11 @@ type Scenario struct {
 
 // Load is the load a scenario sends.
 type Load struct {
-	Mode        string         `yaml:"mode" doc:"closed (default), open, batch or idle"`
+	Mode        string         `yaml:"mode" doc:"closed (default), open, batch, idle or chat (members of a chat room: load.chat)"`
 	Connections int            `yaml:"connections" doc:"connections (closed: each with one request in flight; open: the most in flight; idle: how many to open) (default 50)"`
 	ByTarget    map[string]int `yaml:"connections_by_target" doc:"connections for some targets, by target name, instead of connections"`
 	Duration    Duration       `yaml:"duration" doc:"closed, open: how long to measure, after the warm-up (default 5s); idle: how long to hold the connections before measuring (default 1s)"`
-	Warmup      Duration       `yaml:"warmup" doc:"closed, open: load sent first and not counted (default 1s)"`
+	Warmup      Duration       `yaml:"warmup" doc:"closed, open, chat: load sent first and not counted (default 1s; chat: after the joins)"`
 	Timeout     Duration       `yaml:"timeout" doc:"bound on connecting and on each request; a batch's bound (default 10s)"`
 	Rate        float64        `yaml:"rate" doc:"open: arrival rate in requests per second, for the whole duration"`
 	Phases      []Phase        `yaml:"phases" doc:"open: a schedule of rates instead of rate; it begins with the warm-up, and the duration is what follows"`
@@ -61,6 +61,7 @@ type Load struct {
 	// Background lists idle connection counts: the C10K curve.
 	Background         []int            `yaml:"background_idle" doc:"closed: idle connections the target holds while the measured ones run, each opened and sent one request before the run and held until it ends; one run per count, each count its own scenario in the results (name/idle=N), so that reports draw the curve"`
 	BackgroundByTarget map[string][]int `yaml:"background_idle_by_target" doc:"background_idle for some targets, by target name, instead (select cannot watch descriptors past 1,024)"`
+	Chat               *ChatLoad        `yaml:"chat" doc:"chat: the room (see below); its targets serve chat"`
 }
 
 // Phase is one step of an open-loop schedule: rate for a while, or a linear

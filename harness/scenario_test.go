@@ -146,7 +146,7 @@ load: {pipeline: 2}
 requests: [{path: /health}]
 `,
 			want: []string{
-				"s.yaml:3: targets.0.net: udp takes a closed, open or batch load, without conn_per_request, pipeline or think_time",
+				"s.yaml:3: targets.0.net: udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time",
 				`s.yaml:4: targets.1.net: must be tcp or udp, not "quic"`,
 				"s.yaml:5: targets.2.model: is for a model; an external or remote target is not one",
 				"s.yaml:5: targets.2.net: udp is for a model the harness starts",
@@ -215,7 +215,7 @@ func TestShippedScenariosLoad(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(suiteDir + "/*.yaml")
 	require.NoError(t, err)
-	for _, dir := range []string{"examples", "check", "cross-language", "curves"} {
+	for _, dir := range []string{"examples", "check", "cross-language", "curves", "chat"} {
 		more, err := filepath.Glob(suiteDir + "/" + dir + "/*.yaml")
 		require.NoError(t, err)
 		require.NotEmpty(t, more, dir)

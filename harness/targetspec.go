@@ -33,6 +33,7 @@ type TargetSpec struct {
 	Insecure    bool              `yaml:"insecure" doc:"an https address: do not verify its certificate"`
 	Model       string            `yaml:"model" doc:"the model to serve when name is not one, so that a model can be listed twice (over tcp and over udp)"`
 	Net         string            `yaml:"net" doc:"tcp (default) or udp: the model serves the datagram form of the protocol (serve -net udp) and the load is sent as datagrams (docs/datagrams.md)"`
+	Service     string            `yaml:"service" doc:"http (default) or chat: what the target serves (serve -service chat, docs/chat.md); a chat load's targets serve chat (the default there)"`
 }
 
 // Transports a target may be loaded over (TargetSpec.Net).

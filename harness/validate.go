@@ -113,10 +113,18 @@ func (s *Scenario) validate() []keyError {
 				bad(key+".net", "udp is for a model the harness starts")
 			}
 			if s.Load.Mode == results.ModeIdle || s.Load.ConnPerReq || s.Load.Pipeline > 1 || s.Load.ThinkTime > 0 {
-				bad(key+".net", "udp takes a closed, open or batch load, without conn_per_request, pipeline or think_time")
+				bad(key+".net", "udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time")
 			}
 		default:
 			bad(key+".net", "must be tcp or udp, not %q", t.Net)
+		}
+		switch {
+		case t.Service != "" && t.Service != ServiceHTTP && t.Service != ServiceChat:
+			bad(key+".service", "must be http or chat, not %q", t.Service)
+		case s.Load.Mode == results.ModeChat && t.Service != ServiceChat:
+			bad(key+".service", "a chat load needs a target that serves chat")
+		case s.Load.Mode != results.ModeChat && t.Service == ServiceChat:
+			bad(key+".service", "a target that serves chat takes a chat load (load.mode chat)")
 		}
 		for j, m := range t.Like {
 			if m == "" || m == t.Name {
@@ -132,7 +140,7 @@ func (s *Scenario) validate() []keyError {
 	for i, x := range s.Expect {
 		s.validateExpect(bad, "expect."+strconv.Itoa(i), x)
 	}
-	if len(s.Requests) == 0 && s.Load.Mode != results.ModeIdle {
+	if len(s.Requests) == 0 && s.Load.Mode != results.ModeIdle && s.Load.Mode != results.ModeChat {
 		bad("requests", "list at least one request")
 	}
 	for i := range s.Requests {
@@ -199,123 +207,11 @@ func (r *Request) readBody(scenarioFile string) error {
 	return nil
 }
 
-func (s *Scenario) validateLoad(bad func(key, format string, args ...any), targets map[string]bool) {
-	l := &s.Load
-	if l.Connections < 1 {
-		bad("load.connections", "must be at least 1, not %d", l.Connections)
-	}
-	for name, n := range l.ByTarget {
-		if !targets[name] {
-			bad("load.connections_by_target."+name, "%q is not one of the targets", name)
-		}
-		if n < 1 {
-			bad("load.connections_by_target."+name, "must be at least 1, not %d", n)
-		}
-	}
-	if l.Duration < 0 {
-		bad("load.duration", "must be positive")
-	}
-	if l.Warmup < 0 {
-		bad("load.warmup", "must not be negative")
-	}
-	if l.Timeout < 0 {
-		bad("load.timeout", "must be positive")
-	}
-	if l.ThinkTime < 0 {
-		bad("load.think_time", "must not be negative")
-	}
-	if l.Pipeline < 0 {
-		bad("load.pipeline", "must not be negative")
-	}
-	if l.Pipeline > 1 && l.ConnPerReq {
-		bad("load.pipeline", "a connection per request cannot pipeline")
-	}
-	only := func(mode string, set bool, key string) {
-		if set && l.Mode != mode {
-			bad("load."+key, "applies to mode %s only (this is %s)", mode, l.Mode)
-		}
-	}
-	only(results.ModeOpen, l.Rate != 0, "rate")
-	only(results.ModeOpen, len(l.Phases) > 0, "phases")
-	only(results.ModeBatch, l.Batch != 0, "batch")
-	only(results.ModeClosed, l.ThinkTime != 0, "think_time")
-	only(results.ModeClosed, l.Pipeline > 1, "pipeline")
-	only(results.ModeIdle, l.Touch, "touch")
-	only(results.ModeClosed, len(l.Background) > 0, "background_idle")
-	only(results.ModeClosed, len(l.BackgroundByTarget) > 0, "background_idle_by_target")
-	if l.OpenRate != 0 && l.Mode != results.ModeIdle && len(l.Background) == 0 && len(l.BackgroundByTarget) == 0 {
-		bad("load.open_rate", "applies to mode idle or background_idle only")
-	}
-	counts := func(key string, ns []int) {
-		seen := map[int]bool{}
-		for i, n := range ns {
-			switch {
-			case n < 0:
-				bad(key+"."+strconv.Itoa(i), "must not be negative, not %d", n)
-			case seen[n]:
-				bad(key+"."+strconv.Itoa(i), "%d is listed twice", n)
-			}
-			seen[n] = true
-		}
-	}
-	counts("load.background_idle", l.Background)
-	if len(l.BackgroundByTarget) > 0 && len(l.Background) == 0 {
-		bad("load.background_idle_by_target", "needs background_idle, the counts of the other targets")
-	}
-	for name, ns := range l.BackgroundByTarget {
-		key := "load.background_idle_by_target." + name
-		if !targets[name] {
-			bad(key, "%q is not one of the targets", name)
-		}
-		if len(ns) == 0 {
-			bad(key, "list at least one count")
-		}
-		counts(key, ns)
-	}
-	switch l.Mode {
-	case results.ModeClosed, results.ModeIdle:
-	case results.ModeOpen:
-		switch {
-		case l.Rate == 0 && len(l.Phases) == 0:
-			bad("load.mode", "mode open needs a rate or phases")
-		case l.Rate != 0 && len(l.Phases) > 0:
-			bad("load.rate", "set rate or phases, not both")
-		case len(l.Phases) > 0 && l.Duration <= 0:
-			bad("load.phases", "the phases must last longer than the warm-up (%s), which they include", time.Duration(l.Warmup))
-		case l.Rate < 0:
-			bad("load.rate", "must be positive")
-		}
-		for i, p := range l.Phases {
-			key := "load.phases." + strconv.Itoa(i)
-			if p.Rate <= 0 && p.end() <= 0 {
-				bad(key+".rate", "a phase needs a positive rate")
-			}
-			if p.Rate < 0 || p.end() < 0 {
-				bad(key+".rate", "must not be negative")
-			}
-			if p.For <= 0 {
-				bad(key+".for", "must be positive")
-			}
-		}
-	case results.ModeBatch:
-		if l.Batch < 1 {
-			bad("load.batch", "mode batch needs batch: the number of requests fired at once")
-		}
-		if l.ConnPerReq {
-			bad("load.conn_per_request", "a batch already uses one connection per request")
-		}
-	default:
-		bad("load.mode", "must be closed, open, batch or idle, not %q", l.Mode)
-	}
-	if l.OpenRate < 0 {
-		bad("load.open_rate", "must be positive")
-	}
-}
-
 func (s *Scenario) defaults() {
 	if s.Repetitions == 0 {
 		s.Repetitions = DefaultRepetitions
 	}
+	defer s.chatDefaults()
 	l := &s.Load
 	if l.Mode == "" {
 		l.Mode = results.ModeClosed
@@ -323,7 +219,7 @@ func (s *Scenario) defaults() {
 	if l.Connections == 0 {
 		l.Connections = DefaultConnections
 	}
-	if l.Warmup == 0 && (l.Mode == results.ModeClosed || l.Mode == results.ModeOpen) {
+	if l.Warmup == 0 && (l.Mode == results.ModeClosed || l.Mode == results.ModeOpen || l.Mode == results.ModeChat) {
 		l.Warmup = Duration(DefaultWarmup)
 	}
 	if len(l.Phases) > 0 && l.Duration == 0 {

@@ -234,8 +234,13 @@ func datagramWarnings(l *results.Load) []string {
 	if d.Served < l.Conns && l.Mode != results.ModeBatch {
 		w = append(w, fmt.Sprintf("unserved: %d of %d clients got no answer in the measured window", l.Conns-d.Served, l.Conns))
 	}
-	if d.TargetDrops > 0 {
+	switch {
+	case d.TargetDrops > 0:
 		w = append(w, fmt.Sprintf("target drops: the target's socket buffer overflowed, %d datagrams dropped by the kernel", d.TargetDrops))
+	case d.TargetDrops < 0 && d.RcvbufErrors > 0:
+		// The target runs elsewhere: the machine's count is all there is,
+		// and it is every socket's, this machine's.
+		w = append(w, fmt.Sprintf("machine drops: %d datagrams dropped for full receive buffers on this machine (RcvbufErrors, any socket's); the target's own count is not known here", d.RcvbufErrors))
 	}
 	if d.ClientDrops > 0 {
 		w = append(w, fmt.Sprintf("client drops: the client's socket buffers overflowed, %d answers dropped by the kernel", d.ClientDrops))

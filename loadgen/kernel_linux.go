@@ -16,13 +16,19 @@ import (
 // it runs on this machine) and at the client's (those connected to it), by
 // the drops column of /proc/net/udp; and on the whole machine, for a full
 // receive buffer (RcvbufErrors of /proc/net/snmp and snmp6).
+//
+// The target's own count is the one to trust: RcvbufErrors counts every
+// socket of the machine, so another program's drops show there too. When
+// no socket on this machine is bound to the target's port (it runs
+// elsewhere), the target's count is not known (-1), and only the
+// machine's is left, which says nothing of the target's.
 type kernelDrops struct {
 	local, remote string // the target's address as /proc/net/udp writes it, as a local and as a remote end
 	any           string // the unspecified address and the target's port
 	file          string // /proc/net/udp or udp6
 
 	mu                     sync.Mutex
-	marked                 bool
+	marked, local0         bool // local0: the target's sockets were seen at the mark
 	t0, c0, r0             int64
 	target, client, rcvbuf int64
 }
@@ -52,35 +58,39 @@ func procAddr(ip []byte, port int) string {
 
 // mark takes the counts at the start of the measured window.
 func (k *kernelDrops) mark() {
-	t, c, err := k.sockets()
+	t, c, local, err := k.sockets()
 	r, rerr := rcvbufErrors()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err == nil && rerr == nil {
-		k.marked, k.t0, k.c0, k.r0 = true, t, c, r
+		k.marked, k.local0, k.t0, k.c0, k.r0 = true, local, t, c, r
 	}
 }
 
 // finish takes the counts at the end and keeps the differences; what could
 // not be read stays -1.
 func (k *kernelDrops) finish() {
-	t, c, err := k.sockets()
+	t, c, local, err := k.sockets()
 	r, rerr := rcvbufErrors()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if !k.marked || err != nil || rerr != nil {
 		return
 	}
-	k.target, k.client, k.rcvbuf = max(t-k.t0, 0), max(c-k.c0, 0), max(r-k.r0, 0)
+	k.client, k.rcvbuf = max(c-k.c0, 0), max(r-k.r0, 0)
+	if k.local0 || local {
+		k.target = max(t-k.t0, 0)
+	}
 }
 
 // sockets sums the drops of the target's sockets and of those connected to
-// it. A target socket that closed between the two reads takes its count
-// with it: the difference is then a floor.
-func (k *kernelDrops) sockets() (target, client int64, err error) {
+// it; local says whether any socket is bound to the target's port. A
+// target socket that closed between the two reads takes its count with it:
+// the difference is then a floor.
+func (k *kernelDrops) sockets() (target, client int64, local bool, err error) {
 	f, err := os.Open(k.file)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, false, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -96,11 +106,12 @@ func (k *kernelDrops) sockets() (target, client int64, err error) {
 		switch {
 		case fields[1] == k.local || fields[1] == k.any:
 			target += drops
+			local = true
 		case fields[2] == k.remote:
 			client += drops
 		}
 	}
-	return target, client, sc.Err()
+	return target, client, local, sc.Err()
 }
 
 // rcvbufErrors is the machine's count of UDP datagrams dropped for a full

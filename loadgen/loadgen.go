@@ -30,6 +30,9 @@ func Run(ctx context.Context, addr string, opts ...Option) (*results.Load, error
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.chat != nil {
+		return runChat(ctx, addr, &cfg)
+	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

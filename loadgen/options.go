@@ -45,6 +45,7 @@ type config struct {
 	hlog       io.Writer
 	progress   func(Progress)
 	dgram      dgramConfig // WithNet(NetUDP) and its settings
+	chat       *Chat       // WithChat
 }
 
 func defaults() config {

@@ -187,23 +187,16 @@ func (p *ResponseParser) parseHead(head []byte) error {
 			}
 		}
 	}
-	if digest != DigestNone && status >= 200 && !p.head && status != 204 && status != 304 {
-		r.Digest = digest
-		if digest == DigestPending {
-			if p.sha == nil {
-				p.sha = sha256.New()
-			}
-			p.sha.Reset()
-		}
+	bodyless := status < 200 || p.head || status == 204 || status == 304
+	if digest != DigestNone && !bodyless {
+		p.expectDigest(digest)
 	}
 	r.Close = close || (http10 && !keepAlive)
 	switch {
-	case status < 200:
-		if status == 101 {
-			r.Close = true // the connection speaks another protocol now
-		}
+	case status == 101:
+		r.Close = true // the connection speaks another protocol now
 		p.state = stDone
-	case p.head || status == 204 || status == 304:
+	case bodyless:
 		p.state = stDone
 	case coded && length >= 0:
 		// RFC 9112, 6.3: a sign of smuggling, to be handled as an error.
@@ -277,6 +270,19 @@ func lastToken(v, tok []byte) bool {
 	}
 	v, _, _ = bytes.Cut(v, []byte{';'})
 	return bytes.EqualFold(trimSpace(v), tok)
+}
+
+// expectDigest sets the response's digest check; a pending one starts
+// hashing its body.
+func (p *ResponseParser) expectDigest(d DigestCheck) {
+	p.Resp.Digest = d
+	if d != DigestPending {
+		return
+	}
+	if p.sha == nil {
+		p.sha = sha256.New()
+	}
+	p.sha.Reset()
 }
 
 // reprDigest reads a Repr-Digest value (RFC 9530: a dictionary such as

@@ -160,3 +160,18 @@ func TestResponseCorobench(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, resp.Corobench)
 }
+
+// BenchmarkResponseParser is the load generator's work per answer: a
+// corobench /health answer parsed whole, its body kept.
+func BenchmarkResponseParser(b *testing.B) {
+	in := []byte("HTTP/1.1 200 OK\r\nServer: corobench\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\neventloop\n")
+	var p ResponseParser
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		p.Begin(false, 64)
+		if used, done, err := p.Parse(in); err != nil || !done || used != len(in) {
+			b.Fatal(used, done, err)
+		}
+	}
+}

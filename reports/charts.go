@@ -88,7 +88,11 @@ func (a *analysis) charts() []Chart {
 		default:
 			add("throughput", "throughput per model, with the spread over repetitions and the bound", func() *figure { return a.throughputChart(s) })
 			if s.hasLatency() {
-				add("latency", "latency percentile spectrum per model", func() *figure { return a.latencyChart(s) })
+				title := "latency percentile spectrum per model"
+				if s.isChat() {
+					title = "delivery latency percentile spectrum per model (send to read, per recipient)"
+				}
+				add("latency", title, func() *figure { return a.latencyChart(s) })
 			}
 			if s.hasSeries() {
 				add("timeline", "throughput over time, median repetition of each model", func() *figure { return a.timelineChart(s) })

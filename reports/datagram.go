@@ -19,8 +19,12 @@ func datagramSummary(w io.Writer, l *results.Load, d *results.Datagram) {
 		}
 		fmt.Fprintln(w)
 	}
-	if d.TargetDrops >= 0 {
+	switch {
+	case d.TargetDrops >= 0:
 		fmt.Fprintf(w, "  kernel     dropped %d at the target's socket, %d at the client's; %d on the machine (RcvbufErrors)\n",
 			d.TargetDrops, d.ClientDrops, d.RcvbufErrors)
+	case d.RcvbufErrors >= 0:
+		fmt.Fprintf(w, "  kernel     target's socket not on this machine; dropped %d at the client's; %d on the machine (RcvbufErrors, any socket's)\n",
+			d.ClientDrops, d.RcvbufErrors)
 	}
 }

@@ -32,7 +32,11 @@ func (s *scenario) findings() []string {
 	}
 	var out []string
 	hi, lo := extremes(ts, func(t *target) float64 { return t.rate })
-	if hi != lo {
+	switch {
+	case hi != lo && s.isChat():
+		out = append(out, fmt.Sprintf("%s delivers the most, %s messages/s; %s the fewest, %s messages/s (%s of the best).",
+			code(hi.name), fmtRate(hi.rate), code(lo.name), fmtRate(lo.rate), fmtFraction(lo.rate/hi.rate)))
+	case hi != lo:
 		out = append(out, fmt.Sprintf("%s answers the most, %s req/s; %s the fewest, %s req/s (%s of the best).",
 			code(hi.name), fmtRate(hi.rate), code(lo.name), fmtRate(lo.rate), fmtFraction(lo.rate/hi.rate)))
 	}

@@ -29,6 +29,8 @@ func (s *scenario) loadLine() string {
 			parts = append(parts, fmt.Sprintf("open loop at %s req/s over %s", fmtRate(l.Rate), plural(l.Conns, "connection")))
 		case results.ModeBatch:
 			parts = append(parts, fmt.Sprintf("batch over %s", plural(l.Conns, "connection")))
+		case results.ModeChat:
+			parts = append(parts, chatLoadLine(l))
 		default:
 			parts = append(parts, escape(l.Mode))
 		}
@@ -88,6 +90,9 @@ func (a *analysis) mainTable(s *scenario) *table {
 	first := r("req/s (median)")
 	if s.kind == results.KindBatch {
 		first = r("makespan (median)")
+	}
+	if s.isChat() {
+		first = r("deliveries/s (median)")
 	}
 	cols := []column{l("model"), first, r("reps"), r("of bound"), r("p50"), r("p90"), r("p99"), r("p99.9"), r("max"), r("errors")}
 	files := s.kind == results.KindThroughput && movesFiles(s)

@@ -20,7 +20,11 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 		fmt.Fprintf(bw, ", %s engine", l.Engine)
 	}
 	fmt.Fprintln(bw)
-	fmt.Fprintf(bw, "  requests   %d (%.0f req/s)\n", l.Requests, l.Throughput())
+	if l.Chat != nil {
+		fmt.Fprintf(bw, "  deliveries %d (%.0f/s), each message read by a member of the room\n", l.Requests, l.Throughput())
+	} else {
+		fmt.Fprintf(bw, "  requests   %d (%.0f req/s)\n", l.Requests, l.Throughput())
+	}
 	if l.Bytes > 0 && l.Elapsed > 0 {
 		fmt.Fprintf(bw, "  received   %s in answers (%s/s)\n", fmtBytes(float64(l.Bytes)), fmtBytes(float64(l.Bytes)/l.Elapsed))
 	}
@@ -61,6 +65,9 @@ func LoadSummary(w io.Writer, addr string, l *results.Load) error {
 	}
 	if d := l.Datagram; d != nil {
 		datagramSummary(bw, l, d)
+	}
+	if c := l.Chat; c != nil {
+		chatSummary(bw, c)
 	}
 	if l.Requests > 0 {
 		perReq := (l.ClientUser + l.ClientSys) / float64(l.Requests) * 1e6

@@ -1,5 +1,5 @@
 // Package scenarios is corobench's scenario files, as data: the default
-// suite at the top, check/ (short runs for A/B checks in CI), curves/ (a
+// suite at the top, chat/ (the chat room: fan-out), check/ (short runs for A/B checks in CI), curves/ (a
 // measure drawn against a count of idle connections), cross-language/ (the
 // peers in other languages), datagrams/ (the models over UDP, and beside
 // TCP), files/ (file IO beyond the default suite) and examples/. The files
@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-//go:embed *.yaml check/*.yaml cross-language/*.yaml curves/*.yaml datagrams/*.yaml files/*.yaml examples/*
+//go:embed *.yaml chat/*.yaml check/*.yaml cross-language/*.yaml curves/*.yaml datagrams/*.yaml files/*.yaml examples/*
 var files embed.FS
 
 // FS is every scenario file, by its path under scenarios/ ("cpu-bound.yaml",

@@ -19,36 +19,14 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "bench-check: $*" >&2; exit 2; }
 
-base=${BASE:-}
-if [ -z "$base" ]; then
-	for ref in origin/main main; do
-		if base=$(git merge-base HEAD "$ref" 2>/dev/null); then break; fi
-		base=
-	done
-fi
-[ -n "$base" ] || fail "no merge-base with origin/main or main; set BASE=<commit>"
-base=$(git rev-parse --verify "$base^{commit}") || fail "BASE $base is not a commit"
-
-tmp=$(mktemp -d) || fail "mktemp"
-cleanup() {
-	git worktree remove --force "$tmp/base" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-echo "bench-check: A = merge-base $(git rev-parse --short "$base"), B = working tree of $(git rev-parse --short HEAD)" >&2
-git worktree add --detach --quiet "$tmp/base" "$base" || fail "git worktree add $base"
-# Each side built by its own Makefile, as it ships (the build flags change
-# how fast the process model's children start), in a directory of its own:
-# the child program goes beside corobench.
-mkdir -p "$tmp/a" "$tmp/b" || fail "mkdir"
-make -s -C "$tmp/base" build BIN="$tmp/a/corobench" >&2 || fail "build of A ($base) failed"
-make -s build BIN="$tmp/b/corobench" >&2 || fail "build of B (working tree) failed"
+# shellcheck source=scripts/ab-builds.sh
+. scripts/ab-builds.sh
+ab_builds bench-check
 
 out=${OUT:-reports/bench-check}
 mkdir -p "$out" || fail "mkdir $out"
 # shellcheck disable=SC2086 # SCENARIOS and AB_FLAGS are word lists
-"$tmp/b/corobench" ab -a "$tmp/a/corobench" -b "$tmp/b/corobench" \
+"$b" ab -a "$a" -b "$b" \
 	-pairs "${PAIRS:-10}" -max-pairs "${MAX_PAIRS:-20}" -o "$out" ${AB_FLAGS:-} \
 	${SCENARIOS:-scenarios/check/*.yaml} | tee "$out/AB.txt"
 status=${PIPESTATUS[0]}

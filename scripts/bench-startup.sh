@@ -35,30 +35,10 @@ cd "$(dirname "$0")/.."
 fail() { echo "bench-startup: $*" >&2; exit 2; }
 command -v perf >/dev/null || fail "perf not found (apt-get install linux-perf)"
 
-base=${BASE:-}
-if [ -z "$base" ]; then
-	for ref in origin/main main; do
-		if base=$(git merge-base HEAD "$ref" 2>/dev/null); then break; fi
-		base=
-	done
-fi
-[ -n "$base" ] || fail "no merge-base with origin/main or main; set BASE=<commit>"
-base=$(git rev-parse --verify "$base^{commit}") || fail "BASE $base is not a commit"
-
-tmp=$(mktemp -d) || fail "mktemp"
-cleanup() {
-	git worktree remove --force "$tmp/base" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Each build in a directory of its own: the child program goes beside corobench.
-mkdir -p "$tmp/a" "$tmp/b" "$tmp/alone" "$tmp/empty" || fail "mkdir"
-a=$tmp/a/corobench b=$tmp/b/corobench
-echo "bench-startup: A = $(git rev-parse --short "$base"), B = working tree of $(git rev-parse --short HEAD)" >&2
-git worktree add --detach --quiet "$tmp/base" "$base" || fail "git worktree add $base"
-make -s -C "$tmp/base" build BIN="$a" >&2 || fail "build of A ($base) failed"
-make -s build BIN="$b" >&2 || fail "build of B (working tree) failed"
+# shellcheck source=scripts/ab-builds.sh
+. scripts/ab-builds.sh
+ab_builds bench-startup
+mkdir -p "$tmp/alone" "$tmp/empty" || fail "mkdir"
 [ -x "$tmp/b/corobench-child" ] || fail "make build made no corobench-child beside corobench"
 cp "$b" "$tmp/alone/corobench" || fail "cp"
 printf 'package main\n\nfunc main() {}\n' >"$tmp/empty/main.go"

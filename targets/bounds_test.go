@@ -74,10 +74,12 @@ func TestServeConnYieldsAfterATurn(t *testing.T) {
 }
 
 // A turn also ends after TurnTime of work, whatever the count: a pipeline
-// of long CPU requests yields after each.
+// of long CPU requests yields after each. Each asks ten turns' time at the
+// test's rate, so that it takes a whole turn on a machine up to ten times
+// faster than that rate says.
 func TestServeConnYieldsAfterTurnTime(t *testing.T) {
 	t.Parallel()
-	us := 2 * targets.TurnTime.Microseconds()
+	us := 10 * targets.TurnTime.Microseconds()
 	y := yielding{&script{in: strings.NewReader(pipeline("/cpu?us="+strconv.FormatInt(us, 10), 4))}}
 	require.NoError(t, targets.NewApp("test", 500).ServeConn(context.Background(), y, time.Sleep))
 	assert.Len(t, y.yields, 3, "a yield between each two of the 4 requests")

@@ -150,9 +150,6 @@ func (s *session) answerAll() (done bool, err error) {
 	for {
 		next, wait, refused := s.answer(waited, turn)
 		waited = false
-		if len(s.out) > 0 {
-			s.extendWrite()
-		}
 		if err := s.flush(); err != nil {
 			return true, err
 		}
@@ -268,11 +265,12 @@ func (s *session) read() error {
 	return err
 }
 
-// flush sends the answers buffered.
+// flush sends the answers buffered, the write deadline extended first.
 func (s *session) flush() error {
 	if len(s.out) == 0 {
 		return nil
 	}
+	s.extendWrite()
 	_, err := s.c.Write(s.out)
 	s.out = s.out[:0]
 	return err

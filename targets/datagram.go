@@ -40,6 +40,9 @@ const (
 	// there when it is full: a flood of long waits cannot grow a target
 	// without bound.
 	MaxDatagramsInFlight = 10_000
+	// MaxDatagramBatch bounds Config.DatagramBatch: a loop's buffers hold
+	// a batch of DatagramBuffer bytes each.
+	MaxDatagramBatch = 1024
 )
 
 // Datagram is a request datagram a model serves: its id, its request, and

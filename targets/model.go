@@ -22,6 +22,13 @@ type Model struct {
 	// NewDatagram makes a datagram server from the command's config; nil
 	// when the model does not serve datagrams (UDP).
 	NewDatagram func(Config) DatagramServer
+	// Chat are the transports the model serves the chat room over
+	// (docs/chat.md), with NewChat (TCP) and NewChatDatagram (UDP); none
+	// when a room means nothing in it (its members would be in separate
+	// processes, or it holds one connection at a time).
+	Chat            []Transport
+	NewChat         func(Config) Server
+	NewChatDatagram func(Config) DatagramServer
 	// GOMAXPROCS is the GOMAXPROCS the model runs under; 0 is as many as
 	// the CPUs the process may use.
 	GOMAXPROCS func(Config) int
@@ -48,6 +55,16 @@ const (
 // Serves reports whether the model serves transport t.
 func (m Model) Serves(t Transport) bool {
 	for _, x := range m.Transports {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// ServesChat reports whether the model serves the chat room over t.
+func (m Model) ServesChat(t Transport) bool {
+	for _, x := range m.Chat {
 		if x == t {
 			return true
 		}

@@ -34,7 +34,7 @@ func (s *session) stream(req *protocol.Request, n int) (done bool, err error) {
 	}
 	var f *files.File
 	s.out, f = s.app.StartDownload(s.out, req)
-	if err := s.flushOut(); err != nil || f == nil {
+	if err := s.flush(); err != nil || f == nil {
 		if f != nil {
 			f.Close()
 		}
@@ -76,7 +76,7 @@ func (s *session) upload(req *protocol.Request) (done bool, err error) {
 	var u *files.Upload
 	s.out, u = s.app.StartUpload(s.out, req)
 	if u == nil {
-		return true, s.flushOut()
+		return true, s.flush()
 	}
 	take := int(min(int64(len(s.in)), u.Remaining()))
 	_, failed := u.Write(s.in[:take])
@@ -91,7 +91,7 @@ func (s *session) upload(req *protocol.Request) (done bool, err error) {
 	var close bool
 	s.out, close = s.app.FinishUpload(s.out, req, u, failed)
 	s.requestStart = time.Now().UnixNano()
-	if err := s.flushOut(); err != nil || close {
+	if err := s.flush(); err != nil || close {
 		return true, err
 	}
 	return false, nil
@@ -132,12 +132,4 @@ func bodyFailed(c io.Writer, err error) error {
 		return ErrRequestTimeout
 	}
 	return err
-}
-
-// flushOut sends the answers buffered, the write deadline extended first.
-func (s *session) flushOut() error {
-	if len(s.out) > 0 {
-		s.extendWrite()
-	}
-	return s.flush()
 }

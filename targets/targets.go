@@ -9,6 +9,9 @@ import (
 	"context"
 	"errors"
 	"net"
+	"time"
+
+	"github.com/corobench/corobench/chat"
 )
 
 // Server is one concurrency model.
@@ -44,12 +47,35 @@ type Config struct {
 	// reactors) hands its /disk jobs to, as libuv hands file IO to a thread
 	// pool; 0 does them inline.
 	FileThreads int
+	// DatagramBatch is how many datagrams an event loop serving datagrams
+	// (eventloop, reactors, coro) reads with one recvmmsg and sends with
+	// one sendmmsg, at most MaxDatagramBatch; 1 turns batching off (a
+	// recvmsg and a sendmsg per datagram); 0 is the loop's default
+	// (eventloop.DefaultBatch).
+	DatagramBatch int
 	// Self is the command line that runs this program as a child of a
 	// multi-process model (process, prefork), which appends the child's
 	// role and settings to it: see package spawn.
 	Self []string
+	// Chat is the chat room's settings, for the models' chat servers.
+	Chat chat.Options
 }
+
+// ChatShutdownGrace is how long, once a chat server's context ends, its
+// members have to receive what is queued for them before their connections
+// are closed.
+const ChatShutdownGrace = time.Second
 
 // ErrUnsupported is returned by models that need an operating system
 // facility this platform lacks (epoll, fd passing).
 var ErrUnsupported = errors.New("targets: model not supported on this platform")
+
+// Abort closes c with a reset, dropping what it has not sent yet: how a
+// chat server disconnects a member that does not read, whose socket buffer
+// would otherwise trickle out to it after the close.
+func Abort(c net.Conn) {
+	if tc, ok := c.(interface{ SetLinger(int) error }); ok {
+		tc.SetLinger(0)
+	}
+	c.Close()
+}

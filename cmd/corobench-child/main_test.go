@@ -15,6 +15,7 @@ import (
 // Each package outside the standard library must be one of these.
 var allowed = []string{
 	"github.com/corobench/corobench/cmd/corobench-child",
+	"github.com/corobench/corobench/chat",
 	"github.com/corobench/corobench/files",           // the file store: /files/ and /disk
 	"github.com/corobench/corobench/internal/poller", // the shared connection code's epoll plumbing
 	"github.com/corobench/corobench/protocol",

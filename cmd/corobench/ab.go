@@ -102,37 +102,12 @@ func parseAB(args []string, stderr io.Writer) (*abConfig, error) {
 	}
 	c := &abConfig{builds: [2]string{compare.A: *a, compare.B: *b}, suite: suite,
 		thresholds: th, outDir: *outDir, jsonOut: *jsonOut, md: *md, strict: *strict}
-	for _, side := range []compare.Side{compare.A, compare.B} {
-		build := c.builds[side]
-		if withBuild {
-			c.runners[side] = harness.Runner{Binary: self, Build: build}
-			if err := checkBuild(suite, build); err != nil {
-				return nil, fmt.Errorf("ab: -%s: %w", strings.ToLower(side.String()), err)
-			}
-		} else {
-			c.runners[side] = harness.Runner{Binary: build}
-			if _, err := os.Stat(build); err != nil {
-				return nil, fmt.Errorf("ab: %w", err)
-			}
-		}
+	if err := c.setRunners(self, withBuild); err != nil {
+		return nil, err
 	}
-	var keys []compare.Key
-	same := map[compare.Key]bool{}
-	for _, s := range suite {
-		for _, t := range s.Targets {
-			k := compare.Key{Scenario: s.Name, Target: t.Name}
-			keys = append(keys, k)
-			// A target runs the same on both sides when what -a and -b
-			// name does not reach it.
-			if !aa && (withBuild && !t.UsesBuild() || !withBuild && t.External()) {
-				same[k] = true
-			}
-		}
-	}
-	if len(keys) > 0 && len(same) == len(keys) {
-		return nil, fmt.Errorf("%w: ab: -a and -b differ, but no target of these scenarios runs them: each would run the same on both sides "+
-			"(an external target takes the builds through {build} in its command; the models are served by -a and -b "+
-			"only when no target names {build})", errUsage)
+	keys, same, err := abKeys(suite, withBuild, aa)
+	if err != nil {
+		return nil, err
 	}
 	if *rate <= 0 {
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
@@ -144,6 +119,49 @@ func parseAB(args []string, stderr io.Writer) (*abConfig, error) {
 	c.plan = abPlan{keys: keys, pairs: *pairs, maxPairs: *maxPairs, sameBuild: aa, same: same,
 		opts: []compare.Option{compare.WithThresholds(th)}}
 	return c, nil
+}
+
+// setRunners makes each side's runner: this corobench running the side's
+// build where the scenarios name {build}, else the side's corobench binary.
+// A build that cannot be found fails now, not run by run.
+func (c *abConfig) setRunners(self string, withBuild bool) error {
+	for _, side := range []compare.Side{compare.A, compare.B} {
+		build := c.builds[side]
+		if withBuild {
+			c.runners[side] = harness.Runner{Binary: self, Build: build}
+			if err := checkBuild(c.suite, build); err != nil {
+				return fmt.Errorf("ab: -%s: %w", strings.ToLower(side.String()), err)
+			}
+			continue
+		}
+		c.runners[side] = harness.Runner{Binary: build}
+		if _, err := os.Stat(build); err != nil {
+			return fmt.Errorf("ab: %w", err)
+		}
+	}
+	return nil
+}
+
+// abKeys lists the suite's targets, and those among them that run the same
+// on both sides although the builds differ (aa false): what -a and -b name
+// does not reach them. It is a usage error when that is every target.
+func abKeys(suite []*harness.Scenario, withBuild, aa bool) (keys []compare.Key, same map[compare.Key]bool, err error) {
+	same = map[compare.Key]bool{}
+	for _, s := range suite {
+		for _, t := range s.Targets {
+			k := compare.Key{Scenario: s.Name, Target: t.Name}
+			keys = append(keys, k)
+			if !aa && (withBuild && !t.UsesBuild() || !withBuild && t.External()) {
+				same[k] = true
+			}
+		}
+	}
+	if len(keys) > 0 && len(same) == len(keys) {
+		return nil, nil, fmt.Errorf("%w: ab: -a and -b differ, but no target of these scenarios runs them: each would run the same on both sides "+
+			"(an external target takes the builds through {build} in its command; the models are served by -a and -b "+
+			"only when no target names {build})", errUsage)
+	}
+	return keys, same, nil
 }
 
 // usesBuild reports whether any target of the suite names {build}.

@@ -33,12 +33,21 @@ func sortedDatagramModels() []string {
 
 // startDatagramModel runs `corobench serve -model NAME -net udp` and stops it
 // when the test ends.
-func startDatagramModel(t *testing.T, name string) *harness.Target {
+func startDatagramModel(t *testing.T, name string, args ...string) *harness.Target {
 	t.Helper()
-	tgt, err := harness.Start(context.Background(), []string{binary, "serve", "-model", name, "-net", "udp", "-cpu-rate", "500"}, 10*time.Second)
+	argv := append([]string{binary, "serve", "-model", name, "-net", "udp", "-cpu-rate", "500"}, args...)
+	tgt, err := harness.Start(context.Background(), argv, 10*time.Second)
 	require.NoError(t, err)
 	t.Cleanup(func() { tgt.Kill() })
 	return tgt
+}
+
+// onlyOneWorker is serve's flags for prefork to have one worker.
+func onlyOneWorker(name string) []string {
+	if name == "prefork" {
+		return []string{"-workers", "1"}
+	}
+	return nil
 }
 
 // Every model that serves datagrams passes the datagram conformance suite
@@ -47,7 +56,9 @@ func TestEveryDatagramModelConforms(t *testing.T) {
 	for _, name := range sortedDatagramModels() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tgt := startDatagramModel(t, name)
+			// One prefork worker: each worker answers /stats with its own
+			// counts, and the suite checks that they count its drops.
+			tgt := startDatagramModel(t, name, onlyOneWorker(name)...)
 			assert.Equal(t, name, tgt.Ready.Model)
 			assert.Equal(t, "udp", tgt.Ready.Net)
 			conformancetest.RunDatagrams(t, tgt.Ready.Addr, name)
@@ -153,6 +164,29 @@ func TestLoadDatagrams(t *testing.T) {
 	assert.Contains(t, stdout.String(), "3 of 3 clients served")
 	for _, bad := range []string{"udp://127.0.0.1/health", "udp:///health"} {
 		err := run(context.Background(), []string{"load", "-q", "-d", "100ms", bad}, nil, &stdout, &stderr)
+		assert.Equal(t, exitUsage, exitCode(err, &stderr), bad)
+	}
+}
+
+// serve -datagram-batch 1 turns the event loops' batching off; they still
+// answer, and a batch out of bounds is a usage error.
+func TestServeDatagramBatch(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"eventloop", "reactors", "coro"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tgt, err := harness.Start(context.Background(), []string{binary, "serve", "-model", name, "-net", "udp",
+				"-datagram-batch", "1", "-cpu-rate", "500"}, 10*time.Second)
+			require.NoError(t, err)
+			t.Cleanup(func() { tgt.Kill() })
+			a := conformancetest.AskDatagram(t, tgt.Ready.Addr, "/cpu?n=7", time.Second)
+			assert.Equal(t, 200, a.Status)
+			assert.NoError(t, tgt.Stop(5*time.Second))
+		})
+	}
+	for _, bad := range []string{"-1", "1025"} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"serve", "-model", "eventloop", "-net", "udp", "-datagram-batch", bad, "-cpu-rate", "500"}, nil, &stdout, &stderr)
 		assert.Equal(t, exitUsage, exitCode(err, &stderr), bad)
 	}
 }

@@ -24,15 +24,16 @@ func TestImportsPointOneWay(t *testing.T) {
 		"protocol":          {},
 		"work":              {},
 		"files":             {},
+		"chat":              {},
 		"internal/poller":   {},
 		"internal/affinity": {},
 		"internal/proctest": {},
 		"internal/bound":    {"results"},
 		"internal/procstat": {"results"},
 		"reports":           {"results", "reports"},
-		"loadgen":           {"results", "protocol", "work", "files", "internal/poller"},
+		"loadgen":           {"results", "protocol", "work", "files", "chat", "internal/poller"},
 		"harness":           {"results", "loadgen", "protocol", "work", "files", "internal/"},
-		"targets":           {"targets", "protocol", "work", "files", "internal/poller", "internal/proctest"},
+		"targets":           {"targets", "protocol", "work", "files", "chat", "internal/poller", "internal/proctest"},
 	}
 	cmd := exec.Command("go", "list", "-json=ImportPath,Imports", "../../...")
 	out, err := cmd.Output()

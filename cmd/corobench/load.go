@@ -25,7 +25,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var f loadFlags
 	f.define(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corobench load [flags] URL (http://HOST:PORT/PATH, or udp://HOST:PORT/PATH for datagrams)")
+		fmt.Fprintln(stderr, "usage: corobench load [flags] URL (http://HOST:PORT/PATH, udp://HOST:PORT/PATH for datagrams, chat://HOST:PORT or chat+udp://HOST:PORT for a chat room)")
 		fs.PrintDefaults()
 	}
 	urls, err := parseInterspersed(fs, args, stderr)
@@ -39,8 +39,13 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	f.network = network
-	if err := f.requests(u.path); err != nil {
+	f.network, f.chat.on = network, u.chat
+	if u.chat {
+		err = f.chat.check(&f)
+	} else {
+		err = f.requests(u.path)
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	opts, err := f.options()
@@ -156,6 +161,8 @@ func benchName(l *results.Load, reqs requestFlags) string {
 		name += fmt.Sprintf("/R=%.0f", l.Rate)
 	case results.ModeBatch:
 		name += fmt.Sprintf("/B=%d", l.Conns)
+	case results.ModeChat:
+		return chatBenchName(l)
 	default:
 		name += fmt.Sprintf("/c=%d", l.Conns)
 	}

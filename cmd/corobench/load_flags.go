@@ -48,6 +48,7 @@ type loadFlags struct {
 	insecure                         bool
 	caFile, startAt                  string
 	expects                          []results.Expectation
+	chat                             chatLoadFlags // of a chat:// URL
 }
 
 // headerFlags collects repeated -H flags.
@@ -101,6 +102,7 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca", "", "https: verify the server's certificate against the PEM certificates of this file, not the system's")
 	fs.StringVar(&f.startAt, "start-at", "", "begin the measured window at this time (RFC 3339, e.g. 2026-01-02T15:04:05Z), the warm-up before it: agents on many machines given one time measure one window")
 	fs.Var(&f.reqs, "r", "a request of the mix, '[WEIGHT] [METHOD] /PATH' (repeatable; default: the URL's path)")
+	f.chat.define(fs)
 	fs.Func("expect", "a gate, such as 'p99 < 50ms', 'errors == 0' or 'req/s > 1000' (repeatable): exit 1 when the run breaks one", func(s string) error {
 		e, err := results.ParseExpectation(s)
 		if err != nil {
@@ -114,6 +116,8 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 // mode is the load mode the flags ask for.
 func (f *loadFlags) mode() string {
 	switch {
+	case f.chat.on:
+		return results.ModeChat
 	case f.batch > 0:
 		return results.ModeBatch
 	case f.rate > 0 || f.steps != "" || f.trace != "":
@@ -157,6 +161,9 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 	}
 	if f.network == loadgen.NetUDP {
 		opts = append(opts, loadgen.WithNet(loadgen.NetUDP), loadgen.WithWindow(f.window), loadgen.WithSockets(f.sockets))
+	}
+	if f.chat.on {
+		opts = append(opts, loadgen.WithChat(f.chat.config()))
 	}
 	if f.connPerReq {
 		opts = append(opts, loadgen.WithConnPerRequest())

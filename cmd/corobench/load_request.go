@@ -98,6 +98,7 @@ type target struct {
 	hostname string // the URL's host, without its port
 	path     string // with its query
 	https    bool
+	chat     bool // a chat room (chat:// or chat+udp://)
 }
 
 // parseURL takes http(s)://host[:port]/path?query apart.

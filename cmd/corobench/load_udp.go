@@ -13,6 +13,9 @@ import (
 // over TCP (parseURL), udp://host:port/path for the datagram form of the
 // protocol; it says which network.
 func loadURL(raw string) (target, string, error) {
+	if t, network, ok, err := chatURL(raw); ok {
+		return t, network, err
+	}
 	rest, ok := strings.CutPrefix(raw, "udp://")
 	if !ok {
 		t, err := parseURL(raw)

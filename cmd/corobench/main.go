@@ -56,21 +56,20 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
+// exitCode says err on stderr, if it is one, and maps it to the exit code.
 func exitCode(err error, stderr io.Writer) int {
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
+	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
-	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "corobench:", err)
-		return exitUsage
-	case errors.Is(err, errRegression), errors.Is(err, errExpectation):
-		fmt.Fprintln(stderr, "corobench:", err)
-		return exitRegression
-	case errors.Is(err, errInconclusive):
-		fmt.Fprintln(stderr, "corobench:", err)
-		return exitInconclusive
 	}
 	fmt.Fprintln(stderr, "corobench:", err)
+	switch {
+	case errors.Is(err, errUsage):
+		return exitUsage
+	case errors.Is(err, errRegression), errors.Is(err, errExpectation):
+		return exitRegression
+	case errors.Is(err, errInconclusive):
+		return exitInconclusive
+	}
 	return exitFailed
 }
 

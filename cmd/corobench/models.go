@@ -92,6 +92,8 @@ type modelInfo struct {
 	Analogue   string              `json:"analogue"`
 	Textbook   string              `json:"textbook,omitempty"`
 	Transports []targets.Transport `json:"transports"`
+	// Chat are the transports it serves the chat room over (-service chat).
+	Chat       []targets.Transport `json:"chat,omitempty"`
 	GOMAXPROCS string              `json:"gomaxprocs"`
 	Workers    string              `json:"workers,omitempty"`
 	MaxConns   string              `json:"max_conns,omitempty"`
@@ -120,7 +122,7 @@ func modelsCmd(args []string, stdout, stderr io.Writer) error {
 	var list []modelInfo
 	for _, m := range models() {
 		list = append(list, modelInfo{Name: m.Name, Summary: m.Summary, Analogue: m.Analogue, Textbook: m.Textbook,
-			Transports: m.Transports, GOMAXPROCS: procsRule(m), Workers: m.Workers, MaxConns: m.MaxConns})
+			Transports: m.Transports, Chat: m.Chat, GOMAXPROCS: procsRule(m), Workers: m.Workers, MaxConns: m.MaxConns})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -61,7 +61,7 @@ func wantDatagramParallelism(name string, cfg targets.Config, procs, cpus int) t
 		return def
 	}
 	switch name {
-	case "loop", "thread", "threadpool", "process":
+	case "loop", "thread", "threadpool", "process", "prefork":
 		return wantParallelism(name, cfg, procs, cpus)
 	case "goroutine", "goroutine-1":
 		// A goroutine per datagram, up to a cap on those in hand.
@@ -169,6 +169,9 @@ func TestModelsCommand(t *testing.T) {
 	}
 	assert.Equal(t, want, names)
 	assert.True(t, slices.Contains(names, "goroutine-1"))
+	for i, m := range models() {
+		assert.Equal(t, m.Chat, list[i].Chat, "%s: the transports it serves chat over", m.Name)
+	}
 
 	out.Reset()
 	require.NoError(t, run(t.Context(), []string{"models"}, nil, &out, &errOut))

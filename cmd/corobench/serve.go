@@ -23,6 +23,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	name := fs.String("model", "goroutine", "the concurrency model: "+modelNames())
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	network := fs.String("net", string(targets.TCP), "the transport: tcp (HTTP/1.1) or udp (a request per datagram; the models that serve it: "+datagramModels()+")")
+	service := fs.String("service", serviceHTTP, "what to serve: http (the HTTP/1.1 protocol, or its datagram form) or chat (the chat room of docs/chat.md; the models that serve it: "+chatModels()+")")
+	chatOpts := chatFlags(fs)
 	rate := fs.Float64("cpu-rate", 0, "work units per µs for /cpu?us=N (0: calibrate at start)")
 	cpus := fs.String("cpus", "", "pin the server to these CPUs, e.g. 0 or 0-3")
 	workers := fs.Int("workers", 0, knobHelp("workers made at start", func(m targets.Model) string { return m.Workers }))
@@ -31,12 +33,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "largest upload to /files/ in bytes")
 	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "files open at once in each process; more are refused 503")
 	fileThreads := fs.Int("file-threads", 0, "eventloop, reactors: threads per loop to run /disk jobs on, as libuv's thread pool (0: inline, stalling the loop)")
+	datagramBatch := fs.Int("datagram-batch", 0, "eventloop, reactors, coro over udp: datagrams per recvmmsg and sendmmsg (0: 64; 1: no batching, a recvmsg and a sendmsg each)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if *datagramBatch < 0 || *datagramBatch > targets.MaxDatagramBatch {
+		return fmt.Errorf("%w: -datagram-batch %d: want 0 to %d", errUsage, *datagramBatch, targets.MaxDatagramBatch)
 	}
 	m, ok := findModel(*name)
 	if !ok {
 		return fmt.Errorf("%w: unknown model %q; the models are %s", errUsage, *name, modelNames())
+	}
+	if *service != serviceHTTP && *service != serviceChat {
+		return fmt.Errorf("%w: -service %q: want http or chat", errUsage, *service)
 	}
 	pin, err := affinity.Parse(*cpus)
 	if err != nil {
@@ -45,7 +54,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := affinity.Restrict(pin); err != nil {
 		return err
 	}
-	if *rate <= 0 {
+	if *rate <= 0 && *service == serviceHTTP { // the chat room does no work
 		*rate = float64(work.Calibrate(work.DefaultCalibration))
 	}
 	app := targets.NewApp(*name, work.Rate(*rate))
@@ -57,11 +66,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer app.Files.Close()
 	}
 	cfg := targets.Config{
-		App:         app,
-		Workers:     *workers,
-		MaxConns:    *maxConns,
-		FileThreads: *fileThreads,
+		App:           app,
+		Workers:       *workers,
+		MaxConns:      *maxConns,
+		FileThreads:   *fileThreads,
+		DatagramBatch: *datagramBatch,
 	}
+	cfg.Chat = *chatOpts
 	var warnings []string
 	if m.Children {
 		self, warning, err := selfArgs()
@@ -79,7 +90,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		runtime.SetDefaultGOMAXPROCS() // the CPUs it may use now that it is pinned
 	}
-	lis, err := listen(*network, *addr, m, cfg)
+	open := listen
+	if *service == serviceChat {
+		open = listenChat
+	}
+	lis, err := open(*network, *addr, m, cfg)
 	if err != nil {
 		return err
 	}
@@ -97,11 +112,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	p := lis.srv.Parallelism()
-	ready, _ := json.Marshal(harness.Ready{
+	line := readyLine{Ready: harness.Ready{
 		Model: *name, Net: *network, Addr: lis.addr.String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Parallelism: &bound.Model{Slots: p.Slots, CPU: p.CPU}, Analogue: m.Analogue, Textbook: m.Textbook,
 		Warnings: warnings,
-	})
+	}}
+	if *service != serviceHTTP {
+		line.Service = *service
+	}
+	ready, _ := json.Marshal(line)
 	fmt.Fprintf(stdout, "%s\n", ready)
 	return untilStopped(ctx, served, cfg.App.ShutdownGrace)
 }

@@ -28,23 +28,33 @@ func listen(network, addr string, m targets.Model, cfg targets.Config) (*listene
 	}
 	switch t {
 	case targets.TCP:
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			return nil, fmt.Errorf("serve: %w", err)
-		}
-		srv := m.New(cfg)
-		return &listener{addr: ln.Addr(), srv: srv, serve: func(ctx context.Context) error { return srv.Serve(ctx, ln) },
-			close: func() error { return nil }}, nil // Serve closes its listener
+		return listenStream(addr, func() targets.Server { return m.New(cfg) })
 	case targets.UDP:
-		srv := m.NewDatagram(cfg)
-		pc, err := targets.ListenDatagrams(addr, srv)
-		if err != nil {
-			return nil, fmt.Errorf("serve: %w", err)
-		}
-		return &listener{addr: pc.LocalAddr(), srv: srv, serve: func(ctx context.Context) error { return srv.ServeDatagrams(ctx, pc) },
-			close: pc.Close}, nil
+		return listenDatagrams(addr, func() targets.DatagramServer { return m.NewDatagram(cfg) })
 	}
 	return nil, fmt.Errorf("%w: -net %q: want tcp or udp", errUsage, network)
+}
+
+// listenStream listens on the TCP address addr for the server mk makes.
+func listenStream(addr string, mk func() targets.Server) (*listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	srv := mk()
+	return &listener{addr: ln.Addr(), srv: srv, serve: func(ctx context.Context) error { return srv.Serve(ctx, ln) },
+		close: func() error { return nil }}, nil // Serve closes its listener
+}
+
+// listenDatagrams opens the UDP socket addr for the server mk makes.
+func listenDatagrams(addr string, mk func() targets.DatagramServer) (*listener, error) {
+	srv := mk()
+	pc, err := targets.ListenDatagrams(addr, srv)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return &listener{addr: pc.LocalAddr(), srv: srv, serve: func(ctx context.Context) error { return srv.ServeDatagrams(ctx, pc) },
+		close: pc.Close}, nil
 }
 
 // loopback reports whether a is a loopback address.

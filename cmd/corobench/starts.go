@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
@@ -23,19 +22,24 @@ const startRuns = 20
 
 // startCosts measures what starting a process costs on this machine: a
 // program that exits at once (true), and the process model's child. It
-// runs on CPU 0, where targets run unless a scenario says otherwise, and
-// unpins this process again. A start that cannot be measured is left out,
+// runs on the first CPU this process may use, where targets run unless a
+// scenario says otherwise, then gives this process back the CPUs it had
+// (under taskset, no more). A start that cannot be measured is left out,
 // and a warning says why.
 func startCosts(rate work.Rate) (costs []results.StartCost, warnings []string) {
-	if n := runtime.NumCPU(); n > 1 {
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
-		if err := affinity.PinSelf([]int{0}); err != nil {
+	allowed, err := affinity.Allowed()
+	if err != nil {
+		return nil, []string{"start costs not measured: " + err.Error()}
+	}
+	if len(allowed) > 1 {
+		if err := affinity.PinSelf(allowed[:1]); err != nil {
 			return nil, []string{"start costs not measured: " + err.Error()}
 		}
-		defer affinity.PinSelf(all)
+		defer func() {
+			if err := affinity.PinSelf(allowed); err != nil {
+				warnings = append(warnings, "after measuring start costs, this process could not be given its CPUs back: "+err.Error())
+			}
+		}()
 	}
 	measured := func(name string, argv []string, c process.StartCost, err error) {
 		if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,18 +45,14 @@ func loadScenarios(args []string) ([]*harness.Scenario, error) {
 			errs = append(errs, fmt.Errorf("harness: %w", err))
 			continue
 		}
-		names, eerr := embeddedNames(arg)
-		if eerr != nil {
-			errs = append(errs, eerr)
-			continue
+		names, err := embeddedNames(arg)
+		if err == nil {
+			var embedded []*harness.Scenario
+			embedded, err = embeddedSuite(names)
+			suite = append(suite, embedded...)
 		}
-		for _, name := range names {
-			s, err := embeddedScenario(name)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			suite = append(suite, s)
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return suite, errors.Join(errs...)
@@ -168,11 +165,7 @@ func listScenarios(w io.Writer) error {
 		for _, t := range s.Targets {
 			targets = append(targets, t.Name)
 		}
-		suite := strings.Join(suites, ",")
-		if suite == "" {
-			suite = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.TrimSuffix(p, ".yaml"), suite,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.TrimSuffix(p, ".yaml"), cmp.Or(strings.Join(suites, ","), "-"),
 			abbreviate(strings.Join(targets, ","), 40), firstSentence(s.Description, 70))
 		return nil
 	})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -81,13 +82,7 @@ func writeVersion(w io.Writer, b *results.Build, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(b)
 	}
-	or := func(s, none string) string {
-		if s == "" {
-			return none
-		}
-		return s
-	}
-	commit := or(b.Commit, "unknown (built without version control information)")
+	commit := cmp.Or(b.Commit, "unknown (built without version control information)")
 	if b.Modified {
 		commit += " (modified)"
 	}
@@ -95,7 +90,7 @@ func writeVersion(w io.Writer, b *results.Build, asJSON bool) error {
 		commit += " of " + b.Time
 	}
 	_, err := fmt.Fprintf(w, "corobench %s\nmodule  %s\ncommit  %s\ngo      %s %s/%s\ntags    %s\ncgo     CGO_ENABLED=%s\n",
-		or(b.Version, "(unknown)"), or(b.Module, "(unknown)"), commit, b.GoVersion, runtime.GOOS, runtime.GOARCH,
-		or(b.Tags, "(none)"), or(b.CGO, "(unknown)"))
+		cmp.Or(b.Version, "(unknown)"), cmp.Or(b.Module, "(unknown)"), commit, b.GoVersion, runtime.GOOS, runtime.GOARCH,
+		cmp.Or(b.Tags, "(none)"), cmp.Or(b.CGO, "(unknown)"))
 	return err
 }

@@ -197,6 +197,16 @@ func SocketFD(c syscall.Conn) (int, error) {
 	return dup, nil
 }
 
+// PacketSocketFD is SocketFD of a datagram socket: a non-blocking duplicate
+// of pc's descriptor, for a loop of its own.
+func PacketSocketFD(pc net.PacketConn) (int, error) {
+	sc, ok := pc.(syscall.Conn)
+	if !ok {
+		return -1, fmt.Errorf("poller: %T has no socket", pc)
+	}
+	return SocketFD(sc)
+}
+
 // Accept takes one connection from the non-blocking listener lfd: a
 // non-blocking, close-on-exec socket with Nagle's algorithm off, as Go's net
 // package sets them. It returns unix.EAGAIN when none is waiting.

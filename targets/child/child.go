@@ -35,11 +35,14 @@ func Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	serve := process.ServeChild
-	if c.Role == spawn.Datagram {
+	switch c.Role {
+	case spawn.Datagram:
 		serve = process.ServeDatagramChild
-	}
-	if c.Role == spawn.Worker {
+	case spawn.Worker, spawn.DatagramWorker:
 		serve = prefork.ServeWorker
+		if c.Role == spawn.DatagramWorker {
+			serve = prefork.ServeDatagramWorker
+		}
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 		defer stop()

@@ -229,3 +229,23 @@ func ServeDatagrams(t *testing.T, srv targets.DatagramServer) string {
 	})
 	return pc.LocalAddr().String()
 }
+
+// RunDatagramSuites runs, as parallel subtests, the datagram conformance
+// suite, the bad-input suite and the shutdown check, each against a
+// server of its own from newSrv, which serves model: what every model
+// that serves datagrams passes.
+func RunDatagramSuites(t *testing.T, model string, newSrv func() targets.DatagramServer) {
+	t.Helper()
+	t.Run("conformance", func(t *testing.T) {
+		t.Parallel()
+		RunDatagrams(t, ServeDatagrams(t, newSrv()), model)
+	})
+	t.Run("bad input", func(t *testing.T) {
+		t.Parallel()
+		RunDatagramHostile(t, ServeDatagrams(t, newSrv()), model)
+	})
+	t.Run("shutdown", func(t *testing.T) {
+		t.Parallel()
+		CheckDatagramShutdown(t, newSrv())
+	})
+}

@@ -40,8 +40,19 @@ func DatagramHostile() []DatagramCase {
 // client.
 func RunDatagramHostile(t *testing.T, addr, model string) {
 	t.Helper()
+	RunDatagramHostileSkipping(t, addr, model, nil)
+}
+
+// RunDatagramHostileSkipping is RunDatagramHostile without the cases named
+// in skip, each skipped with the reason skip gives: for a target that
+// serves every case but cannot within the suite's bounds on this machine.
+func RunDatagramHostileSkipping(t *testing.T, addr, model string, skip map[string]string) {
+	t.Helper()
 	for _, c := range DatagramHostile() {
 		t.Run(c.Name, func(t *testing.T) {
+			if why, ok := skip[c.Name]; ok {
+				t.Skip(why)
+			}
 			RunDatagramCase(t, addr, model, c)
 			a := AskDatagram(t, addr, "/health", time.Second)
 			assert.Equal(t, 200, a.Status, "still serving")
@@ -90,23 +101,32 @@ func floodDatagrams(t *testing.T, addr, _ string) {
 }
 
 // sameIDTwoSources sends the same id from two sockets: each answer goes
-// to the source of its request.
+// to the source of its request. A request is sent again (the same id, from
+// the same socket) until it is answered: after a flood, a socket of a
+// model with one per loop may still have a full buffer.
 func sameIDTwoSources(t *testing.T, addr, model string) {
 	a, b := DialDatagrams(t, addr), DialDatagrams(t, addr)
-	_, err := a.Write(dgram(7, "/cpu?n=7"))
-	require.NoError(t, err)
-	_, err = b.Write(dgram(7, "/echo", "from b"))
-	require.NoError(t, err)
 	for _, c := range []struct {
 		conn *net.UDPConn
+		req  []byte
 		want Want
-	}{{a, Want{Status: 200, Check: checksumOf(7)}}, {b, Want{Status: 200, Body: "from b"}}} {
-		require.NoError(t, c.conn.SetReadDeadline(time.Now().Add(Timeout)))
-		buf := make([]byte, 1024)
-		n, err := c.conn.Read(buf)
-		require.NoError(t, err)
+	}{
+		{a, dgram(7, "/cpu?n=7"), Want{Status: 200, Check: checksumOf(7)}},
+		{b, dgram(7, "/echo", "from b"), Want{Status: 200, Body: "from b"}},
+	} {
 		var ans protocol.DatagramAnswer
-		require.NoError(t, protocol.ParseDatagramAnswer(buf[:n], &ans))
+		buf := make([]byte, 1024)
+		for deadline := time.Now().Add(Timeout); ; {
+			_, err := c.conn.Write(c.req)
+			require.NoError(t, err)
+			require.NoError(t, c.conn.SetReadDeadline(time.Now().Add(time.Second)))
+			n, err := c.conn.Read(buf)
+			if err == nil {
+				require.NoError(t, protocol.ParseDatagramAnswer(buf[:n], &ans))
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "no answer within %s: %v", Timeout, err)
+		}
 		assert.Equal(t, uint64(7), ans.ID)
 		checkDatagram(t, 7, c.want, &ans, 0)
 	}

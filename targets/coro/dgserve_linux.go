@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"net"
-	"syscall"
 	"time"
 
 	"github.com/corobench/corobench/internal/poller"
@@ -16,15 +15,11 @@ import (
 // ServeDatagrams implements targets.DatagramServer: one loop, on this
 // goroutine's OS thread, over a descriptor of pc's socket of its own.
 func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
-	sc, ok := pc.(syscall.Conn)
-	if !ok {
-		return fmt.Errorf("coro: %T has no socket", pc)
-	}
-	fd, err := poller.SocketFD(sc)
+	fd, err := poller.PacketSocketFD(pc)
 	if err != nil {
-		return err
+		return fmt.Errorf("coro: %w", err)
 	}
-	l, err := eventloop.NewDatagramLoop(s.app, fd, eventloop.DefaultBatch)
+	l, err := eventloop.NewDatagramLoop(s.app, fd, s.batch)
 	if err != nil {
 		return err
 	}

@@ -23,9 +23,18 @@ type DatagramServer struct {
 var _ targets.DatagramServer = (*DatagramServer)(nil)
 
 // NewDatagram returns a single-threaded datagram event loop that moves up
-// to DefaultBatch datagrams per system call.
+// to cfg.DatagramBatch datagrams per system call (DefaultBatch when 0).
 func NewDatagram(cfg targets.Config) *DatagramServer {
-	return NewDatagramBatch(cfg, DefaultBatch)
+	return NewDatagramBatch(cfg, Batch(cfg))
+}
+
+// Batch is the datagrams per system call cfg asks of a datagram loop:
+// cfg.DatagramBatch, or DefaultBatch when it is 0.
+func Batch(cfg targets.Config) int {
+	if cfg.DatagramBatch > 0 {
+		return cfg.DatagramBatch
+	}
+	return DefaultBatch
 }
 
 // NewDatagramBatch is NewDatagram moving up to batch datagrams per system

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"syscall"
 
 	"github.com/corobench/corobench/internal/poller"
 )
@@ -12,13 +11,9 @@ import (
 // ServeDatagrams implements targets.DatagramServer: one loop, on this
 // goroutine's OS thread, over a descriptor of pc's socket of its own.
 func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
-	sc, ok := pc.(syscall.Conn)
-	if !ok {
-		return fmt.Errorf("eventloop: %T has no socket", pc)
-	}
-	fd, err := poller.SocketFD(sc)
+	fd, err := poller.PacketSocketFD(pc)
 	if err != nil {
-		return err
+		return fmt.Errorf("eventloop: %w", err)
 	}
 	l, err := NewDatagramLoop(s.app, fd, s.batch)
 	if err != nil {

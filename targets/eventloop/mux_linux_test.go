@@ -28,10 +28,9 @@ func reports(t *testing.T, mux evloop.Multiplexer) (map[int]uint32, bool) {
 // the test's end unless closed before.
 func socketPair(t *testing.T) (a, b int) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
-	return fds[0], fds[1]
+	a, b = rawPair(t)
+	t.Cleanup(func() { unix.Close(a) })
+	return a, b
 }
 
 // Every readiness call keeps the Multiplexer's contract: it reports what is

@@ -3,11 +3,12 @@
 // models stand in the same table as Go's, measured by the same harness.
 //
 // The servers themselves live beside this file (python/, node/); the Python
-// ones share one protocol module, so that only their concurrency differs, as
-// with Go's models. This package only names them: the command that runs each
-// one and the check that says whether this machine can. Its tests run the
-// conformance suite against every peer that is installed, and check that each
-// language's unit of work gives Go's checksums.
+// ones share one protocol module (and the UDP ones one datagram module), so
+// that only their concurrency differs, as with Go's models. This package
+// only names them: the command that runs each one and the check that says
+// whether this machine can. Its tests run the conformance suite (over UDP,
+// the datagram suite) against every peer that is installed, and check that
+// each language's unit of work gives Go's checksums.
 package external
 
 import (
@@ -39,7 +40,13 @@ type Peer struct {
 	Parallelism int
 	// Package is the Debian package that provides what the peer needs.
 	Package string
+	// Net is the transport it serves: "" for TCP (HTTP/1.1), or "udp" for
+	// the datagram form of the protocol (docs/datagrams.md).
+	Net string
 }
+
+// UDP is Peer.Net of a peer that serves datagrams.
+const UDP = "udp"
 
 // Peers returns the list of peers.
 func Peers() []Peer {
@@ -54,6 +61,10 @@ func Peers() []Peer {
 	}
 	gevent := py("python-gevent", "gevent_server.py", 1, "import gevent")
 	gevent.Package = "python3-gevent"
+	udp := func(p Peer) Peer {
+		p.Net = UDP
+		return p
+	}
 	return []Peer{
 		py("python-threads", "threading_server.py", 1, "import socketserver"), // the GIL: one core
 		py("python-fork", "forking_server.py", 0, "import socketserver"),
@@ -66,7 +77,25 @@ func Peers() []Peer {
 			Parallelism: 1,
 			Package:     "nodejs",
 		},
+		// The textbook's UDP servers: socketserver's three and asyncio's.
+		udp(py("python-udp", "udp_server.py", 1, "import socketserver")),
+		udp(py("python-udp-fork", "forking_udp_server.py", 0, "import socketserver")),
+		udp(py("python-udp-threads", "threading_udp_server.py", 1, "import socketserver")),
+		udp(py("python-udp-asyncio", "asyncio_udp_server.py", 1, "import asyncio")),
 	}
+}
+
+// ChatPeers returns the peers that serve the chat protocol (docs/chat.md)
+// rather than corobench's request protocol: the textbook's UDP chat room.
+func ChatPeers() []Peer {
+	return []Peer{{
+		Name:        "python-chat-udp",
+		Argv:        []string{Python, "python/chat_udp_server.py", "--port", "{port}"},
+		Check:       []string{Python, "-c", "import socket"},
+		Parallelism: 1,
+		Package:     "python3",
+		Net:         UDP,
+	}}
 }
 
 // Command is p's command line with the port filled in and its script's path

@@ -13,7 +13,7 @@ import (
 // peer serves no files.
 func TestPeersServeFiles(t *testing.T) {
 	t.Parallel()
-	for _, p := range installed(t) {
+	for _, p := range installed(t, "") {
 		t.Run(p.Name, func(t *testing.T) {
 			if !strings.HasPrefix(p.Name, "python-") {
 				t.Skipf("%s serves no /files/ or /disk", p.Name)
@@ -30,7 +30,7 @@ func TestPeersServeFiles(t *testing.T) {
 // partial upload removed, as from every Go model.
 func TestPeersAnswerFullDisk(t *testing.T) {
 	t.Parallel()
-	for _, p := range installed(t) {
+	for _, p := range installed(t, "") {
 		t.Run(p.Name, func(t *testing.T) {
 			if !strings.HasPrefix(p.Name, "python-") {
 				t.Skipf("%s serves no /files/ or /disk", p.Name)

@@ -212,7 +212,7 @@ func TestPythonParserMatchesGo(t *testing.T) {
 // gives it, over a real connection.
 func TestPeersAnswerLikeGo(t *testing.T) {
 	t.Parallel()
-	for _, p := range installed(t) {
+	for _, p := range installed(t, "") {
 		t.Run(p.Name, func(t *testing.T) {
 			t.Parallel()
 			addr := start(t, p).Ready.Addr

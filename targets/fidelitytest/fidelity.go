@@ -20,7 +20,8 @@ import (
 	"github.com/corobench/corobench/targets/conformancetest"
 )
 
-// Bounds of the fidelity tests: generous, as the issue names them.
+// Bounds of the fidelity tests: generous, so that a model fails them by what
+// it is, not a loaded machine by how busy it is.
 const (
 	Waiters  = 100
 	WaitTime = 200 * time.Millisecond

@@ -14,12 +14,15 @@ import (
 
 // Bounds of DiskThreadsRise.
 const (
-	// DiskJobs is how many blocking disk jobs a round runs at once.
-	DiskJobs = 8
-	// diskRounds bounds the rounds: a runtime that hands a blocked thread's
-	// P to a new thread does so in the first; one that never does fails
-	// after these.
-	diskRounds = 25
+	// DiskJobs is how many blocking disk jobs a round runs at once: more
+	// than the idle threads a process keeps from its start, which the
+	// runtime hands the processor to before it makes a new one.
+	DiskJobs = 16
+	// diskRounds bounds the rounds. The runtime hands a processor over
+	// only when its monitor, which sleeps up to 10 ms when idle, finds a
+	// thread still blocked, so a round of short jobs on a fast disk may
+	// see no hand-off; a runtime that never hands over fails after these.
+	diskRounds = 40
 )
 
 // DiskThreadsRise checks that the target at addr, process pid, runs
@@ -36,7 +39,7 @@ func DiskThreadsRise(t *testing.T, addr string, pid int) (before, after int) {
 		var wg sync.WaitGroup
 		for range DiskJobs {
 			wg.Go(func() {
-				_, status := Get(t, addr, "/disk?kb=1024&sync=1")
+				_, status := Get(t, addr, "/disk?kb=2048&sync=1")
 				assert.Equal(t, 200, status, "a disk job")
 			})
 		}

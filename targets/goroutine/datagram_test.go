@@ -13,16 +13,8 @@ func newDatagram() targets.DatagramServer {
 	return goroutine.NewDatagram(targets.Config{App: conformancetest.App("goroutine")})
 }
 
-func TestDatagramConformance(t *testing.T) {
-	conformancetest.RunDatagrams(t, conformancetest.ServeDatagrams(t, newDatagram()), "goroutine")
-}
-
-func TestDatagramHostileInput(t *testing.T) {
-	conformancetest.RunDatagramHostile(t, conformancetest.ServeDatagrams(t, newDatagram()), "goroutine")
-}
-
-func TestDatagramShutdown(t *testing.T) {
-	conformancetest.CheckDatagramShutdown(t, newDatagram())
+func TestDatagramSuites(t *testing.T) {
+	conformancetest.RunDatagramSuites(t, "goroutine", func() targets.DatagramServer { return newDatagram() })
 }
 
 // A goroutine per datagram: the waits of many clients overlap.

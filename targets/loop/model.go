@@ -13,6 +13,10 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		Chat:        []targets.Transport{targets.UDP},
+		NewChatDatagram: func(c targets.Config) targets.DatagramServer {
+			return NewChatDatagram(c)
+		},
 	}
 }
 

@@ -8,6 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/internal/spawn"
 )
@@ -37,11 +40,42 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("prefork: %w", err)
 	}
 	defer sock.Close()
+	return s.run(ctx, sock, spawn.Worker)
+}
+
+// ServeDatagrams implements targets.DatagramServer: the workers share pc's
+// socket. The parent never reads it.
+func (s *Server) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
+	if len(s.self) == 0 {
+		close(s.ready)
+		return spawn.ErrNoSelf
+	}
+	fd, err := poller.PacketSocketFD(pc)
+	if err != nil {
+		close(s.ready)
+		return fmt.Errorf("prefork: %w", err)
+	}
+	// Handed over blocking, so that an *os.File made of it leaves the
+	// mode alone when a worker is started (File.Fd makes a non-blocking
+	// one blocking, and the mode is the socket's, shared by every
+	// worker): each worker makes it non-blocking once, for Go's poller.
+	if err := unix.SetNonblock(fd, false); err != nil {
+		unix.Close(fd)
+		close(s.ready)
+		return fmt.Errorf("prefork: %w", err)
+	}
+	sock := os.NewFile(uintptr(fd), "datagram socket")
+	defer sock.Close()
+	return s.run(ctx, sock, spawn.DatagramWorker)
+}
+
+// run keeps s.workers workers of role serving sock until ctx ends.
+func (s *Server) run(ctx context.Context, sock *os.File, role spawn.Role) error {
 	var workers spawn.Group
 	var slots, first sync.WaitGroup
 	first.Add(s.workers)
 	for range s.workers {
-		slots.Go(func() { s.keepWorker(ctx, &workers, sock, sync.OnceFunc(first.Done)) })
+		slots.Go(func() { s.keepWorker(ctx, &workers, role, sock, sync.OnceFunc(first.Done)) })
 	}
 	slots.Go(func() { first.Wait(); close(s.ready) })
 	<-ctx.Done()
@@ -52,13 +86,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // keepWorker keeps one worker running until ctx ends, replacing it when it
 // dies. It calls ready once its first worker is ready, or gone.
-func (s *Server) keepWorker(ctx context.Context, workers *spawn.Group, sock *os.File, ready func()) {
+func (s *Server) keepWorker(ctx context.Context, workers *spawn.Group, role spawn.Role, sock *os.File, ready func()) {
 	defer ready()
 	pause := respawnFirst
 	for ctx.Err() == nil {
 		exited := make(chan error, 1)
 		born := time.Now()
-		err := workers.Start(s.self, spawn.Worker, s.app, sock, spawn.Options{
+		err := workers.Start(s.self, role, s.app, sock, spawn.Options{
 			Exited: func(err error) { exited <- err },
 			Ready:  ready,
 		})

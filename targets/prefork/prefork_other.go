@@ -16,3 +16,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	close(s.ready)
 	return targets.ErrUnsupported
 }
+
+// ServeDatagrams returns targets.ErrUnsupported, as Serve.
+func (s *Server) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
+	close(s.ready)
+	return targets.ErrUnsupported
+}

@@ -1,6 +1,7 @@
 package prefork_test
 
 import (
+	"context"
 	"os"
 	"syscall"
 	"testing"
@@ -12,12 +13,18 @@ import (
 	"github.com/corobench/corobench/internal/proctest"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/internal/spawn"
 	"github.com/corobench/corobench/targets/internal/spawn/spawntest"
 	"github.com/corobench/corobench/targets/prefork"
 )
 
 func TestMain(m *testing.M) {
-	spawntest.Main(prefork.ServeWorker)
+	spawntest.MainByRole(func(r spawn.Role) func(context.Context, *targets.App, *os.File) error {
+		if r == spawn.DatagramWorker {
+			return prefork.ServeDatagramWorker
+		}
+		return prefork.ServeWorker
+	})
 	os.Exit(m.Run())
 }
 
@@ -37,9 +44,16 @@ func TestShutdown(t *testing.T) {
 // The workers are made at start; one that dies is replaced, and the server
 // goes on answering.
 func TestDeadWorkerIsReplaced(t *testing.T) {
-	const workers = 3
-	addr := conformancetest.Serve(t, newServer(workers))
-	conformancetest.Dial(t, addr).Close()
+	addr := conformancetest.Serve(t, newServer(3))
+	replacesDeadWorker(t, 3, func() { conformancetest.Dial(t, addr).Close() })
+}
+
+// replacesDeadWorker kills one of the workers once ask has been answered,
+// and checks that a new worker takes its place and that the server still
+// answers, calling ask again.
+func replacesDeadWorker(t *testing.T, workers int, ask func()) {
+	t.Helper()
+	ask()
 	require.Eventually(t, func() bool { return len(children(t)) == workers }, 10*time.Second, 10*time.Millisecond)
 	first := children(t)
 	require.NoError(t, syscall.Kill(first[0].PID, syscall.SIGKILL))
@@ -47,8 +61,8 @@ func TestDeadWorkerIsReplaced(t *testing.T) {
 		kids := children(t)
 		return len(kids) == workers && !contains(kids, first[0].PID)
 	}, 10*time.Second, 10*time.Millisecond, "a new worker in place of %d", first[0].PID)
-	for range workers {
-		conformancetest.Dial(t, addr).Close()
+	for range 2 * workers {
+		ask()
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 type DatagramServer struct {
 	app   *targets.App
 	loops int
+	batch int // datagrams per system call
 	// onRequest, when set (by tests), is called on a loop's thread before
 	// each request is answered.
 	onRequest func(*protocol.Request)
@@ -34,7 +35,7 @@ func NewDatagram(cfg targets.Config) *DatagramServer {
 	if loops <= 0 {
 		loops = runtime.GOMAXPROCS(0)
 	}
-	return &DatagramServer{app: cfg.App, loops: loops}
+	return &DatagramServer{app: cfg.App, loops: loops, batch: eventloop.Batch(cfg)}
 }
 
 // SharesPort implements targets.PortSharer: a socket per loop.
@@ -45,6 +46,3 @@ func (s *DatagramServer) SharesPort() {}
 func (s *DatagramServer) Parallelism() targets.Parallelism {
 	return targets.Parallelism{Slots: s.loops * targets.MaxDatagramsInFlight, CPU: s.loops}
 }
-
-// batch is how many datagrams a loop moves per system call.
-const batch = eventloop.DefaultBatch

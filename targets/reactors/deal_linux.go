@@ -4,21 +4,32 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/corobench/corobench/targets/eventloop"
 )
+
+// loop is what the dealer needs of a loop: an HTTP one (eventloop.Loop) or
+// a chat one (eventloop.ChatLoop).
+type loop interface {
+	Open(fd int)
+	Wake() error
+	OnWake(func())
+	OnAccept(func(int))
+}
 
 // dealer deals the connections the first loop accepts to the loops in turn,
 // the first included: it runs on the first loop's thread.
 type dealer struct {
-	loops   []*eventloop.Loop
+	loops   []loop
 	inboxes []*inbox
 	turn    int
 }
 
 // newDealer makes the first loop deal what it accepts, and each loop take
 // what it is dealt when woken.
-func newDealer(loops []*eventloop.Loop) *dealer {
+func newDealer[L loop](list []L) *dealer {
+	loops := make([]loop, len(list))
+	for i, l := range list {
+		loops[i] = l
+	}
 	d := &dealer{loops: loops}
 	for _, l := range loops {
 		in := &inbox{loop: l}
@@ -43,7 +54,7 @@ func (d *dealer) deal(fd int) {
 // inbox is the queue of connections dealt to one loop by another; handing
 // one over wakes the loop, which takes it on its own thread.
 type inbox struct {
-	loop   *eventloop.Loop
+	loop   loop
 	mu     sync.Mutex
 	fds    []int
 	closed bool // the loop's Run has ended: hand closes what it is given

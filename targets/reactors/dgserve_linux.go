@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"syscall"
 
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sys/unix"
@@ -25,7 +24,7 @@ func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) 
 			unix.Close(fd)
 		}
 	}
-	fd, err := socketFD(pc)
+	fd, err := poller.PacketSocketFD(pc)
 	if err != nil {
 		return err
 	}
@@ -37,7 +36,7 @@ func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) 
 			closeFDs()
 			return fmt.Errorf("reactors: a socket per loop (SO_REUSEPORT): %w", err)
 		}
-		fd, err := socketFD(more)
+		fd, err := poller.PacketSocketFD(more)
 		more.Close() // the loop's duplicate keeps the socket
 		if err != nil {
 			closeFDs()
@@ -47,7 +46,7 @@ func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) 
 	}
 	loops := make([]*eventloop.DatagramLoop, len(fds))
 	for i, fd := range fds {
-		l, err := eventloop.NewDatagramLoop(s.app, fd, batch) // takes fd over
+		l, err := eventloop.NewDatagramLoop(s.app, fd, s.batch) // takes fd over
 		if err != nil {
 			for _, fd := range fds[i+1:] {
 				unix.Close(fd)
@@ -65,12 +64,4 @@ func (s *DatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) 
 		g.Go(func() error { return l.Run(gctx) })
 	}
 	return g.Wait()
-}
-
-func socketFD(pc net.PacketConn) (int, error) {
-	sc, ok := pc.(syscall.Conn)
-	if !ok {
-		return -1, fmt.Errorf("reactors: %T has no socket", pc)
-	}
-	return poller.SocketFD(sc)
 }

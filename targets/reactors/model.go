@@ -13,6 +13,8 @@ func Model() targets.Model {
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 		Workers:     "event loops, default GOMAXPROCS",
+		Chat:        []targets.Transport{targets.TCP},
+		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
 	}
 }
 

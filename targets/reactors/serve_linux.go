@@ -15,6 +15,15 @@ import (
 // first accepts for all and deals. When one loop fails, the others stop too.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	loops := make([]*eventloop.Loop, s.loops)
+	// The file threads of every loop made end when Serve returns, also
+	// when a later loop cannot be made.
+	defer func() {
+		for _, l := range loops {
+			if l != nil {
+				l.StopOffload()
+			}
+		}
+	}()
 	for i := range loops {
 		l, err := eventloop.NewLoop(s.app)
 		if err != nil {
@@ -26,11 +35,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		l.OffloadDisk(s.fileThreads)
 		loops[i] = l
 	}
-	defer func() {
-		for _, l := range loops {
-			l.StopOffload()
-		}
-	}()
 	d := newDealer(loops)
 	return evloop.Serve(ctx, ln, func(ctx context.Context, lfd int) error {
 		g, gctx := errgroup.WithContext(ctx)

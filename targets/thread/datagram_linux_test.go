@@ -18,16 +18,8 @@ func newDatagram(maxThreads int) targets.DatagramServer {
 	return thread.NewDatagram(targets.Config{App: conformancetest.App("thread"), MaxConns: maxThreads})
 }
 
-func TestDatagramConformance(t *testing.T) {
-	conformancetest.RunDatagrams(t, conformancetest.ServeDatagrams(t, newDatagram(0)), "thread")
-}
-
-func TestDatagramHostileInput(t *testing.T) {
-	conformancetest.RunDatagramHostile(t, conformancetest.ServeDatagrams(t, newDatagram(0)), "thread")
-}
-
-func TestDatagramShutdown(t *testing.T) {
-	conformancetest.CheckDatagramShutdown(t, newDatagram(0))
+func TestDatagramSuites(t *testing.T) {
+	conformancetest.RunDatagramSuites(t, "thread", func() targets.DatagramServer { return newDatagram(0) })
 }
 
 // The process's OS threads rise with the datagrams in service and fall

@@ -18,7 +18,9 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  GOMAXPROCS,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
-		MaxConns:    fmt.Sprintf("threads, default %d", DefaultMaxThreads),
+		MaxConns:    fmt.Sprintf("threads, default %d (chat: members, two threads each)", DefaultMaxThreads),
+		Chat:        []targets.Transport{targets.TCP},
+		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
 	}
 }
 

@@ -13,16 +13,8 @@ func newDatagram(workers int) targets.DatagramServer {
 	return threadpool.NewDatagram(targets.Config{App: conformancetest.App("threadpool"), Workers: workers})
 }
 
-func TestDatagramConformance(t *testing.T) {
-	conformancetest.RunDatagrams(t, conformancetest.ServeDatagrams(t, newDatagram(0)), "threadpool")
-}
-
-func TestDatagramHostileInput(t *testing.T) {
-	conformancetest.RunDatagramHostile(t, conformancetest.ServeDatagrams(t, newDatagram(0)), "threadpool")
-}
-
-func TestDatagramShutdown(t *testing.T) {
-	conformancetest.CheckDatagramShutdown(t, newDatagram(0))
+func TestDatagramSuites(t *testing.T) {
+	conformancetest.RunDatagramSuites(t, "threadpool", func() targets.DatagramServer { return newDatagram(0) })
 }
 
 // Waits overlap as far as there are threads, and no further: 2 threads

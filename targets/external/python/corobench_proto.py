@@ -135,7 +135,7 @@ PARAMS = {
 
 
 def _parse_query(q, req):
-    allowed = PARAMS[req.endpoint]
+    allowed = PARAMS.get(req.endpoint, {})  # /stats (datagrams) takes nothing
     seen = set()
     for kv in q.split(b"&"):
         if not kv:
@@ -334,6 +334,12 @@ class App:
         if req.endpoint in (FILES, DISK):
             import corobench_files  # it imports this module
             return corobench_files.respond(self.store, req)
+        body = self.body(req)
+        return header(200, len(body), req.close) + body
+
+    def body(self, req):
+        """Does the request's CPU work, if any, and returns the body of its
+        answer, as over HTTP so over datagrams (which have no files)."""
         if req.endpoint == HEALTH:
             body = (self.model + "\n").encode()
         elif req.endpoint in (CPU, MIX):
@@ -346,7 +352,7 @@ class App:
         else:
             whole, part = divmod(req.size, len(FILLER))
             body = FILLER * whole + FILLER[:part]
-        return header(200, len(body), req.close) + body
+        return body
 
 
 def linger(sock):
@@ -440,7 +446,7 @@ def parse_args(model):
     p.add_argument("--cpu-rate", type=float, default=0,
                    help="work units per microsecond for /cpu?us=N (0: calibrate at start)")
     p.add_argument("--max-conns", type=int, default=1024,
-                   help="cap on live connection processes (forking only)")
+                   help="cap on live processes or threads (forking, and threading over UDP)")
     p.add_argument("--root", default="",
                    help="directory served by /files/ and used by /disk (none: they answer 404)")
     p.add_argument("--max-upload", type=int, default=64 << 20,
@@ -451,11 +457,13 @@ def parse_args(model):
     return args
 
 
-def ready(model, addr, rate):
+def ready(model, addr, rate, net=None):
     """Prints the one ready line the harness waits for, as Go's targets do,
-    with the work rate in use."""
+    with the work rate in use (and the transport, when it is udp)."""
     line = {"model": model, "addr": "%s:%d" % (addr[0], addr[1]), "pid": os.getpid(),
             "cpu_rate": rate}
+    if net:
+        line["net"] = net
     print(json.dumps(line, separators=(",", ":")), flush=True)
 
 
@@ -466,6 +474,27 @@ def exit_on_sigterm():
         raise SystemExit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+
+
+def default_signals():
+    """In a forked child: die on SIGTERM and SIGINT, as by default; the
+    parent's handlers (exit_on_sigterm) are for the parent."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def serve_forking(server):
+    """Runs a socketserver ForkingMixIn server until SIGTERM, then stops its
+    children and reaps them."""
+    try:
+        server.serve_forever()
+    finally:
+        for pid in list(server.active_children or ()):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        server.collect_children(blocking=True)
 
 
 def listen_backlog():

@@ -10,9 +10,6 @@ import sys
 
 sys.dont_write_bytecode = True
 
-import os  # noqa: E402
-import signal  # noqa: E402
-
 import socketserver  # noqa: E402
 
 import corobench_files as files  # noqa: E402
@@ -23,10 +20,7 @@ MODEL = "python-fork"
 
 class Handler(socketserver.BaseRequestHandler):
     def setup(self):
-        # The child dies on SIGTERM, as the default; the parent's handler is
-        # for the parent.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        proto.default_signals()
 
     def handle(self):
         proto.serve_conn(self.request, self.server.app)
@@ -47,15 +41,7 @@ def main():
         server.app = proto.App(MODEL, args.cpu_rate, files.open_store(args))
         proto.exit_on_sigterm()
         proto.ready(MODEL, server.server_address, args.cpu_rate)
-        try:
-            server.serve_forever()
-        finally:
-            for pid in list(server.active_children or ()):
-                try:
-                    os.kill(pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-            server.collect_children(blocking=True)
+        proto.serve_forking(server)
 
 
 if __name__ == "__main__":

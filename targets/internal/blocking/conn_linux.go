@@ -165,6 +165,17 @@ func (c *Conn) Abort() {
 	}
 }
 
+// Reset is Abort, and makes the Close that follows send a reset: what is
+// still unsent is dropped, not trickled out to a peer that does not read.
+func (c *Conn) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		unix.SetsockoptLinger(c.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1})
+		unix.Shutdown(c.fd, unix.SHUT_RDWR)
+	}
+}
+
 // Close closes the socket.
 func (c *Conn) Close() error {
 	c.mu.Lock()

@@ -45,6 +45,9 @@ const (
 	// Datagram answers the one request datagram on its stdin through the
 	// datagram socket it inherited, then exits (process over UDP).
 	Datagram Role = "datagram"
+	// DatagramWorker answers datagrams on the socket it inherited, one at
+	// a time, until told to stop (prefork over UDP).
+	DatagramWorker Role = "datagram-worker"
 )
 
 // The file descriptors a child inherits: its socket, the first after stdin,
@@ -98,7 +101,7 @@ func Parse(args []string) (Child, error) {
 		return Child{}, errors.New("spawn: child: no role")
 	}
 	role := Role(args[0])
-	if role != Conn && role != Worker && role != Datagram {
+	if role != Conn && role != Worker && role != Datagram && role != DatagramWorker {
 		return Child{}, fmt.Errorf("spawn: child: unknown role %q", args[0])
 	}
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)

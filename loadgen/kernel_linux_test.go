@@ -1,0 +1,80 @@
+package loadgen
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/corobench/corobench/results"
+)
+
+// flood sends n datagrams to a socket that never reads them: the kernel
+// drops what its receive buffer cannot hold.
+func flood(t *testing.T, to net.Addr, n int) {
+	t.Helper()
+	c, err := net.Dial("udp", to.String())
+	require.NoError(t, err)
+	defer c.Close()
+	b := make([]byte, 1000)
+	for range n {
+		if _, err := c.Write(b); err != nil {
+			time.Sleep(time.Millisecond) // the send queue is full
+		}
+	}
+}
+
+// The target's drops are its socket's own: another socket's drops, which
+// the machine's RcvbufErrors counts too, are not the target's.
+func TestKernelDropsAreTheTargetSockets(t *testing.T) {
+	target, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer target.Close()
+	other, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer other.Close()
+	for _, c := range []*net.UDPConn{target, other} {
+		require.NoError(t, c.SetReadBuffer(4096)) // a small buffer, soon full
+	}
+
+	k := newKernelDrops(target.LocalAddr().(*net.UDPAddr))
+	k.mark()
+	flood(t, other.LocalAddr(), 2000)
+	k.finish()
+	assert.Zero(t, k.target, "another socket's drops are not the target's")
+	assert.Positive(t, k.rcvbuf, "the machine counts them")
+
+	k = newKernelDrops(target.LocalAddr().(*net.UDPAddr))
+	k.mark()
+	flood(t, target.LocalAddr(), 2000)
+	k.finish()
+	assert.Positive(t, k.target, "the target's socket dropped what did not fit")
+}
+
+// A target that runs on another machine has no socket here: its count is
+// not known, and is not taken to be zero.
+func TestKernelDropsOfATargetElsewhere(t *testing.T) {
+	pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 4)})
+	require.NoError(t, err)
+	addr := pc.LocalAddr().(*net.UDPAddr)
+	pc.Close() // nothing is bound to the port now
+	k := newKernelDrops(addr)
+	k.mark()
+	k.finish()
+	assert.Equal(t, int64(-1), k.target)
+	assert.GreaterOrEqual(t, k.rcvbuf, int64(0))
+}
+
+// A run's warnings name the target's drops when known; otherwise the
+// machine's, said to be any socket's.
+func TestDatagramWarningsOfDrops(t *testing.T) {
+	here := datagramWarnings(&results.Load{Datagram: &results.Datagram{TargetDrops: 4, RcvbufErrors: 9}})
+	assert.Equal(t, []string{"target drops: the target's socket buffer overflowed, 4 datagrams dropped by the kernel"}, here)
+	quiet := datagramWarnings(&results.Load{Datagram: &results.Datagram{TargetDrops: 0, RcvbufErrors: 9}})
+	assert.Empty(t, quiet, "another socket's drops are no warning when the target's are known")
+	elsewhere := datagramWarnings(&results.Load{Datagram: &results.Datagram{TargetDrops: -1, RcvbufErrors: 9}})
+	require.Len(t, elsewhere, 1)
+	assert.Contains(t, elsewhere[0], "any socket's")
+}

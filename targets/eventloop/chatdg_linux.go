@@ -1,0 +1,118 @@
+package eventloop
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"runtime"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/chat"
+	"github.com/corobench/corobench/internal/poller"
+)
+
+// Sizes of the UDP chat loop's batches.
+const (
+	chatBatch = 64  // datagrams a recvmmsg takes
+	chatSends = 256 // datagrams a sendmmsg sends at most
+	// chatArena holds the lines of one batch of sends: a fan-out copies
+	// its line once, and every member's message points at that copy.
+	chatArena = chatSends * (chat.MaxLine + chat.MaxName + 3)
+)
+
+// chatDatagrams is the UDP chat loop: its socket, its batches and the
+// arena the lines of a batch of sends live in.
+type chatDatagrams struct {
+	room    *chat.Room
+	fd      int
+	onRead  func()
+	in, out *poller.Msgs
+	arena   []byte
+	last    int // where the last line copied into the arena starts
+}
+
+// ServeDatagrams implements targets.DatagramServer: one loop on this
+// goroutine's OS thread, over a descriptor of pc's socket of its own.
+func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
+	sc, ok := pc.(syscall.Conn)
+	if !ok {
+		return fmt.Errorf("eventloop: %T has no socket", pc)
+	}
+	fd, err := poller.SocketFD(sc)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	p, err := poller.New()
+	if err != nil {
+		return fmt.Errorf("eventloop: %w", err)
+	}
+	defer p.Close()
+	if err := p.Add(fd, poller.Readable); err != nil {
+		return fmt.Errorf("eventloop: %w", err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer context.AfterFunc(ctx, func() { p.Wake() })()
+	l := &chatDatagrams{room: s.room, fd: fd, onRead: s.onRead, in: poller.NewMsgs(chatBatch, chat.MaxLine+1, true),
+		out: poller.NewMsgs(chatSends, 0, true), arena: make([]byte, 0, chatArena)}
+	ready := func(int, uint32) { l.read() }
+	for ctx.Err() == nil {
+		if _, err := p.Wait(s.room.SweepEvery(), ready); err != nil {
+			return fmt.Errorf("eventloop: %w", err)
+		}
+		s.room.Sweep(time.Now())
+	}
+	return nil
+}
+
+// read serves one batch of datagrams, then sends what they fanned out.
+func (l *chatDatagrams) read() {
+	n, err := l.in.Recv(l.fd)
+	if err != nil {
+		return // EAGAIN, or an error the next wake-up meets again
+	}
+	if l.onRead != nil {
+		l.onRead()
+	}
+	for i := range n {
+		// A longer datagram was cut to the buffer, a byte past MaxLine:
+		// ERR long.
+		l.room.HandleDatagram(poller.AddrPortOf(l.in.Addr(i)), l.in.Datagram(i), l)
+	}
+	l.flush()
+}
+
+// Send implements chat.Link: the line joins the batch of sends, copied
+// once per fan-out into the arena.
+func (l *chatDatagrams) Send(p *chat.Peer, line []byte) chat.Delivery {
+	if l.out.Full() || len(l.arena)+len(line) > cap(l.arena) && !bytes.Equal(l.arena[l.last:], line) {
+		l.flush()
+	}
+	if len(l.arena) == 0 || !bytes.Equal(l.arena[l.last:], line) {
+		l.last = len(l.arena)
+		l.arena = append(l.arena, line...)
+	}
+	raw := poller.RawAddrOf(p.Addr)
+	l.out.Add(l.arena[l.last:], &raw)
+	return chat.Sent
+}
+
+// Close implements chat.Link: a UDP member is only forgotten.
+func (l *chatDatagrams) Close(*chat.Peer) {}
+
+// flush sends the batch with sendmmsg; what the socket refuses is dropped
+// and counted as dropped lines (an answer among them too).
+func (l *chatDatagrams) flush() {
+	if left := l.out.Len(); left > 0 {
+		if sent, err := l.out.Send(l.fd); err != nil {
+			l.room.Undelivered(left - sent)
+			l.out.Drop(left - sent)
+		}
+	}
+	l.arena, l.last = l.arena[:0], 0
+}
