@@ -98,6 +98,19 @@ func ChatPeers() []Peer {
 	}}
 }
 
+// ChatTCPPeers returns the peers that serve the chat protocol over TCP:
+// gevent's room, a greenlet per member and a bounded outbox each. They are
+// kept apart from ChatPeers, whose members speak UDP.
+func ChatTCPPeers() []Peer {
+	return []Peer{{
+		Name:        "python-chat-gevent",
+		Argv:        []string{Python, "python/chat_gevent_server.py", "--port", "{port}"},
+		Check:       []string{Python, "-c", "import gevent.server"},
+		Parallelism: 1,
+		Package:     "python3-gevent",
+	}}
+}
+
 // Command is p's command line with the port filled in and its script's path
 // made relative to root, the repository's root directory.
 func (p Peer) Command(root, port string) []string {

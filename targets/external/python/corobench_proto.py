@@ -457,13 +457,17 @@ def parse_args(model):
     return args
 
 
-def ready(model, addr, rate, net=None):
+def ready(model, addr, rate, net=None, service=None):
     """Prints the one ready line the harness waits for, as Go's targets do,
-    with the work rate in use (and the transport, when it is udp)."""
-    line = {"model": model, "addr": "%s:%d" % (addr[0], addr[1]), "pid": os.getpid(),
-            "cpu_rate": rate}
+    with the work rate in use (none for a peer without work), the transport
+    (when it is given) and the service (when it is not corobench's)."""
+    line = {"model": model, "addr": "%s:%d" % (addr[0], addr[1]), "pid": os.getpid()}
+    if rate is not None:
+        line["cpu_rate"] = rate
     if net:
         line["net"] = net
+    if service:
+        line["service"] = service
     print(json.dumps(line, separators=(",", ":")), flush=True)
 
 
