@@ -23,10 +23,28 @@ type ChatCase struct {
 // RunChat runs the chat conformance suite (docs/chat.md) against servers
 // mk makes, each check on a fresh one: TCP or UDP, whichever mk makes.
 func RunChat(t *testing.T, mk ChatServer) {
+	runChat(t, func(t *testing.T) *chatRoom { return serveChat(t, mk) }, nil)
+}
+
+// RunChatAt runs the chat conformance suite against servers outside the
+// process: start starts a fresh one for each check (stopping it when the
+// test ends) and returns its network ("tcp" or "udp") and address. skip
+// names the checks that cannot apply to them, each with its reason.
+func RunChatAt(t *testing.T, start func(t *testing.T) (network, addr string), skip map[string]string) {
+	runChat(t, func(t *testing.T) *chatRoom {
+		network, addr := start(t)
+		return &chatRoom{t: t, network: network, addr: addr}
+	}, skip)
+}
+
+func runChat(t *testing.T, room func(t *testing.T) *chatRoom, skip map[string]string) {
 	for _, c := range append(ChatCases(), ChatHostileCases()...) {
 		t.Run(c.Name, func(t *testing.T) {
+			if why, ok := skip[c.Name]; ok {
+				t.Skip(why)
+			}
 			t.Parallel()
-			c.Run(t, serveChat(t, mk))
+			c.Run(t, room(t))
 		})
 	}
 }
