@@ -165,3 +165,17 @@ func TestOutboxBound(t *testing.T) {
 	assert.Nil(t, o.Take(nil))
 	assert.True(t, bytes.Equal(got, []byte("1234512345")))
 }
+
+// Parsing any line the server sends allocates nothing: the load
+// generator parses every delivery with it.
+func TestParseReplyAllocs(t *testing.T) {
+	for _, line := range []string{"M ab.1 12 345 xx\n", "B hi\n", "OK ab\n", "ERR taken ab\n", "BYE ab\n", "PONG\n",
+		"STATS members=1 messages=2 deliveries=3 dropped=4 kicked=5\n"} {
+		b := []byte(line)
+		assert.Zero(t, testing.AllocsPerRun(100, func() {
+			if _, err := ParseReply(b); err != nil {
+				t.Fatal(err)
+			}
+		}), line)
+	}
+}

@@ -41,7 +41,7 @@ func ParseReply(line []byte) (Reply, error) {
 	}
 	line = TrimLine(line)
 	word, rest, _ := bytes.Cut(line, []byte{' '})
-	r := Reply{Kind: Kind(word)}
+	r := Reply{Kind: kind(word)}
 	switch r.Kind {
 	case KindMessage:
 		r.Name, r.Text, _ = bytes.Cut(rest, []byte{' '})
@@ -65,6 +65,28 @@ func ParseReply(line []byte) (Reply, error) {
 		return Reply{}, fmt.Errorf("%w: %q", ErrReply, line)
 	}
 	return r, nil
+}
+
+// kind is the Kind a line's first word names, or "" for none: the
+// constant, so that parsing a line allocates nothing.
+func kind(word []byte) Kind {
+	switch string(word) {
+	case string(KindMessage):
+		return KindMessage
+	case string(KindBroadcast):
+		return KindBroadcast
+	case string(KindOK):
+		return KindOK
+	case string(KindErr):
+		return KindErr
+	case string(KindBye):
+		return KindBye
+	case string(KindPong):
+		return KindPong
+	case string(KindStats):
+		return KindStats
+	}
+	return ""
 }
 
 // Counters are the room's counters, as S answers them.

@@ -48,7 +48,9 @@ func TestChatDeliveryOrder(t *testing.T) {
 	m.cr.claimed[1].Store(100)
 	m.pairs[1] = chatPair{join: 5, next: 5}
 	now := time.Now()
-	say := func(seq int) { m.delivery(fmt.Appendf(nil, "%s1 %d %d", m.cr.tag, seq, int64(time.Millisecond)), now) }
+	say := func(seq int) {
+		m.delivery(fmt.Appendf(nil, "%s1", m.cr.tag), fmt.Appendf(nil, "%d %d", seq, int64(time.Millisecond)), now)
+	}
 	for _, q := range []int{3, 5, 6, 6, 9, 7, 10} {
 		say(q)
 	}

@@ -10,10 +10,10 @@ import (
 	"net"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/corobench/corobench/chat"
 	"github.com/corobench/corobench/results"
 )
 
@@ -114,18 +114,21 @@ func (m *chatMember) lines(buf []byte, n int, skip bool, now time.Time) (int, bo
 
 // line takes one line the room sent.
 func (m *chatMember) line(b []byte, now time.Time) {
-	b = bytes.TrimSuffix(b, []byte{'\r'})
+	r, err := chat.ParseReply(bytes.TrimSuffix(b, []byte{'\r'}))
 	switch {
-	case bytes.HasPrefix(b, []byte("M ")):
-		m.delivery(b[2:], now)
-	case bytes.HasPrefix(b, []byte("B ")):
+	case err != nil && bytes.HasPrefix(b, []byte("M ")):
+		m.strays[chatStrayMalformed]++ // not a member's name
+	case err != nil:
+		m.strays[chatStrayUnexpected]++
+	case r.Kind == chat.KindMessage:
+		m.delivery(r.Name, r.Text, now)
+	case r.Kind == chat.KindBroadcast:
 		m.broadcasts++
-	case bytes.HasPrefix(b, []byte("BYE ")) && string(b[4:]) == m.name:
+	case r.Kind == chat.KindBye && string(r.Name) == m.name:
 		m.bye = true
-	case string(b) == "PONG":
-	case bytes.HasPrefix(b, []byte("ERR ")):
-		word, _, _ := bytes.Cut(b[4:], []byte{' '})
-		kind, ok := chatErrKinds[string(word)]
+	case r.Kind == chat.KindPong:
+	case r.Kind == chat.KindErr:
+		kind, ok := chatErrKinds[string(r.Name)]
 		if !ok {
 			kind = "ERR other"
 		}
@@ -135,14 +138,10 @@ func (m *chatMember) line(b []byte, now time.Time) {
 	}
 }
 
-// delivery takes "sender seq ns[ pad]": times it, and checks it against
-// what its sender sent and what this member read before.
-func (m *chatMember) delivery(b []byte, now time.Time) {
-	name, rest, ok := bytes.Cut(b, []byte{' '})
-	if !ok {
-		m.strays[chatStrayMalformed]++
-		return
-	}
+// delivery takes a message from name whose text is "seq ns[ pad]": times
+// it, and checks it against what its sender sent and what this member read
+// before.
+func (m *chatMember) delivery(name, rest []byte, now time.Time) {
 	tag := m.cr.tag
 	if len(name) <= len(tag) || string(name[:len(tag)]) != tag {
 		m.strays[chatStrayForeign]++
@@ -240,29 +239,21 @@ func chatStats(ctx context.Context, network, addr string, timeout time.Duration)
 	}
 }
 
-// parseChatStats reads "STATS members=N messages=N deliveries=N
-// dropped=N kicked=N"; keys it does not know are skipped.
+// parseChatStats reads the STATS line (chat.ParseReply, chat.ParseStats).
 func parseChatStats(line []byte) (*results.ChatServer, error) {
-	rest, ok := strings.CutPrefix(string(line), "STATS")
-	if !ok {
-		return nil, fmt.Errorf("loadgen: chat S: answered %q, not STATS", line)
+	r, err := chat.ParseReply(line)
+	if err == nil && r.Kind != chat.KindStats {
+		err = fmt.Errorf("answered %q, not STATS", line)
 	}
-	s := &results.ChatServer{}
-	fields := map[string]*int64{"members": &s.Members, "messages": &s.Messages, "deliveries": &s.Deliveries,
-		"dropped": &s.Dropped, "kicked": &s.Kicked}
-	for f := range strings.FieldsSeq(rest) {
-		k, v, _ := strings.Cut(f, "=")
-		p, ok := fields[k]
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("loadgen: chat S: %s in %q", f, line)
-		}
-		*p = n
+	var c chat.Counters
+	if err == nil {
+		c, err = chat.ParseStats(r.Text)
 	}
-	return s, nil
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: chat S: %w", err)
+	}
+	return &results.ChatServer{Members: int64(c.Members), Messages: int64(c.Messages),
+		Deliveries: int64(c.Deliveries), Dropped: int64(c.Dropped), Kicked: int64(c.Kicked)}, nil
 }
 
 // countList is "3 a, 1 b", by kind's name.

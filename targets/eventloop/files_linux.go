@@ -97,8 +97,10 @@ func (l *Loop) readBody(c *conn) (more bool) {
 
 // pump sends c's file while the socket takes it, a chunk at a time; what a
 // chunk's write leaves is read from the file again when the socket is
-// writable, so no chunk is kept. Once the file is sent, c serves what it
-// holds of the next requests.
+// writable, so no chunk is kept. Once the file is sent, a download has
+// ended c's turn: what it holds of the next requests is answered in
+// another (Loop.Again, resume), not here, so that pipelined downloads
+// neither nest serve in pump nor escape the turn's bound.
 func (l *Loop) pump(c *conn) {
 	if l.fbuf == nil {
 		l.fbuf = make([]byte, 64<<10)
@@ -111,8 +113,11 @@ func (l *Loop) pump(c *conn) {
 			if c.fileClose {
 				c.state = closing
 			}
-			l.serve(c, c.in)
-			return
+			if c.state == reading && len(c.in) > 0 && !c.more {
+				c.more = true
+				l.Again(c)
+			}
+			break
 		}
 		chunk := l.fbuf[:min(int64(len(l.fbuf)), c.file.Size()-c.fileOff)]
 		m, err := c.file.ReadAt(chunk, c.fileOff)

@@ -2,6 +2,7 @@ package external_test
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/targets/conformancetest"
 	"github.com/corobench/corobench/targets/external"
 )
 
@@ -97,6 +99,26 @@ func TestChatUDPPeerForgetsTheSilent(t *testing.T) {
 			}
 			assert.Equal(t, "OK quiet\n", other.ask("L quiet"), "the silent member's name is free")
 			assert.Equal(t, "ERR taken keeper\n", dialChat(t, addr).ask("L keeper"))
+		})
+	}
+}
+
+// Every chat peer passes the chat conformance suite every Go model that
+// serves chat passes, with the same room settings (admin token, idle
+// timeout).
+func TestChatPeersConform(t *testing.T) {
+	t.Parallel()
+	idle := strconv.FormatFloat(conformancetest.ChatOptions().IdleTimeout.Seconds(), 'f', -1, 64)
+	for _, p := range external.ChatPeers() {
+		if err := p.Available(); err != nil {
+			t.Skipf("skip %s: %v", p.Name, err)
+		}
+		t.Run(p.Name, func(t *testing.T) {
+			t.Parallel()
+			conformancetest.RunChatAt(t, func(t *testing.T) (string, string) {
+				tgt := start(t, p, "--admin", conformancetest.ChatToken, "--idle", idle)
+				return tgt.Ready.Net, tgt.Ready.Addr
+			}, nil)
 		})
 	}
 }

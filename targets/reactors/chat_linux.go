@@ -5,10 +5,7 @@ import (
 	"errors"
 	"net"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/corobench/corobench/targets/eventloop"
-	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
 // Serve implements targets.Server: each loop on its own OS thread; the
@@ -33,19 +30,5 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 		}
 		loops[i] = l
 	}
-	d := newDealer(loops)
-	return evloop.Serve(ctx, ln, func(ctx context.Context, lfd int) error {
-		g, gctx := errgroup.WithContext(ctx)
-		for i, l := range loops {
-			accept := -1
-			if i == 0 {
-				accept = lfd
-			}
-			g.Go(func() error {
-				defer d.inboxes[i].close()
-				return l.Run(gctx, accept)
-			})
-		}
-		return g.Wait()
-	}, release)
+	return serveDealt(ctx, ln, loops, release)
 }

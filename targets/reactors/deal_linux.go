@@ -1,9 +1,14 @@
 package reactors
 
 import (
+	"context"
+	"net"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/sys/unix"
+
+	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
 // loop is what the dealer needs of a loop: an HTTP one (eventloop.Loop) or
@@ -13,6 +18,28 @@ type loop interface {
 	Wake() error
 	OnWake(func())
 	OnAccept(func(int))
+	Run(ctx context.Context, accept int) error
+}
+
+// serveDealt runs each loop on its own OS thread until ctx ends; the first
+// accepts on ln for all and deals. When one loop fails, the others stop
+// too. release frees the loops if they never run.
+func serveDealt[L loop](ctx context.Context, ln net.Listener, loops []L, release func() error) error {
+	d := newDealer(loops)
+	return evloop.Serve(ctx, ln, func(ctx context.Context, lfd int) error {
+		g, gctx := errgroup.WithContext(ctx)
+		for i, l := range loops {
+			accept := -1
+			if i == 0 {
+				accept = lfd
+			}
+			g.Go(func() error {
+				defer d.inboxes[i].close()
+				return l.Run(gctx, accept)
+			})
+		}
+		return g.Wait()
+	}, release)
 }
 
 // dealer deals the connections the first loop accepts to the loops in turn,

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"net"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/corobench/corobench/targets/eventloop"
-	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
 // Serve implements targets.Server: each loop runs on its own OS thread; the
@@ -35,21 +32,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		l.OffloadDisk(s.fileThreads)
 		loops[i] = l
 	}
-	d := newDealer(loops)
-	return evloop.Serve(ctx, ln, func(ctx context.Context, lfd int) error {
-		g, gctx := errgroup.WithContext(ctx)
-		for i, l := range loops {
-			accept := -1
-			if i == 0 {
-				accept = lfd
-			}
-			g.Go(func() error {
-				defer d.inboxes[i].close()
-				return l.Run(gctx, accept)
-			})
-		}
-		return g.Wait()
-	}, func() error { return closeAll(loops) })
+	return serveDealt(ctx, ln, loops, func() error { return closeAll(loops) })
 }
 
 // closeAll releases loops that will not run.

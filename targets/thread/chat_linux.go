@@ -4,44 +4,18 @@ import (
 	"context"
 	"net"
 	"runtime"
-	"sync"
 
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/internal/blocking"
 )
 
-// Serve implements targets.Server.
+// Serve implements targets.Server: a thread per member.
 func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
-	defer targets.CloseOnDone(ctx, ln)()
 	late, cancel := targets.AfterGrace(ctx, targets.ChatShutdownGrace)
 	defer cancel()
-	live := make(chan struct{}, s.max) // a token per live member
-	var threads sync.WaitGroup
-	defer threads.Wait()
-	for {
-		select {
-		case live <- struct{}{}:
-		case <-ctx.Done():
-			return nil
-		}
-		c, err := targets.Accept(ctx, ln)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		bc, err := blocking.FromNet(c)
-		if err != nil {
-			<-live
-			continue // this connection is lost; the server is not
-		}
-		threads.Go(func() {
-			defer func() { <-live }()
-			runtime.LockOSThread() // never unlocked: the thread ends with the member
-			s.serveMember(ctx, late, bc)
-		})
-	}
+	return serveThreads(ctx, ln, s.max, func(c *blocking.Conn) {
+		s.serveMember(ctx, late, c)
+	})
 }
 
 // serveMember serves one member: its reader on this thread, its writer on

@@ -12,10 +12,19 @@ import (
 
 // Serve implements targets.Server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	defer targets.CloseOnDone(ctx, ln)()
 	late, cancel := targets.AfterGrace(ctx, s.app.ShutdownGrace)
 	defer cancel()
-	live := make(chan struct{}, s.max) // a token per live thread
+	return serveThreads(ctx, ln, s.max, func(c *blocking.Conn) {
+		blocking.Serve(ctx, late, s.app, c)
+	})
+}
+
+// serveThreads accepts on ln until ctx ends and serves each connection on
+// an OS thread of its own, at most max at once; it returns when every
+// thread has ended.
+func serveThreads(ctx context.Context, ln net.Listener, max int, serve func(*blocking.Conn)) error {
+	defer targets.CloseOnDone(ctx, ln)()
+	live := make(chan struct{}, max) // a token per live thread
 	var threads sync.WaitGroup
 	defer threads.Wait()
 	for {
@@ -40,7 +49,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			defer func() { <-live }()
 			// Never unlocked: the thread ends when this goroutine does.
 			runtime.LockOSThread()
-			blocking.Serve(ctx, late, s.app, bc)
+			serve(bc)
 		})
 	}
 }

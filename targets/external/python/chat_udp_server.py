@@ -27,6 +27,11 @@ MAX_LINE = 1023  # bytes before the LF
 NAME = re.compile(rb"[A-Za-z0-9._-]{1,32}\Z")
 
 
+def valid_text(b):
+    """As chat.ValidText: no LF, CR or NUL."""
+    return b"\n" not in b and b"\r" not in b and b"\0" not in b
+
+
 class Room:
     """One room: the members by name and by address, and the counters S
     gives. Single-threaded: only the loop touches it."""
@@ -71,35 +76,37 @@ class Room:
         if member:
             member[1] = now  # any datagram from a member keeps it in
         cmd, _, rest = data.partition(b" ")
+        if cmd == b"S" and data == b"S":
+            return self.send(b"STATS members=%d messages=%d deliveries=%d dropped=%d kicked=%d\n" % (
+                len(self.by_addr), self.messages, self.deliveries, self.dropped, self.kicked), addr)
+        if cmd not in (b"L", b"C", b"Q", b"P", b"A") or cmd in (b"C", b"A") and data == cmd:
+            return self.send(b"ERR unknown\n", addr)
         if cmd == b"L":
             return self.login(rest, addr, now)
-        if cmd == b"C":
+        # As chat.Parse: the command is taken apart and its text checked
+        # before the room looks at who sent it.
+        name, text = rest, b""
+        if cmd in (b"C", b"A"):
             name, _, text = rest.partition(b" ")
+        if not valid_text(name) or not valid_text(text):
+            return self.send(b"ERR text\n", addr)
+        if cmd == b"C":
             if not member or member[0] != name:
                 return self.send(b"ERR login\n", addr)
-            if b"\r" in text or b"\0" in text:
-                return self.send(b"ERR text\n", addr)
             self.messages += 1
             return self.fan_out(b"M %s %s\n" % (name, text), skip=addr)
         if cmd == b"Q":
-            if not member or member[0] != rest:
+            if not member or member[0] != name:
                 return self.send(b"ERR login\n", addr)
-            del self.by_addr[addr], self.by_name[rest]
-            return self.send(b"BYE %s\n" % rest, addr)
+            del self.by_addr[addr], self.by_name[name]
+            return self.send(b"BYE %s\n" % name, addr)
         if cmd == b"P":
             return self.send(b"PONG\n", addr)
-        if cmd == b"A":
-            token, _, text = rest.partition(b" ")
-            if not self.admin or token != self.admin:
-                return self.send(b"ERR admin\n", addr)
-            if b"\r" in text or b"\0" in text:
-                return self.send(b"ERR text\n", addr)
-            self.send(b"OK\n", addr)
-            return self.fan_out(b"B %s\n" % text)
-        if cmd == b"S" and not rest:
-            return self.send(b"STATS members=%d messages=%d deliveries=%d dropped=%d kicked=%d\n" % (
-                len(self.by_addr), self.messages, self.deliveries, self.dropped, self.kicked), addr)
-        return self.send(b"ERR unknown\n", addr)
+        if not self.admin or name != self.admin:  # A
+            return self.send(b"ERR admin\n", addr)
+        self.messages += 1
+        self.fan_out(b"B %s\n" % text)
+        return self.send(b"OK\n", addr)  # once it is handed to every member
 
     def login(self, name, addr, now):
         if not NAME.match(name):
