@@ -25,7 +25,7 @@ func chatRun(target string, rep int, deliveries int64, p50 time.Duration, lost i
 			Chat: &results.Chat{Net: "tcp", Members: 50, Joined: 50, Slow: 3, Rate: 10, Size: 64, Sent: 940,
 				Received: deliveries + 1000, Lost: lost, BasePSS: 10 << 20,
 				Server: &results.ChatServer{Messages: 940, Deliveries: deliveries, Dropped: dropped}}},
-		Resources: &results.Resources{User: 0.5, Sys: 0.5, PeakPSS: 15 << 20, Samples: 10},
+		Resources:     &results.Resources{User: 0.5, Sys: 0.5, PeakPSS: 15 << 20, Samples: 10},
 		CPUPerRequest: 1e6 / float64(deliveries)}
 }
 
