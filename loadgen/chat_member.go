@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -271,6 +272,9 @@ func (m *chatMember) join(ctx context.Context) (conn net.Conn, pending int, err 
 	deadline := time.Now().Add(m.cr.cfg.timeout)
 	udp := m.cr.network == NetUDP
 	d := net.Dialer{Deadline: deadline}
+	if m.slow {
+		d.Control = func(network, _ string, c syscall.RawConn) error { return shrinkSocket(network, c) }
+	}
 	buf := m.buf
 	if buf == nil {
 		buf = make([]byte, ChatMaxLine+1)

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"net"
@@ -185,4 +186,19 @@ func socketDrops(conn net.Conn) int64 {
 		return -1
 	}
 	return int64(info[unix.SK_MEMINFO_DROPS])
+}
+
+// shrinkSocket makes c's socket a slow reader's: a receive buffer of
+// ChatSlowRcvbuf and, over TCP, segments of at most ChatSlowMSS bytes, so
+// that the peer sizes its send buffer for them (a peer sizes it by the
+// segment: over loopback, 64 KiB segments would have it hold megabytes).
+func shrinkSocket(network string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, ChatSlowRcvbuf)
+		if serr == nil && network != NetUDP && network != "udp4" && network != "udp6" {
+			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_MAXSEG, ChatSlowMSS)
+		}
+	})
+	return cmp.Or(err, serr)
 }
