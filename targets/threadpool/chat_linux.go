@@ -3,7 +3,6 @@ package threadpool
 import (
 	"context"
 	"net"
-	"runtime"
 	"sync"
 	"time"
 
@@ -17,26 +16,13 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
 	late, cancel := targets.AfterGrace(ctx, targets.ChatShutdownGrace)
 	defer cancel()
-	// A job is a member's reader or writer; the seats let in no more
-	// members than the pool has pairs of threads, so a job never waits for
-	// a thread, nor a send on jobs for room.
-	jobs := make(chan func(), 2*s.seats)
-	var threads, members sync.WaitGroup
-	defer threads.Wait()
-	defer close(jobs)
+	// The seats let in no more members than the pool has pairs of
+	// threads: a member's reader and writer never wait for a thread, nor a
+	// send on the pool's jobs for room.
+	p := newPool(2 * s.seats)
+	defer p.close()
+	var members sync.WaitGroup
 	defer members.Wait()
-	var started sync.WaitGroup // every thread is made before the first accept
-	started.Add(2 * s.seats)
-	for range 2 * s.seats {
-		threads.Go(func() {
-			runtime.LockOSThread() // for good: the thread ends with the pool
-			started.Done()
-			for job := range jobs {
-				job()
-			}
-		})
-	}
-	started.Wait()
 	close(s.ready)
 	seats := make(chan struct{}, s.seats)
 	for {
@@ -59,10 +45,10 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 			continue // this connection is lost; the server is not
 		}
 		members.Add(1)
-		jobs <- func() {
+		p.jobs <- func() {
 			defer members.Done()
 			defer func() { <-seats }()
-			blocking.ServeChatMember(ctx, late, s.room, bc, func(write func()) { jobs <- write })
+			blocking.ServeChatMember(ctx, late, s.room, bc, func(write func()) { p.jobs <- write })
 		}
 	}
 }
