@@ -466,3 +466,17 @@ requests: [{path: /health}]
 	_, err = Parse("s.yaml", []byte("name: s\ntargets: [loop]\nload: {mode: open, phases: [{rate: 0, to: 0, for: 1s}]}\nrequests: [{path: /health}]\n"))
 	assert.ErrorContains(t, err, "a phase needs a positive rate")
 }
+
+// A schedule of one ramp, or of steps, says when each request was due, so
+// that a request sent late is timed from then; so does a constant rate.
+func TestPacerSchedules(t *testing.T) {
+	t.Parallel()
+	to := 300.0
+	for _, l := range []Load{
+		{Rate: 100},
+		{Phases: []Phase{{Rate: 100, To: &to, For: Duration(time.Second)}}},
+		{Phases: []Phase{{Rate: 100, For: Duration(time.Second)}, {Rate: 200, For: Duration(time.Second)}}},
+	} {
+		assert.Implements(t, (*loadgen.Scheduler)(nil), pacer(l), "%+v", l)
+	}
+}
