@@ -30,10 +30,13 @@ import (
 type Server struct {
 	app         *targets.App
 	call        readiness
-	fileThreads int // threads the loop hands /disk jobs to; 0: inline
+	fileThreads int // threads the loop hands its file IO to; 0: inline
 	// onRequest, when set (by tests), is called on the loop thread before
 	// each request is answered.
 	onRequest func(*protocol.Request)
+	// onFileJob, when set (by tests), is called on a file thread before
+	// each file job.
+	onFileJob func()
 }
 
 var _ targets.Server = (*Server)(nil)
