@@ -107,12 +107,15 @@ func (l *Loop) finishJobs() {
 }
 
 // offload hands run to the file threads, and done back to the loop after
-// it; c is offloaded until then. It reports false when the queue is full:
-// the caller then does the work inline.
+// it; c is offloaded until then, its socket watched for nothing (else a
+// level-triggered loop would be told again and again of a socket it must
+// leave alone). It reports false when the queue is full: the caller then
+// does the work inline.
 func (l *Loop) offload(c *conn, run, done func()) bool {
 	select {
 	case l.pool.jobs <- &fileJob{c: c, fd: c.fd, run: run, done: done}:
 		c.state = offloaded
+		l.settle(c)
 		return true
 	default:
 		return false
