@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"net"
@@ -9,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // kernelDrops counts, from /proc, the datagrams the kernel dropped over the
@@ -154,4 +159,46 @@ func snmpField(file, prefix, name string) (int64, error) {
 		return 0, fmt.Errorf("loadgen: %s: no %s", file, name)
 	}
 	return 0, fmt.Errorf("loadgen: %s: no %s", file, name)
+}
+
+// socketDrops is the kernel's count of datagrams dropped at conn's own
+// socket, its receive buffer full: sk_drops, which /proc/net/udp shows
+// in its drops column, read with SO_MEMINFO; -1 when it cannot be read.
+func socketDrops(conn net.Conn) int64 {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return -1
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	var (
+		info  [unix.SK_MEMINFO_VARS]uint32
+		errno syscall.Errno
+	)
+	size := uint32(unsafe.Sizeof(info))
+	err = raw.Control(func(fd uintptr) {
+		_, _, errno = unix.Syscall6(unix.SYS_GETSOCKOPT, fd, unix.SOL_SOCKET, unix.SO_MEMINFO,
+			uintptr(unsafe.Pointer(&info)), uintptr(unsafe.Pointer(&size)), 0)
+	})
+	if err != nil || errno != 0 || size < uint32(4*(unix.SK_MEMINFO_DROPS+1)) {
+		return -1
+	}
+	return int64(info[unix.SK_MEMINFO_DROPS])
+}
+
+// shrinkSocket makes c's socket a slow reader's: a receive buffer of
+// ChatSlowRcvbuf and, over TCP, segments of at most ChatSlowMSS bytes, so
+// that the peer sizes its send buffer for them (a peer sizes it by the
+// segment: over loopback, 64 KiB segments would have it hold megabytes).
+func shrinkSocket(network string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, ChatSlowRcvbuf)
+		if serr == nil && network != NetUDP && network != "udp4" && network != "udp6" {
+			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_MAXSEG, ChatSlowMSS)
+		}
+	})
+	return cmp.Or(err, serr)
 }

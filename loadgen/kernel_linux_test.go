@@ -78,3 +78,35 @@ func TestDatagramWarningsOfDrops(t *testing.T) {
 	require.Len(t, elsewhere, 1)
 	assert.Contains(t, elsewhere[0], "any socket's")
 }
+
+// A socket's own drop count (SO_MEMINFO) is the one /proc/net/udp shows
+// for it.
+func TestSocketDropsAreProcs(t *testing.T) {
+	target, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer target.Close()
+	require.NoError(t, target.SetReadBuffer(4096))
+	assert.Zero(t, socketDrops(target), "nothing sent yet")
+	flood(t, target.LocalAddr(), 2000)
+	k := newKernelDrops(target.LocalAddr().(*net.UDPAddr))
+	proc, _, local, err := k.sockets()
+	require.NoError(t, err)
+	require.True(t, local)
+	assert.Positive(t, socketDrops(target))
+	assert.Equal(t, proc, socketDrops(target))
+	target.Close()
+	assert.Equal(t, int64(-1), socketDrops(target), "a closed socket has no count")
+}
+
+// A UDP room's loss is split in its warning: the members' sockets, the
+// target's, the rest.
+func TestChatWarningsSplitTheLoss(t *testing.T) {
+	l := &results.Load{Chat: &results.Chat{Net: NetUDP, Members: 5, Joined: 5, Received: 900, Lost: 100,
+		ClientDrops: 30, TargetDrops: 10}}
+	w := chatWarnings(l, nil, false, time.Second)
+	require.Len(t, w, 1)
+	assert.Equal(t, "lost: 100 messages owed to reading members never reached them (10.00%): "+
+		"30 dropped at the members' sockets (30 datagrams), 40 with messages dropped at the target's socket (10 datagrams), 30 elsewhere", w[0])
+	l.Chat.ClientDrops = -1
+	assert.Contains(t, chatWarnings(l, nil, false, time.Second)[0], "0 dropped at the members' sockets (count not known)")
+}

@@ -208,6 +208,16 @@ func TestParseRequest(t *testing.T) {
 	}
 }
 
+// A Host field sets the request's Host; the others are sent in order.
+func TestRequestAddHeader(t *testing.T) {
+	t.Parallel()
+	var r loadgen.Request
+	for _, h := range []loadgen.Header{{Name: "X-A", Value: "1"}, {Name: "host", Value: "example.com"}, {Name: "X-B", Value: "2"}} {
+		r.AddHeader(h)
+	}
+	assert.Equal(t, loadgen.Request{Host: "example.com", Header: []loadgen.Header{{Name: "X-A", Value: "1"}, {Name: "X-B", Value: "2"}}}, r)
+}
+
 // measured runs a short run until it measured something (an answer or a
 // failure), at most five times: on a machine starved by other tests, a
 // short run can begin after its window ended, which says nothing of the

@@ -162,6 +162,11 @@ func (m *monitor) report(last bool) {
 	if m.cfg.progress == nil || (m.progress.Interval < time.Second && !last) {
 		return
 	}
+	if c := m.cfg.chat; c != nil {
+		cc := c.withDefaults()
+		readers := float64(cc.Members - cc.slow())
+		m.progress.Owed = cc.Rate * readers * (readers - 1)
+	}
 	m.cfg.progress(m.progress)
 	m.progress = Progress{}
 }

@@ -195,6 +195,10 @@ type Progress struct {
 	Errors   int64         // failed in the last interval
 	Interval time.Duration
 	P99      time.Duration // the largest of the series' intervals since the last call
+	// Owed is, in a chat run, the deliveries a second the room owes its
+	// reading members (each one's rate times the others); Requests are
+	// then the deliveries read and P99 a delivery's. 0 in other modes.
+	Owed float64
 }
 
 // Engine is how a closed-loop run drives its connections.

@@ -67,11 +67,16 @@ func (m *ChatMember) Serve(start func(func())) {
 }
 
 // read serves commands until Q, or the connection ends.
-func (m *ChatMember) read() {
+func (m *ChatMember) read() { ReadChatCommands(m.room, &m.Peer, m.conn, make([]byte, 4096)) }
+
+// ReadChatCommands serves p's commands, read from r into buf, until p
+// quits or a read fails. It makes no call but r's Read between a read and
+// the commands it holds, so buf may be shared by members that take turns
+// on one thread.
+func ReadChatCommands(room *chat.Room, p *chat.Peer, r io.Reader, buf []byte) {
 	var lines chat.Lines
-	buf := make([]byte, 4096)
 	for {
-		n, err := m.conn.Read(buf)
+		n, err := r.Read(buf)
 		for in := buf[:max(n, 0)]; ; {
 			line, rest, bad, ok := lines.Next(in)
 			if !ok {
@@ -79,8 +84,8 @@ func (m *ChatMember) read() {
 			}
 			in = rest
 			if bad != nil {
-				m.room.Refuse(&m.Peer, bad)
-			} else if m.room.Handle(&m.Peer, line) {
+				room.Refuse(p, bad)
+			} else if room.Handle(p, line) {
 				return
 			}
 		}

@@ -21,6 +21,7 @@ const (
 	waitWrite                // its socket writable, or the write timeout
 	waitTime                 // its wake-up time
 	waitTurn                 // the others' turns (it answered its share in a row)
+	waitLines                // lines to write (a chat member's writer)
 )
 
 // conn is a non-blocking socket seen from inside its coroutine as a
@@ -37,6 +38,7 @@ type conn struct {
 	gone    bool // the client hung up while the coroutine slept
 	closed  bool
 	stopped bool // the loop stopped the coroutine: every wait fails
+	aborted bool // its chat member was kicked: every wait fails
 	events  uint32
 	// deadline, writeDue and wake are on the loop's clock; deadline 0 is none.
 	deadline, writeDue, wake time.Duration
@@ -59,8 +61,8 @@ func (c *conn) park(w waitFor) bool {
 	c.waitFor = w
 	ok := c.yield(struct{}{})
 	c.waitFor = waitNone
-	c.stopped = !ok
-	return ok
+	c.stopped = !ok || c.aborted
+	return !c.stopped
 }
 
 // due is when c's timer must fire for what it waits for.
@@ -82,6 +84,9 @@ func (c *conn) now() time.Duration { return c.l.Tick() }
 // closes, or the read deadline passes.
 func (c *conn) Read(p []byte) (int, error) {
 	for {
+		if c.aborted {
+			return 0, net.ErrClosed
+		}
 		if c.deadline != 0 && c.now() >= c.deadline {
 			return 0, os.ErrDeadlineExceeded
 		}
@@ -147,7 +152,7 @@ func (c *conn) Write(p []byte) (int, error) {
 		case err != unix.EAGAIN:
 			return sent, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", err)}
 		default:
-			c.writeDue = c.now() + c.l.app.WriteTimeout
+			c.writeDue = c.now() + c.l.writeTimeout
 			if !c.park(waitWrite) {
 				return sent, net.ErrClosed
 			}

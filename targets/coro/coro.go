@@ -14,6 +14,10 @@
 // by the coroutine on the loop's thread (gevent too blocks its hub on a
 // regular file unless it hands the call to a thread pool).
 //
+// The chat room (ChatServer) runs on the same loop: each member is two
+// coroutines, a reader and a writer, so the fan-out never waits on a
+// member's socket.
+//
 // It exists on Linux only; elsewhere Serve returns targets.ErrUnsupported.
 package coro
 

@@ -1,14 +1,13 @@
 package coro
 
 import (
-	"context"
 	"fmt"
 	"iter"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/corobench/corobench/internal/poller"
-	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/internal/evloop"
 )
 
@@ -16,19 +15,22 @@ import (
 // yielded for is ready. Everything here runs on the loop's one OS thread.
 type loop struct {
 	*evloop.Loop[*conn]
-	app    *targets.App
-	ctx    context.Context
-	onRead func(loopTID int, b []byte)
-	tid    int // the loop's OS thread, known when onRead is set
+	serve        func(c *conn) // a connection's whole life, in its coroutine
+	writeTimeout time.Duration // how long a write may wait for the socket to take something
+	onRead       func(loopTID int, b []byte)
+	tid          int // the loop's OS thread, known when onRead is set
 }
 
-func newLoop(ctx context.Context, app *targets.App, onRead func(int, []byte)) (*loop, error) {
+// newLoop returns a loop that serves each connection it accepts with
+// serve, in a coroutine of its own, and gives its connections grace to
+// finish once stopping.
+func newLoop(grace, writeTimeout time.Duration, serve func(*conn), onRead func(int, []byte)) (*loop, error) {
 	p, err := poller.New()
 	if err != nil {
 		return nil, fmt.Errorf("coro: %w", err)
 	}
-	l := &loop{app: app, ctx: ctx, onRead: onRead}
-	l.Loop = evloop.New(p, app.ShutdownGrace, evloop.Handler[*conn]{
+	l := &loop{serve: serve, writeTimeout: writeTimeout, onRead: onRead}
+	l.Loop = evloop.New(p, grace, evloop.Handler[*conn]{
 		Open: l.open, Ready: l.ready, Expire: l.expire, Resume: l.turn, Stop: l.stop, Close: l.close,
 	})
 	return l, nil
@@ -39,14 +41,20 @@ func (l *loop) open(fd int) {
 	if l.onRead != nil && l.tid == 0 {
 		l.tid = unix.Gettid() // the loop's, as Open runs on it
 	}
-	c := &conn{fd: fd, l: l, events: evloop.Readable}
+	l.resume(l.start(fd, evloop.Readable, l.serve)) // it runs until its first read would block
+}
+
+// start files the connection on fd, watched for events, whose coroutine
+// runs run when first resumed.
+func (l *loop) start(fd int, events uint32, run func(*conn)) *conn {
+	c := &conn{fd: fd, l: l, events: events}
 	c.timer.Value = c
 	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
-		handle(l.ctx, l.app, c)
+		run(c)
 	})
 	l.Put(fd, c)
-	l.resume(c) // it runs until its first read would block
+	return c
 }
 
 // ready resumes c if what it waits for came: Handler.Ready.
@@ -73,9 +81,10 @@ func (l *loop) expire(c *conn) {
 	}
 }
 
-// turn resumes c, which yielded its turn: Handler.Resume.
+// turn resumes c, which yielded its turn, was handed lines to write, or
+// was aborted: Handler.Resume.
 func (l *loop) turn(c *conn) {
-	if c.waitFor == waitTurn && !c.closed {
+	if !c.closed && (c.waitFor == waitTurn || c.waitFor == waitLines || c.aborted && c.waitFor != waitNone) {
 		l.resume(c)
 	}
 }

@@ -12,6 +12,8 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
+		Chat:        []targets.Transport{targets.TCP},
+		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
 	}
 }
 

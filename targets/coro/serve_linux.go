@@ -18,7 +18,7 @@ func handle(ctx context.Context, app *targets.App, c *conn) {
 
 // Serve implements targets.Server: one loop, on this goroutine's OS thread.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	l, err := newLoop(ctx, s.app, s.onRead)
+	l, err := newLoop(s.app.ShutdownGrace, s.app.WriteTimeout, func(c *conn) { handle(ctx, s.app, c) }, s.onRead)
 	if err != nil {
 		ln.Close()
 		return err

@@ -17,7 +17,9 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  GOMAXPROCS,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
-		Workers:     fmt.Sprintf("threads, default %d", DefaultWorkers),
+		Workers:     fmt.Sprintf("threads, default %d (chat: two per member)", DefaultWorkers),
+		Chat:        []targets.Transport{targets.TCP},
+		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
 	}
 }
 

@@ -5,7 +5,10 @@
 //
 // Each worker is a goroutine locked to its thread for good (see package
 // thread). The queue holds as many accepted connections as there are
-// workers; beyond that, connections wait in the listen backlog.
+// workers; beyond that, connections wait in the listen backlog. The chat
+// room (ChatServer) is served by the same kind of pool, a member holding a
+// pair of its threads for its session; a member past the pool is refused,
+// not queued.
 package threadpool
 
 import (

@@ -3,8 +3,6 @@ package threadpool
 import (
 	"context"
 	"net"
-	"runtime"
-	"sync"
 
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/internal/blocking"
@@ -15,22 +13,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer targets.CloseOnDone(ctx, ln)()
 	late, cancel := targets.AfterGrace(ctx, s.app.ShutdownGrace)
 	defer cancel()
-	queue := make(chan *blocking.Conn, s.workers)
-	var threads sync.WaitGroup
-	defer threads.Wait()
-	defer close(queue)
-	var started sync.WaitGroup // every worker has its thread before the first accept
-	started.Add(s.workers)
-	for range s.workers {
-		threads.Go(func() {
-			runtime.LockOSThread() // for good: the thread ends with the worker
-			started.Done()
-			for c := range queue {
-				blocking.Serve(ctx, late, s.app, c)
-			}
-		})
-	}
-	started.Wait()
+	p := newPool(s.workers)
+	defer p.close()
 	close(s.ready)
 	for {
 		c, err := targets.Accept(ctx, ln)
@@ -45,7 +29,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			continue // this connection is lost; the server is not
 		}
 		select {
-		case queue <- bc:
+		case p.jobs <- func() { blocking.Serve(ctx, late, s.app, bc) }:
 		case <-ctx.Done():
 			bc.Close()
 			return nil

@@ -240,3 +240,6 @@ func (l *Loop[C]) Del(fd int) error { return l.mux.Del(fd) }
 
 // Close releases a loop that will not Run; Run releases its own.
 func (l *Loop[C]) Close() error { return l.mux.Close() }
+
+// Watch watches fd, which the loop did not accept, for events.
+func (l *Loop[C]) Watch(fd int, events uint32) error { return l.mux.Add(fd, events) }
