@@ -66,7 +66,7 @@ func main() {
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	b := &bench{}
-	sizes := fs.String("sizes", "10,25,50,100,150,200", "room sizes to sweep, members, ascending")
+	sizes := fs.String("sizes", "25,50,100,150,200", "room sizes to sweep, members, ascending")
 	only := fs.String("targets", "", "comma-separated targets to run (default: every chat model and transport, and the peers)")
 	peers := fs.Bool("peers", true, "add the Python chat peers (python-chat-gevent, python-chat-udp) when installed")
 	fs.StringVar(&b.bin, "bin", "bin/corobench", "the corobench binary")

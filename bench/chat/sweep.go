@@ -19,7 +19,27 @@ type stat struct {
 	rate, cpu, mem        float64 // deliveries/s, target µs per delivery, bytes per member
 	lost, dropped, kicked int64
 	err                   string // the first failed run's error
+	// joined is the fewest members that logged in of any repetition, of
+	// members; share the smallest share of the owed deliveries read.
+	joined, members int
+	share           float64
 }
+
+// short says why s's room is not served in full: members refused, or
+// deliveries owed and not read (a room that serves a few members fast
+// is no room of that size); "" when it is.
+func (s stat) short() string {
+	switch {
+	case s.joined < s.members:
+		return fmt.Sprintf("joined %d of %d", s.joined, s.members)
+	case s.share < minShare:
+		return fmt.Sprintf("read %.0f%% of the deliveries owed", 100*s.share)
+	}
+	return ""
+}
+
+// minShare is the share of the owed deliveries a room must deliver to pass.
+const minShare = 0.95
 
 // statOf is target name's stat among runs.
 func statOf(runs []results.Run, name string) stat {
@@ -38,6 +58,18 @@ func statOf(runs []results.Run, name string) stat {
 			continue
 		}
 		c := r.Load.Chat
+		readers := float64(c.Members - c.Slow)
+		share := 0.0
+		if owed := c.Rate * readers * (readers - 1); owed > 0 {
+			share = r.Load.Throughput() / owed
+		}
+		if s.reps == 0 || c.Joined < s.joined {
+			s.joined = c.Joined
+		}
+		if s.reps == 0 || share < s.share {
+			s.share = share
+		}
+		s.members = c.Members
 		s.reps++
 		s.net = c.Net
 		p99 = append(p99, float64(r.Load.Latency.Quantile(0.99)))
@@ -74,7 +106,7 @@ func median(xs []float64) float64 {
 }
 
 // swept is a target's sweep: the largest size it passed (0: none), and
-// its stat at the first size it missed.
+// its stat at the first size it missed (missed 0: it passed every size).
 type swept struct {
 	best   int
 	missed int
@@ -115,6 +147,9 @@ func (b *bench) sweep(ctx context.Context, ts []target) (map[string]*swept, erro
 				sw.missed, sw.at = size, s
 			case s.p99 >= b.p99:
 				fmt.Printf("  %s %s ✗", t.name, s.p99.Round(100*time.Microsecond))
+				sw.missed, sw.at = size, s
+			case s.short() != "":
+				fmt.Printf("  %s ✗ (%s)", t.name, s.short())
 				sw.missed, sw.at = size, s
 			default:
 				fmt.Printf("  %s %s", t.name, s.p99.Round(100*time.Microsecond))
