@@ -68,6 +68,13 @@ func RoundTrip(t *testing.T, c net.Conn, path string) int {
 	t.Helper()
 	_, err := io.WriteString(c, get(path))
 	require.NoError(t, err)
+	return ReadStatus(t, c, path)
+}
+
+// ReadStatus reads c's next answer, to the request for path, and returns
+// its status; the caller sets c's deadline.
+func ReadStatus(t *testing.T, c net.Conn, path string) int {
+	t.Helper()
 	status, _ := readAnswer(t, c, path)
 	return status
 }

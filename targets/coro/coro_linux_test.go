@@ -38,8 +38,8 @@ func newWatched() (*Server, *fidelitytest.Threads, *atomic.Int64) {
 	return srv, threads, &offLoop
 }
 
-// 100 waits of 200 ms overlap: they all end in a fraction of the time they
-// would take one after another, each coroutine running on the loop's own
+// 100 waits are in flight at once (fidelitytest.WaitsOverlap says how it
+// knows, by events), each coroutine running on the loop's own
 // OS thread.
 func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	srv, threads, offLoop := newWatched()

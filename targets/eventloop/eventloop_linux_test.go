@@ -58,8 +58,8 @@ func newWatched(model string, call readiness) (*Server, *fidelitytest.Threads) {
 	return srv, threads
 }
 
-// 100 waits of 200 ms overlap on the one loop: they all end in a fraction of
-// the time they would take one after another, and one OS thread answers them all.
+// 100 waits are in flight at once on the one loop (fidelitytest.WaitsOverlap
+// says how it knows, by events), and one OS thread answers them all.
 func TestWaitsOverlapOnOneThread(t *testing.T) { // not parallel: timing is asserted
 	for _, c := range calls {
 		t.Run(c.model, func(t *testing.T) {
