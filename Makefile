@@ -93,6 +93,11 @@ bench-loadgen:
 bench-datagrams:
 	flock /tmp/corobench-measure.lock bash scripts/bench-datagrams.sh $(PARTS)
 
+## bench-chat: the chat room per model and transport and the Python chat peers, largest room with p99 < 50 ms, deliveries/s, CPU per delivery, memory per member, p99 with 5% slow members (~12 min; SIZES, REPS, DURATION, TARGETS)
+.PHONY: bench-chat
+bench-chat:
+	flock /tmp/corobench-measure.lock bash scripts/bench-chat.sh
+
 ## bench-anyserver: corobench load vs wrk and hey on servers not ours (nginx static files, net/http chunked or not, nginx over TLS; PARTS, REPS, DURATION, CONNS)
 .PHONY: bench-anyserver
 bench-anyserver:

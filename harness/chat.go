@@ -27,9 +27,9 @@ const (
 )
 
 // chatOptions is the load generator's chat mode for l.
-func chatOptions(l Load) []loadOption {
+func chatOptions(l Load) []loadgen.Option {
 	c := l.Chat
-	return []loadOption{loadgen.WithChat(loadgen.Chat{Members: c.Members, Rate: c.Rate, Size: c.Size, Slow: c.Slow,
+	return []loadgen.Option{loadgen.WithChat(loadgen.Chat{Members: c.Members, Rate: c.Rate, Size: c.Size, Slow: c.Slow,
 		Churn: c.Churn, Join: time.Duration(c.Join), Grace: time.Duration(c.Grace)})}
 }
 

@@ -29,13 +29,11 @@ func (r *Runner) runRemote(ctx context.Context, s *Scenario, spec TargetSpec, ru
 		run.Error = err.Error()
 		return run
 	}
-	opts, err := loadOptions(s, conns)
-	if err == nil {
-		if at.https {
-			opts = append(opts, loadgen.WithTLS(&tls.Config{ServerName: at.host, InsecureSkipVerify: spec.Insecure}))
-		}
-		run.Load, err = loadRun(ctx, at.addr, opts)
+	opts := loadOptions(s, conns)
+	if at.https {
+		opts = append(opts, loadgen.WithTLS(&tls.Config{ServerName: at.host, InsecureSkipVerify: spec.Insecure}))
 	}
+	run.Load, err = loadgen.Run(ctx, at.addr, opts...)
 	if err != nil && ctx.Err() == nil {
 		run.Error = oneLine(err.Error())
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/corobench/corobench/internal/affinity"
 	"github.com/corobench/corobench/internal/bound"
 	"github.com/corobench/corobench/internal/procstat"
+	"github.com/corobench/corobench/loadgen"
 	"github.com/corobench/corobench/results"
 )
 
@@ -109,14 +110,11 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, spec TargetSpec, rep i
 			mark = time.AfterFunc(joins+time.Duration(s.Load.Warmup), func() { watcher.Mark() })
 		}
 		base, _ := watcher.Sample() // before a chat room's members join
-		var opts []loadOption
-		opts, err = loadOptions(s, conns)
+		opts := loadOptions(s, conns)
 		if spec.Datagrams() {
-			opts = append(opts, overDatagrams())
+			opts = append(opts, loadgen.WithNet(loadgen.NetUDP))
 		}
-		if err == nil {
-			run.Load, err = loadRun(runCtx, t.Ready.Addr, opts)
-		}
+		run.Load, err = loadgen.Run(runCtx, t.Ready.Addr, opts...)
 		if run.Load != nil && run.Load.Chat != nil {
 			run.Load.Chat.BasePSS = base.PSS
 		}

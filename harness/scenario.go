@@ -14,7 +14,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -98,11 +97,7 @@ type Request struct {
 func (r Request) loadgen() loadgen.Request {
 	q := loadgen.Request{Method: r.Method, Path: r.Path, Body: r.body, BodyFile: r.bodyPath, Weight: r.Weight}
 	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
-		if strings.EqualFold(name, "Host") {
-			q.Host = r.Headers[name]
-			continue
-		}
-		q.Header = append(q.Header, loadgen.Header{Name: name, Value: r.Headers[name]})
+		q.AddHeader(loadgen.Header{Name: name, Value: r.Headers[name]})
 	}
 	return q
 }

@@ -142,6 +142,8 @@ targets:
   - {name: loop, net: udp}
   - {name: loop-2, model: loop, net: quic}
   - {name: peer, command: [peer, "{port}"], net: udp, model: loop}
+  - {name: remote, address: "127.0.0.1:9", net: udp}
+  - {name: peer-line, command: [peer, "{port}"], net: udp, ready: "line: listening"}
 load: {pipeline: 2}
 requests: [{path: /health}]
 `,
@@ -149,7 +151,11 @@ requests: [{path: /health}]
 				"s.yaml:3: targets.0.net: udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time",
 				`s.yaml:4: targets.1.net: must be tcp or udp, not "quic"`,
 				"s.yaml:5: targets.2.model: is for a model; an external or remote target is not one",
-				"s.yaml:5: targets.2.net: udp is for a model the harness starts",
+				"s.yaml:5: targets.2.net: udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time",
+				`s.yaml:5: targets.2.ready: a target over udp accepts no connection to poll: give ready: "line: TEXT", a line it prints once it listens`,
+				"s.yaml:6: targets.3.net: udp is for a target the harness starts (a model or a command)",
+				"s.yaml:6: targets.3.net: udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time",
+				"s.yaml:7: targets.4.net: udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time",
 			},
 		},
 		{
@@ -258,6 +264,37 @@ requests: [{path: /health}]
 	assert.True(t, ok)
 	assert.Equal(t, "listening", text)
 	assert.Equal(t, []string{"node", "s.js", "127.0.0.1:8080"}, expand(s.Targets[2].Command, "127.0.0.1", "8080", ""))
+}
+
+// Commands may serve a chat room, over TCP (ready when the port accepts)
+// or over UDP (ready by a line they print), and the datagram protocol.
+func TestParseExternalChatAndUDPTargets(t *testing.T) {
+	t.Parallel()
+	s, err := Parse("s.yaml", []byte(`name: s
+targets:
+  - {name: python-chat-gevent, command: [py, chat_gevent_server.py, --port, "{port}"]}
+  - {name: python-chat-udp, command: [py, chat_udp_server.py, --port, "{port}"], net: udp, ready: 'line: "service":"chat"'}
+load: {mode: chat, chat: {members: 4}}
+`))
+	require.NoError(t, err)
+	gevent, udp := s.Targets[0], s.Targets[1]
+	assert.Equal(t, ServiceChat, gevent.Service)
+	assert.Equal(t, ReadyPort, gevent.Ready)
+	assert.False(t, gevent.Datagrams())
+	assert.Equal(t, ServiceChat, udp.Service)
+	assert.True(t, udp.Datagrams())
+
+	_, err = Parse("s.yaml", []byte(`name: s
+targets:
+  - {name: python-udp, command: [py, udp_server.py, --port, "{port}"], net: udp, ready: "line: udp"}
+  - {name: python-chat-udp, command: [py, chat_udp_server.py], net: udp, service: chat}
+requests: [{path: /health}]
+`))
+	require.Error(t, err)
+	msg := err.Error()
+	assert.NotContains(t, msg, "targets.0", "a UDP peer of the request protocol is fine")
+	assert.Contains(t, msg, `s.yaml:4: targets.1.ready: a target over udp accepts no connection to poll`)
+	assert.Contains(t, msg, "s.yaml:4: targets.1.service: a target that serves chat takes a chat load (load.mode chat)")
 }
 
 // A request's method, headers and body from the file, and a remote
@@ -428,4 +465,18 @@ requests: [{path: /health}]
 
 	_, err = Parse("s.yaml", []byte("name: s\ntargets: [loop]\nload: {mode: open, phases: [{rate: 0, to: 0, for: 1s}]}\nrequests: [{path: /health}]\n"))
 	assert.ErrorContains(t, err, "a phase needs a positive rate")
+}
+
+// A schedule of one ramp, or of steps, says when each request was due, so
+// that a request sent late is timed from then; so does a constant rate.
+func TestPacerSchedules(t *testing.T) {
+	t.Parallel()
+	to := 300.0
+	for _, l := range []Load{
+		{Rate: 100},
+		{Phases: []Phase{{Rate: 100, To: &to, For: Duration(time.Second)}}},
+		{Phases: []Phase{{Rate: 100, For: Duration(time.Second)}, {Rate: 200, For: Duration(time.Second)}}},
+	} {
+		assert.Implements(t, (*loadgen.Scheduler)(nil), pacer(l), "%+v", l)
+	}
 }

@@ -22,7 +22,7 @@ import (
 type TargetSpec struct {
 	Name        string            `yaml:"name" doc:"required; names the target in results"`
 	Command     []string          `yaml:"command" doc:"the command line of an external target; {addr}, {host} and {port} are replaced, {root} by the run's file root, and {build} by the build under test (run -build, ab -a and -b); relative paths resolve against the current directory"`
-	Ready       string            `yaml:"ready" doc:"when the target is ready: port (default: the port accepts a connection) or line: TEXT (a line on its stdout holds TEXT)"`
+	Ready       string            `yaml:"ready" doc:"when the target is ready: port (default over tcp: the port accepts a connection) or line: TEXT (a line on its stdout holds TEXT; required over udp)"`
 	Check       []string          `yaml:"check" doc:"a command run first; if it fails the target is skipped, with the reason in the results; {build} is replaced"`
 	Env         map[string]string `yaml:"env" doc:"environment variables added to this target's process"`
 	Parallelism int               `yaml:"parallelism" doc:"requests it serves at once, for the bound (default: unknown, no bound; models know their own)"`
@@ -32,7 +32,7 @@ type TargetSpec struct {
 	Address     string            `yaml:"address" doc:"a remote target, already running, instead of a command: host:port, http://host:port or https://host[:port]; the harness neither starts nor samples it, so its CPU and memory columns stay empty"`
 	Insecure    bool              `yaml:"insecure" doc:"an https address: do not verify its certificate"`
 	Model       string            `yaml:"model" doc:"the model to serve when name is not one, so that a model can be listed twice (over tcp and over udp)"`
-	Net         string            `yaml:"net" doc:"tcp (default) or udp: the model serves the datagram form of the protocol (serve -net udp) and the load is sent as datagrams (docs/datagrams.md)"`
+	Net         string            `yaml:"net" doc:"tcp (default) or udp: the model (serve -net udp) or the command serves the datagram form of the protocol, or the chat room over udp, and the load is sent as datagrams (docs/datagrams.md)"`
 	Service     string            `yaml:"service" doc:"http (default) or chat: what the target serves (serve -service chat, docs/chat.md); a chat load's targets serve chat (the default there)"`
 }
 

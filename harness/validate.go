@@ -109,8 +109,11 @@ func (s *Scenario) validate() []keyError {
 		switch t.Net {
 		case "", NetTCP:
 		case NetUDP:
-			if t.External() || t.Remote() {
-				bad(key+".net", "udp is for a model the harness starts")
+			if t.Remote() {
+				bad(key+".net", "udp is for a target the harness starts (a model or a command)")
+			}
+			if _, isLine := t.readyLine(); t.External() && !t.Remote() && !isLine {
+				bad(key+".ready", `a target over udp accepts no connection to poll: give ready: "line: TEXT", a line it prints once it listens`)
 			}
 			if s.Load.Mode == results.ModeIdle || s.Load.ConnPerReq || s.Load.Pipeline > 1 || s.Load.ThinkTime > 0 {
 				bad(key+".net", "udp takes a closed, open or batch load (or a chat room), without conn_per_request, pipeline or think_time")
@@ -254,7 +257,7 @@ func (s *Scenario) defaults() {
 		}
 	}
 	for i := range s.Targets {
-		if s.Targets[i].External() && !s.Targets[i].Remote() && s.Targets[i].Ready == "" {
+		if s.Targets[i].External() && !s.Targets[i].Remote() && s.Targets[i].Ready == "" && !s.Targets[i].Datagrams() {
 			s.Targets[i].Ready = ReadyPort
 		}
 	}

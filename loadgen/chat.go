@@ -23,7 +23,9 @@ type Chat struct {
 	// send time included (padded to this size).
 	Size int
 	// Slow is the share of members that log in and never read (nor
-	// send): the room must not stall on them.
+	// send): the room must not stall on them. Their sockets have a
+	// receive buffer of ChatSlowRcvbuf and segments of ChatSlowMSS, so
+	// that what they leave unread backs up into the room within seconds.
 	Slow float64
 	// Churn is how many members a second leave (Q) and log in again
 	// during the run.
@@ -54,6 +56,15 @@ const (
 	MaxChatChurn = 1000
 	// MaxChatSlow is the largest share of slow members.
 	MaxChatSlow = 0.5
+	// ChatSlowRcvbuf is the receive buffer (SO_RCVBUF) a slow member asks
+	// for, and ChatSlowMSS its largest TCP segment (TCP_MAXSEG, before it
+	// connects): small, so that the room's outbox for it fills, and its
+	// drops and disconnection show, within a run of seconds rather than
+	// after the kernel's buffers fill (the room's side sizes its send
+	// buffer by the segment, megabytes over loopback's 64 KiB ones). The
+	// kernel doubles the buffer and keeps both above its own minimums.
+	ChatSlowRcvbuf = 4 << 10
+	ChatSlowMSS    = 536
 )
 
 // chatReadBuf is a TCP member's read buffer: many lines per read.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -36,6 +37,11 @@ type chatMember struct {
 	dup, ooo, broadcasts int64
 	strays               [len(chatStrayKinds)]int64
 	bye                  bool // the reader read this member's BYE
+	// drops counts the datagrams the kernel dropped at this reading
+	// member's UDP sockets, read as each closes; dropsKnown says whether
+	// any socket's count could be read.
+	drops      int64
+	dropsKnown bool
 }
 
 // chatPair is what a reading member knows of one sender since it logged
@@ -104,12 +110,16 @@ func (m *chatMember) run(ctx context.Context) {
 			m.quit(conn)
 			waitOrClose(readDone, conn, m.cr.cfg.timeout)
 		case sendFailed:
+			m.countDrops(conn)
 			conn.Close()
 			<-readDone
 		default:
 			<-readDone // until readEnd
 			m.snap = m.cr.snapshot(m.snap)
 			m.quit(conn)
+		}
+		if how != sendFailed {
+			m.countDrops(conn)
 		}
 		stop()
 		conn.Close()
@@ -121,6 +131,18 @@ func (m *chatMember) run(ctx context.Context) {
 			return
 		}
 		m.rejoins++
+	}
+}
+
+// countDrops adds what the kernel dropped at a reading member's UDP
+// socket, before it closes (and its count with it).
+func (m *chatMember) countDrops(conn net.Conn) {
+	if m.cr.network != NetUDP {
+		return
+	}
+	if n := socketDrops(conn); n >= 0 {
+		m.drops += n
+		m.dropsKnown = true
 	}
 }
 
@@ -250,6 +272,9 @@ func (m *chatMember) join(ctx context.Context) (conn net.Conn, pending int, err 
 	deadline := time.Now().Add(m.cr.cfg.timeout)
 	udp := m.cr.network == NetUDP
 	d := net.Dialer{Deadline: deadline}
+	if m.slow {
+		d.Control = func(network, _ string, c syscall.RawConn) error { return shrinkSocket(network, c) }
+	}
 	buf := m.buf
 	if buf == nil {
 		buf = make([]byte, ChatMaxLine+1)

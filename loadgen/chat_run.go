@@ -49,6 +49,13 @@ func runChat(ctx context.Context, addr string, cfg *config) (*results.Load, erro
 	runCtx, cancel := context.WithDeadline(ctx, cr.readEnd.Add(cfg.timeout))
 	defer cancel()
 
+	var kernel *kernelDrops // the target's socket's drops, over UDP
+	if cr.network == NetUDP {
+		if ua, err := net.ResolveUDPAddr(NetUDP, addr); err == nil {
+			kernel = newKernelDrops(ua)
+			kernel.mark() // before the first login: the span the members count losses over
+		}
+	}
 	var (
 		wg     sync.WaitGroup
 		before *results.ChatServer
@@ -78,6 +85,13 @@ func runChat(ctx context.Context, addr string, cfg *config) (*results.Load, erro
 	}
 	load.Rate = c.Rate * float64(c.Members-c.slow())
 	load.Chat = cr.result()
+	if cr.network == NetUDP {
+		load.Chat.TargetDrops = -1
+		if kernel != nil {
+			kernel.finish()
+			load.Chat.TargetDrops = kernel.target
+		}
+	}
 	if errS == nil && ctx.Err() == nil {
 		var after *results.ChatServer
 		after, errS = chatStats(ctx, cr.network, addr, cfg.timeout)
@@ -172,7 +186,10 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 func (cr *chatRun) result() *results.Chat {
 	c := &results.Chat{Net: cr.network, Members: cr.chat.Members, Slow: cr.chat.slow(), Rate: cr.chat.Rate,
 		Size: cr.chat.Size, Churn: cr.chat.Churn}
+	known := false
 	for _, m := range cr.members {
+		c.ClientDrops += m.drops
+		known = known || m.dropsKnown
 		if m.joined {
 			c.Joined++
 		}
@@ -192,7 +209,18 @@ func (cr *chatRun) result() *results.Chat {
 			}
 		}
 	}
+	if cr.network == NetUDP && !known {
+		c.ClientDrops = -1
+	}
 	return c
+}
+
+// dropCount is a kernel's drop count, or that it is not known.
+func dropCount(n int64) string {
+	if n < 0 {
+		return "count not known"
+	}
+	return fmt.Sprintf("%d datagrams", n)
 }
 
 // chatWarnings are the caveats of a chat run.
@@ -206,7 +234,13 @@ func chatWarnings(l *results.Load, errStats error, interrupted bool, duration ti
 		w = append(w, fmt.Sprintf("joined: %d of %d members logged in", c.Joined, c.Members))
 	}
 	if c.Lost > 0 {
-		w = append(w, fmt.Sprintf("lost: %d messages owed to reading members never reached them (%.2f%%)", c.Lost, 100*c.LossShare()))
+		lost := fmt.Sprintf("lost: %d messages owed to reading members never reached them (%.2f%%)", c.Lost, 100*c.LossShare())
+		if c.Net == NetUDP {
+			client, target, rest := c.LossSplit()
+			lost += fmt.Sprintf(": %d dropped at the members' sockets (%s), %d with messages dropped at the target's socket (%s), %d elsewhere",
+				client, dropCount(c.ClientDrops), target, dropCount(c.TargetDrops), rest)
+		}
+		w = append(w, lost)
 	}
 	if c.Duplicated > 0 || c.OutOfOrder > 0 {
 		w = append(w, fmt.Sprintf("order: %d messages read twice, %d out of their sender's order", c.Duplicated, c.OutOfOrder))

@@ -2,6 +2,8 @@ package loadgen_test
 
 import (
 	"context"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,6 +58,12 @@ func TestChatRoom(t *testing.T) {
 				assert.Positive(t, c.Server.Deliveries)
 			}
 			assert.InDelta(t, 5*50.0, l.Rate, 1e-9)
+			if network == loadgen.NetUDP && runtime.GOOS == "linux" {
+				assert.GreaterOrEqual(t, c.ClientDrops, int64(0), "the members' sockets' drops are known")
+				assert.GreaterOrEqual(t, c.TargetDrops, int64(0), "and the room's socket's")
+			} else if network == loadgen.NetTCP {
+				assert.Zero(t, c.ClientDrops+c.TargetDrops, "no datagrams")
+			}
 		})
 	}
 }
@@ -169,4 +177,26 @@ func TestChatValidate(t *testing.T) {
 		_, err := loadgen.Run(context.Background(), "127.0.0.1:1", opts...)
 		assert.ErrorContains(t, err, tc.want, tc.name)
 	}
+}
+
+// A chat run's progress counts deliveries, and says how many a second the
+// room owes its readers.
+func TestChatProgress(t *testing.T) {
+	t.Parallel()
+	addr := startFakeRoom(t, loadgen.NetTCP, &fakeRoom{})
+	var (
+		mu  sync.Mutex
+		got []loadgen.Progress
+	)
+	l := runChat(t, loadgen.NetTCP, addr, loadgen.Chat{Members: 6, Rate: 50, Slow: 0.2},
+		loadgen.WithProgress(func(pr loadgen.Progress) { mu.Lock(); got = append(got, pr); mu.Unlock() }))
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, got, "the last report at least")
+	var deliveries int64
+	for _, pr := range got {
+		assert.InDelta(t, 50*5*4.0, pr.Owed, 1e-9, "5 readers, each owed the 4 others' 50 a second")
+		deliveries += pr.Requests
+	}
+	assert.Equal(t, l.Requests, deliveries)
 }

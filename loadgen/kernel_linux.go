@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"net"
@@ -9,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // kernelDrops counts, from /proc, the datagrams the kernel dropped over the
@@ -23,9 +28,9 @@ import (
 // elsewhere), the target's count is not known (-1), and only the
 // machine's is left, which says nothing of the target's.
 type kernelDrops struct {
-	local, remote string // the target's address as /proc/net/udp writes it, as a local and as a remote end
-	any           string // the unspecified address and the target's port
-	file          string // /proc/net/udp or udp6
+	addr string // the target's address as /proc/net/udp writes it, the same in its local and remote columns
+	any  string // the unspecified address and the target's port
+	file string // /proc/net/udp or udp6
 
 	mu                     sync.Mutex
 	marked, local0         bool // local0: the target's sockets were seen at the mark
@@ -39,9 +44,7 @@ func newKernelDrops(a *net.UDPAddr) *kernelDrops {
 	if ip == nil {
 		ip, zero, k.file = a.IP.To16(), make([]byte, 16), "/proc/net/udp6"
 	}
-	k.local = procAddr(ip, a.Port)
-	k.remote = k.local
-	k.any = procAddr(zero, a.Port)
+	k.addr, k.any = procAddr(ip, a.Port), procAddr(zero, a.Port)
 	return k
 }
 
@@ -104,10 +107,10 @@ func (k *kernelDrops) sockets() (target, client int64, local bool, err error) {
 			continue
 		}
 		switch {
-		case fields[1] == k.local || fields[1] == k.any:
+		case fields[1] == k.addr || fields[1] == k.any: // bound to the target's port
 			target += drops
 			local = true
-		case fields[2] == k.remote:
+		case fields[2] == k.addr: // connected to the target
 			client += drops
 		}
 	}
@@ -154,4 +157,46 @@ func snmpField(file, prefix, name string) (int64, error) {
 		return 0, fmt.Errorf("loadgen: %s: no %s", file, name)
 	}
 	return 0, fmt.Errorf("loadgen: %s: no %s", file, name)
+}
+
+// socketDrops is the kernel's count of datagrams dropped at conn's own
+// socket, its receive buffer full: sk_drops, which /proc/net/udp shows
+// in its drops column, read with SO_MEMINFO; -1 when it cannot be read.
+func socketDrops(conn net.Conn) int64 {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return -1
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	var (
+		info  [unix.SK_MEMINFO_VARS]uint32
+		errno syscall.Errno
+	)
+	size := uint32(unsafe.Sizeof(info))
+	err = raw.Control(func(fd uintptr) {
+		_, _, errno = unix.Syscall6(unix.SYS_GETSOCKOPT, fd, unix.SOL_SOCKET, unix.SO_MEMINFO,
+			uintptr(unsafe.Pointer(&info)), uintptr(unsafe.Pointer(&size)), 0)
+	})
+	if err != nil || errno != 0 || size < uint32(4*(unix.SK_MEMINFO_DROPS+1)) {
+		return -1
+	}
+	return int64(info[unix.SK_MEMINFO_DROPS])
+}
+
+// shrinkSocket makes c's socket a slow reader's: a receive buffer of
+// ChatSlowRcvbuf and, over TCP, segments of at most ChatSlowMSS bytes, so
+// that the peer sizes its send buffer for them (a peer sizes it by the
+// segment: over loopback, 64 KiB segments would have it hold megabytes).
+func shrinkSocket(network string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, ChatSlowRcvbuf)
+		if serr == nil && network != NetUDP && network != "udp4" && network != "udp6" {
+			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_MAXSEG, ChatSlowMSS)
+		}
+	})
+	return cmp.Or(err, serr)
 }

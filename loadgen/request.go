@@ -33,6 +33,16 @@ type Request struct {
 // Header is one header field of a request.
 type Header struct{ Name, Value string }
 
+// AddHeader adds a header field to r: a Host field sets r.Host, any other
+// is sent after it, in the order added.
+func (r *Request) AddHeader(h Header) {
+	if strings.EqualFold(h.Name, "Host") {
+		r.Host = h.Value
+		return
+	}
+	r.Header = append(r.Header, h)
+}
+
 // ParseHeader reads a header field from its form "Name: value", as the -H
 // flag takes it.
 func ParseHeader(s string) (Header, error) {

@@ -18,6 +18,11 @@ func chatSummary(w io.Writer, c *results.Chat) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  messages   %d sent in the window; over the run %d read, %d lost (%.2f%%), %d duplicated, %d out of order\n",
 		c.Sent, c.Received, c.Lost, 100*c.LossShare(), c.Duplicated, c.OutOfOrder)
+	if c.Net == "udp" {
+		client, target, rest := c.LossSplit()
+		fmt.Fprintf(w, "  lost at    the members' sockets %d (%s dropped), the target's socket %d (%s dropped), elsewhere %d\n",
+			client, dropsCell(c.ClientDrops), target, dropsCell(c.TargetDrops), rest)
+	}
 	if len(c.Strays) > 0 {
 		fmt.Fprintf(w, "  strays    ")
 		for _, k := range slices.Sorted(maps.Keys(c.Strays)) {
@@ -29,6 +34,14 @@ func chatSummary(w io.Writer, c *results.Chat) {
 		fmt.Fprintf(w, "  the room   says %d messages, %d deliveries, %d dropped, %d members disconnected, %d members at the end\n",
 			s.Messages, s.Deliveries, s.Dropped, s.Kicked, s.Members)
 	}
+}
+
+// dropsCell is a kernel's drop count, or "?" when not known.
+func dropsCell(n int64) string {
+	if n < 0 {
+		return "?"
+	}
+	return fmtInt(n)
 }
 
 // isChat reports whether the scenario loaded a chat room.
@@ -46,10 +59,12 @@ func (s *scenario) isChat() bool {
 // chatTable is a chat scenario's table: per model, the deliveries and
 // their latency, what was lost or dropped, and what a delivery cost the
 // target (CPU) and a member its memory. Medians over the repetitions;
-// losses, drops and disconnections add up.
+// losses, drops and disconnections add up. Over UDP the loss is split:
+// dropped at the members' sockets, with messages dropped at the target's
+// socket, and elsewhere (results.Chat.LossSplit).
 func (a *analysis) chatTable(s *scenario) *table {
 	tb := newTable(l("model"), r("deliveries/s (median)"), r("delivery p50"), r("delivery p99"), r("lost"),
-		r("dropped by the room"), r("members disconnected"), r("target CPU / delivery"), r("memory / member"), r("client CPU / delivery"))
+		r("lost at client / target sockets / elsewhere"), r("dropped by the room"), r("members disconnected"), r("target CPU / delivery"), r("memory / member"), r("client CPU / delivery"))
 	for _, t := range s.targets {
 		name := a.modelCell(s, t.name)
 		if len(t.ok) == 0 {
@@ -58,7 +73,8 @@ func (a *analysis) chatTable(s *scenario) *table {
 		}
 		var (
 			lost, owed, dropped, kicked int64
-			server                      bool
+			atClient, atTarget, rest    int64
+			server, udp                 bool
 			mem, client                 []float64
 		)
 		for _, run := range t.ok {
@@ -68,6 +84,11 @@ func (a *analysis) chatTable(s *scenario) *table {
 			}
 			lost += c.Lost
 			owed += c.Lost + c.Received
+			if c.Net == "udp" {
+				udp = true
+				cl, tg, re := c.LossSplit()
+				atClient, atTarget, rest = atClient+cl, atTarget+tg, rest+re
+			}
 			if c.Server != nil {
 				server = true
 				dropped += c.Server.Dropped
@@ -81,6 +102,10 @@ func (a *analysis) chatTable(s *scenario) *table {
 		lostCell := fmtInt(lost)
 		if lost > 0 && owed > 0 {
 			lostCell += " (" + fmtPercent(float64(lost)/float64(owed)) + ")"
+		}
+		split := dash
+		if udp {
+			split = fmtInt(atClient) + " / " + fmtInt(atTarget) + " / " + fmtInt(rest)
 		}
 		droppedCell, kickedCell := dash, dash
 		if server {
@@ -96,7 +121,7 @@ func (a *analysis) chatTable(s *scenario) *table {
 			memCell = fmtBytes(median(mem))
 		}
 		slices.Sort(client)
-		tb.add(name, fmtRate(t.rate)+spreadCell(t.rates, t.rate), t.quantile(0.5), t.quantile(0.99), lostCell,
+		tb.add(name, fmtRate(t.rate)+spreadCell(t.rates, t.rate), t.quantile(0.5), t.quantile(0.99), lostCell, split,
 			droppedCell, kickedCell, cpu, memCell, fmtMicros(median(client)))
 	}
 	return tb

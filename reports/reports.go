@@ -98,7 +98,7 @@ func (a *analysis) section(p func(string, ...any), s *scenario, charts []Chart) 
 	} else {
 		p("\n%s", a.mainTable(s))
 		if s.isChat() {
-			p("\nThe chat room: each message's deliveries, one per member that read it, timed from its intended send to the read; lost: owed to a reading member and not read within the grace; dropped and disconnected: the room's own counters (S).\n\n%s", a.chatTable(s))
+			p("\nThe chat room: each message's deliveries, one per member that read it, timed from its intended send to the read; lost: owed to a reading member and not read within the grace (over UDP, split: dropped by the kernel at the members' sockets, with messages dropped at the target's socket, elsewhere); dropped and disconnected: the room's own counters (S).\n\n%s", a.chatTable(s))
 		}
 		if t := a.resourceTable(s); t != nil {
 			p("\n%s", t)

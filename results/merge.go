@@ -10,7 +10,8 @@ import (
 // sending its share) into one: counts, rates, CPU and connections add up,
 // histograms merge exactly, the elapsed time is the longest, and the
 // series add up interval by interval (their p50 and p99 are the worst
-// client's, as percentiles of separate series cannot be merged). Series of
+// client's, as percentiles of separate series cannot be merged); chat
+// rooms merge as Chat.merge says. Series of
 // different intervals cannot be added: that is an error.
 func MergeLoads(loads ...*Load) (*Load, error) {
 	if len(loads) == 0 {
@@ -66,6 +67,13 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 			return nil, fmt.Errorf("results: cannot merge a load over datagrams with one over TCP (#%d)", i+1)
 		}
 		m.Datagram = m.Datagram.merge(l.Datagram)
+		if (l.Chat == nil) != (loads[0].Chat == nil) {
+			return nil, fmt.Errorf("results: cannot merge a chat room with another load (#%d)", i+1)
+		}
+		var err error
+		if m.Chat, err = m.Chat.merge(l.Chat); err != nil {
+			return nil, fmt.Errorf("results: #%d: %w", i+1, err)
+		}
 		m.ClientUser += l.ClientUser
 		m.ClientSys += l.ClientSys
 		for _, w := range l.Warnings {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/corobench/corobench/protocol"
@@ -50,10 +51,21 @@ func Accept(ctx context.Context, ln net.Listener) (net.Conn, error) {
 	}
 }
 
-// CloseOnDone closes ln when ctx ends; call the returned stop when Serve
-// returns first.
-func CloseOnDone(ctx context.Context, ln net.Listener) (stop func() bool) {
-	return context.AfterFunc(ctx, func() { ln.Close() })
+// CloseOnDone closes ln when ctx ends. Call the returned stop when Serve
+// returns: if ctx has ended, it waits until ln is closed, so that a Serve
+// that returned has no listener left open, and no connection can land in
+// its backlog; if not, ln stays open.
+func CloseOnDone(ctx context.Context, ln net.Listener) (stop func()) {
+	closed := make(chan struct{})
+	stopClose := context.AfterFunc(ctx, func() {
+		defer close(closed)
+		ln.Close()
+	})
+	return sync.OnceFunc(func() {
+		if !stopClose() {
+			<-closed
+		}
+	})
 }
 
 // ServeNetConn serves a net.Conn with ServeConn, waiting by parking the

@@ -44,8 +44,8 @@ type Config struct {
 	// beyond it wait in the listen backlog.
 	MaxConns int
 	// FileThreads is the number of threads each event loop (eventloop,
-	// reactors) hands its /disk jobs to, as libuv hands file IO to a thread
-	// pool; 0 does them inline.
+	// reactors) hands its file IO to (/disk jobs, downloads, uploads), as
+	// libuv hands file IO to a thread pool; 0 does it inline.
 	FileThreads int
 	// DatagramBatch is how many datagrams an event loop serving datagrams
 	// (eventloop, reactors, coro) reads with one recvmmsg and sends with

@@ -78,7 +78,7 @@ func (f *loadFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.steps, "steps", "", "open loop: rate steps, 'RATE:DURATION,...' e.g. 1000:5s,2000:5s")
 	fs.StringVar(&f.trace, "trace", "", "open loop: replay this trace file (lines 'OFFSET METHOD /PATH'), each request at its offset")
 	fs.IntVar(&f.maxConns, "max-conns", loadgen.DefaultMaxConns, "open loop: most connections in the pool; a request finding none free is dropped")
-	fs.IntVar(&f.batch, "batch", 0, "batch: send this many requests at once on as many connections; report the makespan")
+	fs.IntVar(&f.batch, "batch", 0, "batch: send this many requests at once on as many connections, waiting at most -timeout; report the makespan")
 	fs.IntVar(&f.pipeline, "pipeline", loadgen.DefaultPipeline, "closed loop: HTTP/1.1 pipelining depth per connection")
 	fs.IntVar(&f.window, "window", loadgen.DefaultWindow, "udp://, closed loop: requests each client keeps in flight")
 	fs.IntVar(&f.sockets, "sockets", 0, "udp://: sockets the clients share, in turn (0: one per client); fewer let the client batch more datagrams per system call")
@@ -120,7 +120,7 @@ func (f *loadFlags) mode() string {
 		return results.ModeChat
 	case f.batch > 0:
 		return results.ModeBatch
-	case f.rate > 0 || f.steps != "" || f.trace != "":
+	case f.rate > 0 || f.steps != "" || f.ramp > 0 || f.trace != "":
 		return results.ModeOpen
 	}
 	return results.ModeClosed
@@ -142,15 +142,38 @@ func (f *loadFlags) checkExpects() error {
 	return nil
 }
 
-// options turns the flags into the run's options.
-func (f *loadFlags) options() ([]loadgen.Option, error) {
-	opts := []loadgen.Option{
-		loadgen.WithConns(f.conns), loadgen.WithDuration(f.duration), loadgen.WithWarmup(f.warmup),
-		loadgen.WithTimeout(f.timeout), loadgen.WithRequests(f.reqs...), loadgen.WithSeed(f.seed),
-		loadgen.WithMaxConns(f.maxConns), loadgen.WithPipeline(f.pipeline), loadgen.WithThinkTime(f.think),
-		loadgen.WithThreads(f.threads), loadgen.WithEngine(loadgen.Engine(f.engine)),
-		loadgen.WithMaxBody(f.maxBody),
+// plan is the flags' load as a scenario says it: harness.LoadOptions maps
+// it, as it maps a scenario's.
+func (f *loadFlags) plan() (harness.Load, error) {
+	l := harness.Load{Mode: f.mode(), Duration: harness.Duration(f.duration), Warmup: harness.Duration(f.warmup),
+		Timeout: harness.Duration(f.timeout), Rate: f.rate, Batch: f.batch, ConnPerReq: f.connPerReq,
+		Pipeline: f.pipeline, ThinkTime: harness.Duration(f.think)}
+	switch {
+	case f.steps != "":
+		phases, err := parseSteps(f.steps)
+		if err != nil {
+			return l, err
+		}
+		l.Rate, l.Phases = 0, phases
+	case f.ramp > 0 && (f.rampTo != f.rate || f.rate == 0):
+		// A ramp holds its last rate; one from a rate to itself is that rate.
+		l.Rate, l.Phases = 0, []harness.Phase{{Rate: f.rate, To: &f.rampTo, For: harness.Duration(f.ramp)}}
 	}
+	return l, nil
+}
+
+// options turns the flags into the run's options: the plan's, and what
+// only the flags say (the open loop's pool apart from -c, the engine, the
+// verification, a start time, a trace, datagrams, a chat room).
+func (f *loadFlags) options() ([]loadgen.Option, error) {
+	l, err := f.plan()
+	if err != nil {
+		return nil, err
+	}
+	opts := append(harness.LoadOptions(l, f.conns, f.reqs),
+		loadgen.WithSeed(f.seed), loadgen.WithMaxConns(f.maxConns),
+		loadgen.WithThreads(f.threads), loadgen.WithEngine(loadgen.Engine(f.engine)),
+		loadgen.WithMaxBody(f.maxBody))
 	switch f.verify {
 	case "auto":
 		opts = append(opts, loadgen.WithVerify(loadgen.VerifyAuto))
@@ -164,24 +187,6 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 	}
 	if f.chat.on {
 		opts = append(opts, loadgen.WithChat(f.chat.config()))
-	}
-	if f.connPerReq {
-		opts = append(opts, loadgen.WithConnPerRequest())
-	}
-	if f.batch > 0 {
-		opts = append(opts, loadgen.WithBatch(f.batch))
-	}
-	switch {
-	case f.steps != "":
-		steps, err := parseSteps(f.steps)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, loadgen.WithRate(loadgen.Steps(steps...)))
-	case f.ramp > 0:
-		opts = append(opts, loadgen.WithRate(loadgen.LinearRamp(f.rate, f.rampTo, f.ramp)))
-	case f.rate > 0:
-		opts = append(opts, loadgen.WithRate(loadgen.ConstantRate(f.rate)))
 	}
 	if f.startAt != "" {
 		at, err := time.Parse(time.RFC3339Nano, f.startAt)
@@ -205,19 +210,21 @@ func (f *loadFlags) options() ([]loadgen.Option, error) {
 	return opts, nil
 }
 
-// parseSteps reads 'RATE:DURATION,...'.
-func parseSteps(s string) ([]loadgen.Step, error) {
-	var steps []loadgen.Step
+// parseSteps reads 'RATE:DURATION,...' into phases of constant rates.
+func parseSteps(s string) ([]harness.Phase, error) {
+	var steps []harness.Phase
 	for part := range strings.SplitSeq(s, ",") {
 		r, d, ok := strings.Cut(strings.TrimSpace(part), ":")
-		var st loadgen.Step
+		var st harness.Phase
 		_, err := fmt.Sscan(r, &st.Rate)
+		var dur time.Duration
 		if err == nil {
-			st.For, err = time.ParseDuration(d)
+			dur, err = time.ParseDuration(d)
 		}
-		if !ok || err != nil || st.Rate < 0 || st.For <= 0 {
+		if !ok || err != nil || st.Rate < 0 || dur <= 0 {
 			return nil, fmt.Errorf("-steps: want RATE:DURATION,... such as 1000:5s, not %q", part)
 		}
+		st.For = harness.Duration(dur)
 		steps = append(steps, st)
 	}
 	return steps, nil

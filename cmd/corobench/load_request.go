@@ -33,11 +33,7 @@ func (f *loadFlags) requests(path string) error {
 		r := &f.reqs[i]
 		r.Host = f.host
 		for _, h := range f.headers {
-			if strings.EqualFold(h.Name, "Host") {
-				r.Host = h.Value
-				continue
-			}
-			r.Header = append(r.Header, h)
+			r.AddHeader(h)
 		}
 		if body != nil || bodyFile != "" {
 			r.Body, r.BodyFile = body, bodyFile

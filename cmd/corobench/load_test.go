@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/corobench/corobench/loadgen"
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
@@ -58,11 +58,56 @@ func TestParseSteps(t *testing.T) {
 	t.Parallel()
 	steps, err := parseSteps("100:1s, 0:500ms,2000:2s")
 	require.NoError(t, err)
-	assert.Equal(t, []loadgen.Step{{Rate: 100, For: time.Second}, {Rate: 0, For: 500 * time.Millisecond}, {Rate: 2000, For: 2 * time.Second}}, steps)
+	assert.Equal(t, []harness.Phase{{Rate: 100, For: harness.Duration(time.Second)}, {Rate: 0, For: harness.Duration(500 * time.Millisecond)},
+		{Rate: 2000, For: harness.Duration(2 * time.Second)}}, steps)
 	for _, bad := range []string{"100", "x:1s", "100:0s", "-1:1s"} {
 		_, err := parseSteps(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+// The flags say a load as a scenario says it, so that one mapping
+// (harness.LoadOptions) serves both.
+func TestLoadPlan(t *testing.T) {
+	t.Parallel()
+	to := func(r float64) *float64 { return &r }
+	const s = harness.Duration(time.Second)
+	tests := []struct {
+		name string
+		args []string
+		want harness.Load
+	}{
+		{name: "closed", args: []string{"-c", "4", "-pipeline", "2", "-think", "1s"},
+			want: harness.Load{Mode: results.ModeClosed, Pipeline: 2, ThinkTime: s}},
+		{name: "rate", args: []string{"-R", "100"}, want: harness.Load{Mode: results.ModeOpen, Rate: 100, Pipeline: 1}},
+		{name: "steps win over the rate", args: []string{"-R", "5", "-steps", "100:1s,200:2s"},
+			want: harness.Load{Mode: results.ModeOpen, Pipeline: 1, Phases: []harness.Phase{{Rate: 100, For: s}, {Rate: 200, For: 2 * s}}}},
+		{name: "ramp", args: []string{"-R", "100", "-ramp", "1s", "-ramp-to", "300"},
+			want: harness.Load{Mode: results.ModeOpen, Pipeline: 1, Phases: []harness.Phase{{Rate: 100, To: to(300), For: s}}}},
+		{name: "ramp from nothing", args: []string{"-ramp", "1s", "-ramp-to", "300"},
+			want: harness.Load{Mode: results.ModeOpen, Pipeline: 1, Phases: []harness.Phase{{Rate: 0, To: to(300), For: s}}}},
+		{name: "a ramp to its own rate holds it", args: []string{"-R", "100", "-ramp", "1s", "-ramp-to", "100"},
+			want: harness.Load{Mode: results.ModeOpen, Rate: 100, Pipeline: 1}},
+		{name: "batch", args: []string{"-batch", "8", "-conn-per-request"},
+			want: harness.Load{Mode: results.ModeBatch, Batch: 8, ConnPerReq: true, Pipeline: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var f loadFlags
+			fs := flag.NewFlagSet("load", flag.ContinueOnError)
+			f.define(fs)
+			require.NoError(t, fs.Parse(append([]string{"-d", "3s", "-warmup", "1s", "-timeout", "2s"}, tt.args...)))
+			got, err := f.plan()
+			require.NoError(t, err)
+			tt.want.Duration, tt.want.Warmup, tt.want.Timeout = 3*s, s, 2*s
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	var f loadFlags
+	f.steps = "100"
+	_, err := f.plan()
+	assert.ErrorContains(t, err, "-steps")
 }
 
 // The wrk and hey habits: flags after the URL, a method, headers, a Host

@@ -74,11 +74,16 @@ func cutRunes(s string, n int) string {
 }
 
 // loadLine is the live line of `corobench load`, one update a second:
-// elapsed, req/s, p99, errors.
+// elapsed, req/s, p99, errors; in a chat room deliveries/s of those owed,
+// a delivery's p99, and errors.
 func loadLine(pr loadgen.Progress) string {
 	rate := 0.0
 	if pr.Interval > 0 {
 		rate = float64(pr.Requests) / pr.Interval.Seconds()
+	}
+	if pr.Owed > 0 {
+		return fmt.Sprintf("%6s  %9.0f deliveries/s of %.0f owed  delivery p99 %-9s  %d errors",
+			pr.Elapsed.Round(time.Second), rate, pr.Owed, pr.P99, pr.Errors)
 	}
 	return fmt.Sprintf("%6s  %9.0f req/s  p99 %-9s  %d errors", pr.Elapsed.Round(time.Second), rate, pr.P99, pr.Errors)
 }

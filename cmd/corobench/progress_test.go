@@ -52,6 +52,8 @@ func TestLoadLine(t *testing.T) {
 	t.Parallel()
 	got := loadLine(loadgen.Progress{Elapsed: 3 * time.Second, Interval: time.Second, Requests: 1500, Errors: 2, P99: 4 * time.Millisecond})
 	assert.Equal(t, "    3s       1500 req/s  p99 4ms        2 errors", got)
+	chat := loadLine(loadgen.Progress{Elapsed: 3 * time.Second, Interval: time.Second, Requests: 24000, P99: 4 * time.Millisecond, Owed: 24500})
+	assert.Equal(t, "    3s      24000 deliveries/s of 24500 owed  delivery p99 4ms        0 errors", chat)
 }
 
 // fixedLine is a live line on buf as wide as a terminal of cols columns.

@@ -32,7 +32,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	root := fs.String("root", "", "serve /files/ and /disk from this directory (none: they answer 404)")
 	maxUpload := fs.Int64("max-upload", files.DefaultMaxUpload, "largest upload to /files/ in bytes")
 	maxOpen := fs.Int("max-open", files.DefaultMaxOpen, "files open at once in each process; more are refused 503")
-	fileThreads := fs.Int("file-threads", 0, "eventloop, reactors: threads per loop to run /disk jobs on, as libuv's thread pool (0: inline, stalling the loop)")
+	fileThreads := fs.Int("file-threads", 0, "eventloop, reactors: threads per loop to run file IO on (/disk, downloads, uploads), as libuv's thread pool (0: inline, stalling the loop)")
 	datagramBatch := fs.Int("datagram-batch", 0, "eventloop, reactors, coro over udp: datagrams per recvmmsg and sendmmsg (0: 64; 1: no batching, a recvmsg and a sendmsg each)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err

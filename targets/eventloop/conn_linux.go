@@ -188,12 +188,16 @@ func (l *Loop) serve(c *conn, in []byte) {
 			l.Again(c)
 			break
 		}
+		offloads := l.pool != nil && l.app.Files != nil
 		if targets.Streamed(req) {
+			if offloads && l.offloadStream(c, req) {
+				in = in[n:]
+				break
+			}
 			in, out = l.stream(c, req, in, out, n)
 			continue
 		}
-		if req.Endpoint == protocol.EndpointDisk && l.pool != nil && l.app.Files != nil &&
-			l.offload(c, req.DiskKB, req.DiskSync, req.Close) {
+		if req.Endpoint == protocol.EndpointDisk && offloads && l.offloadDisk(c, req.DiskKB, req.DiskSync, req.Close) {
 			in = in[n:]
 			break
 		}

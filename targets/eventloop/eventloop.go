@@ -7,8 +7,9 @@
 // stalls every connection while it runs: that is the model (select/poll/epoll
 // in the textbook, Redis, Node.js). File IO (/files/, /disk) is done inline
 // on the loop's thread too, and stalls every connection while the disk
-// works, as the textbook's select servers would; a download is read a chunk
-// at a time, when its socket can take it (files_linux.go).
+// works, as the textbook's select servers would, unless it is given file
+// threads (offload_linux.go); a download is sent with sendfile(2) when its
+// socket can take it (files_linux.go).
 //
 // Four models are this one loop waiting in a different readiness call, and
 // differ in nothing else: eventloop (epoll, level-triggered), eventloop-et
@@ -30,10 +31,13 @@ import (
 type Server struct {
 	app         *targets.App
 	call        readiness
-	fileThreads int // threads the loop hands /disk jobs to; 0: inline
+	fileThreads int // threads the loop hands its file IO to; 0: inline
 	// onRequest, when set (by tests), is called on the loop thread before
 	// each request is answered.
 	onRequest func(*protocol.Request)
+	// onFileJob, when set (by tests), is called on a file thread before
+	// each file job.
+	onFileJob func()
 }
 
 var _ targets.Server = (*Server)(nil)

@@ -1,18 +1,21 @@
 package eventloop
 
 import (
+	"io"
+
 	"github.com/corobench/corobench/files"
 	"github.com/corobench/corobench/internal/poller"
 	"github.com/corobench/corobench/protocol"
 	"golang.org/x/sys/unix"
 )
 
-// File IO runs inline, on the loop's thread: a download's chunk is read
-// from its file (pread) when the socket can take it, an upload's bytes are
-// written to its file as they arrive, and /disk writes and reads its whole
-// file in one go. While the disk works, every connection of the loop
-// waits — the single-thread event loop's truth, as in the textbook's
-// select servers; the page cache usually hides it.
+// File IO runs inline, on the loop's thread, unless the loop has file
+// threads (files_offload_linux.go): a download is sent with sendfile(2)
+// when the socket can take it, an upload's bytes are written to its file
+// as they arrive, and /disk writes and reads its whole file in one go.
+// While the disk works, every connection of the loop waits — the
+// single-thread event loop's truth, as in the textbook's select servers;
+// the page cache usually hides it.
 
 // stream starts a streamed request (targets.Streamed) whose header was
 // the first n bytes of in: it returns the input left and the output so
@@ -68,6 +71,10 @@ func (l *Loop) finishUpload(c *conn, out []byte, failed error) []byte {
 // serves what follows it. It reports whether the socket may hold more: it
 // did not say EAGAIN.
 func (l *Loop) readBody(c *conn) (more bool) {
+	if l.pool != nil {
+		l.writeBody(c)
+		return false
+	}
 	n, err := poller.Read(c.fd, l.rbuf)
 	switch {
 	case err == unix.EAGAIN:
@@ -95,16 +102,14 @@ func (l *Loop) readBody(c *conn) (more bool) {
 	return true
 }
 
-// pump sends c's file while the socket takes it, a chunk at a time; what a
-// chunk's write leaves is read from the file again when the socket is
-// writable, so no chunk is kept. Once the file is sent, a download has
-// ended c's turn: what it holds of the next requests is answered in
-// another (Loop.Again, resume), not here, so that pipelined downloads
-// neither nest serve in pump nor escape the turn's bound.
+// pump sends c's file while the socket takes it, with sendfile(2): the
+// kernel moves the bytes from the page cache to the socket, no chunk passes
+// through the loop, and what the socket does not take is sent when it is
+// writable. Once the file is sent, a download has ended c's turn: what it
+// holds of the next requests is answered in another (Loop.Again, resume),
+// not here, so that pipelined downloads neither nest serve in pump nor
+// escape the turn's bound.
 func (l *Loop) pump(c *conn) {
-	if l.fbuf == nil {
-		l.fbuf = make([]byte, 64<<10)
-	}
 	for c.file != nil && len(c.out) == 0 && c.fd >= 0 {
 		if c.fileOff == c.file.Size() {
 			c.file.Close()
@@ -119,26 +124,47 @@ func (l *Loop) pump(c *conn) {
 			}
 			break
 		}
-		chunk := l.fbuf[:min(int64(len(l.fbuf)), c.file.Size()-c.fileOff)]
-		m, err := c.file.ReadAt(chunk, c.fileOff)
-		if m == 0 && err != nil { // the file failed: the answer cannot be finished
-			l.close(c)
+		if l.pool != nil && l.offloadSend(c) {
 			return
 		}
-		sent, ok := l.write(c, chunk[:m])
-		if !ok {
-			return
-		}
+		sent, err := sendFile(c.fd, c.file, &c.fileOff)
 		if sent > 0 {
-			c.fileOff += int64(sent)
 			c.active = l.Now()
 		}
-		if sent < m {
+		if err == unix.EAGAIN {
 			break // the socket is full
+		}
+		if err != nil { // the socket or the file failed: the answer cannot be finished
+			l.close(c)
+			return
 		}
 	}
 	l.settle(c)
 }
+
+// sendFile sends f from *off to its end with sendfile(2) on the
+// non-blocking socket sock, moving *off past what was sent, until the
+// file is sent or the socket is full (unix.EAGAIN) or fails. One call
+// takes as much as the socket has room for.
+func sendFile(sock int, f *files.File, off *int64) (sent int64, err error) {
+	for *off < f.Size() {
+		start := *off
+		n, err := unix.Sendfile(sock, int(f.Fd()), off, int(min(f.Size()-*off, maxSendfile)))
+		sent += *off - start
+		switch {
+		case err == unix.EINTR:
+		case err != nil:
+			return sent, err
+		case n == 0: // the file is shorter than it was when opened
+			return sent, io.ErrUnexpectedEOF
+		}
+	}
+	return sent, nil
+}
+
+// maxSendfile bounds one sendfile call, below the kernel's own bound
+// (0x7ffff000 bytes).
+const maxSendfile = 1 << 30
 
 // dropFiles lets go of c's file and upload, if any: the upload leaves
 // nothing behind.

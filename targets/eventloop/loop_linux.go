@@ -26,11 +26,11 @@ type Loop struct {
 	bufs      *poller.Buffers
 	rbuf      []byte
 	wbuf      []byte
-	fbuf      []byte // a download's chunk, made on the first download
-	edge      bool   // told of each socket once per change: read until EAGAIN
+	edge      bool // told of each socket once per change: read until EAGAIN
 	onRequest func(*protocol.Request)
-	pool      *filePool // the file threads, if any (OffloadDisk)
+	pool      *filePool // the file threads, if any (OffloadFiles)
 	onWake    func()
+	onFileJob func() // set by tests: run on a file thread before each job
 	// req is the request being answered: on the stack, onRequest's pointer
 	// to it would move it to the heap, an allocation per request.
 	req protocol.Request

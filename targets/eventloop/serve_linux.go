@@ -16,7 +16,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	l.OnRequest(s.onRequest)
-	l.OffloadDisk(s.fileThreads)
+	l.onFileJob = s.onFileJob
+	l.OffloadFiles(s.fileThreads)
 	defer l.StopOffload()
 	return evloop.Serve(ctx, ln, l.Run, l.Close)
 }

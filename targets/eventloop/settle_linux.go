@@ -220,15 +220,21 @@ func (l *Loop) refuse(fd int, why error) {
 }
 
 // close closes c's socket and lets go of everything it holds; it is also
-// Handler.Close.
+// Handler.Close. While a file thread may use its socket and file (c is
+// offloaded), they stay open, unwatched, until the job is back
+// (finishJobs), so that neither descriptor is reused under the thread.
 func (l *Loop) close(c *conn) {
 	if c.fd < 0 {
 		return
 	}
-	unix.Close(c.fd) // also ends its watch
+	if c.state == offloaded {
+		l.Del(c.fd)
+	} else {
+		unix.Close(c.fd) // also ends its watch
+		dropFiles(c)
+	}
 	l.Forget(c.fd)
 	c.fd = -1
-	dropFiles(c)
 	l.Timers().Stop(&c.timer)
 	if c.in != nil {
 		l.bufs.Put(c.in)

@@ -29,7 +29,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			return err
 		}
 		l.OnRequest(s.onRequest)
-		l.OffloadDisk(s.fileThreads)
+		l.OffloadFiles(s.fileThreads)
 		loops[i] = l
 	}
 	return serveDealt(ctx, ln, loops, func() error { return closeAll(loops) })

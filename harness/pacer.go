@@ -1,37 +1,10 @@
 package harness
 
 import (
-	"github.com/corobench/corobench/results"
 	"time"
 
 	"github.com/corobench/corobench/loadgen"
 )
-
-// modeOptions maps the load modes beyond the closed loop: open loop (a rate
-// or a schedule of phases), batch, a connection per request, pipelining and
-// think time.
-func modeOptions(l Load, conns int) ([]loadOption, error) {
-	var opts []loadOption
-	switch l.Mode {
-	case results.ModeOpen:
-		opts = append(opts, loadgen.WithRate(pacer(l)), loadgen.WithMaxConns(conns))
-	case results.ModeBatch:
-		opts = append(opts, loadgen.WithBatch(l.Batch), loadgen.WithConns(l.Batch),
-			loadgen.WithDuration(time.Duration(l.Timeout)), loadgen.WithWarmup(0))
-	case results.ModeChat:
-		opts = append(opts, chatOptions(l)...)
-	}
-	if l.ConnPerReq {
-		opts = append(opts, loadgen.WithConnPerRequest())
-	}
-	if l.Pipeline > 1 {
-		opts = append(opts, loadgen.WithPipeline(l.Pipeline))
-	}
-	if l.ThinkTime > 0 {
-		opts = append(opts, loadgen.WithThinkTime(time.Duration(l.ThinkTime)))
-	}
-	return opts, nil
-}
 
 // pacer is the open-loop schedule: a constant rate, one ramp, steps, or a
 // sequence of phases of either kind.
@@ -49,8 +22,11 @@ func pacer(l Load) loadgen.Pacer {
 			ps[i] = loadgen.LinearRamp(p.Rate, p.end(), time.Duration(p.For))
 		}
 	}
-	if len(steps) == len(l.Phases) {
+	switch {
+	case len(steps) == len(l.Phases):
 		return loadgen.Steps(steps...)
+	case len(ps) == 1:
+		return ps[0] // one ramp: a Scheduler, so that late sends are timed from when they were due
 	}
 	return sequence{phases: l.Phases, pacers: ps}
 }
