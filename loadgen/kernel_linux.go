@@ -28,9 +28,9 @@ import (
 // elsewhere), the target's count is not known (-1), and only the
 // machine's is left, which says nothing of the target's.
 type kernelDrops struct {
-	local, remote string // the target's address as /proc/net/udp writes it, as a local and as a remote end
-	any           string // the unspecified address and the target's port
-	file          string // /proc/net/udp or udp6
+	addr string // the target's address as /proc/net/udp writes it, the same in its local and remote columns
+	any  string // the unspecified address and the target's port
+	file string // /proc/net/udp or udp6
 
 	mu                     sync.Mutex
 	marked, local0         bool // local0: the target's sockets were seen at the mark
@@ -44,9 +44,7 @@ func newKernelDrops(a *net.UDPAddr) *kernelDrops {
 	if ip == nil {
 		ip, zero, k.file = a.IP.To16(), make([]byte, 16), "/proc/net/udp6"
 	}
-	k.local = procAddr(ip, a.Port)
-	k.remote = k.local
-	k.any = procAddr(zero, a.Port)
+	k.addr, k.any = procAddr(ip, a.Port), procAddr(zero, a.Port)
 	return k
 }
 
@@ -109,10 +107,10 @@ func (k *kernelDrops) sockets() (target, client int64, local bool, err error) {
 			continue
 		}
 		switch {
-		case fields[1] == k.local || fields[1] == k.any:
+		case fields[1] == k.addr || fields[1] == k.any: // bound to the target's port
 			target += drops
 			local = true
-		case fields[2] == k.remote:
+		case fields[2] == k.addr: // connected to the target
 			client += drops
 		}
 	}

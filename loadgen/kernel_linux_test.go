@@ -1,7 +1,10 @@
 package loadgen
 
 import (
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -51,6 +54,31 @@ func TestKernelDropsAreTheTargetSockets(t *testing.T) {
 	flood(t, target.LocalAddr(), 2000)
 	k.finish()
 	assert.Positive(t, k.target, "the target's socket dropped what did not fit")
+}
+
+// /proc/net/udp writes the target's address alike in both columns: the
+// sockets bound to its port (on its address or any) are the target's,
+// those connected to it the client's, and the others neither.
+func TestKernelDropsReadsBothColumns(t *testing.T) {
+	t.Parallel()
+	target := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	at := procAddr(target.IP.To4(), target.Port)
+	anyAt := procAddr(make([]byte, 4), target.Port)
+	none := procAddr(make([]byte, 4), 0)
+	lo, other := procAddr(net.IPv4(127, 0, 0, 1).To4(), 40000), procAddr(net.IPv4(127, 0, 0, 2).To4(), 8080)
+	line := func(n int, local, remote string, drops int) string {
+		return fmt.Sprintf("%5d: %s %s 07 00000000:00000000 00:00000000 00000000  1000        0 %d 2 0000000000000000 %d\n", n, local, remote, 100+n, drops)
+	}
+	file := filepath.Join(t.TempDir(), "udp")
+	require.NoError(t, os.WriteFile(file, []byte("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"+
+		line(1, at, none, 5)+line(2, anyAt, none, 2)+line(3, lo, at, 3)+line(4, lo, other, 7)+line(5, other, none, 11)), 0o600))
+	k := newKernelDrops(target)
+	k.file = file
+	tgt, client, local, err := k.sockets()
+	require.NoError(t, err)
+	assert.True(t, local)
+	assert.Equal(t, int64(5+2), tgt, "the sockets bound to the target's port")
+	assert.Equal(t, int64(3), client, "the socket connected to the target")
 }
 
 // A target that runs on another machine has no socket here: its count is

@@ -180,8 +180,6 @@ func (c *config) validate() error {
 		return fmt.Errorf("loadgen: connections must be at least 1, not %d", c.conns)
 	case c.duration <= 0:
 		return fmt.Errorf("loadgen: duration must be positive, not %s", c.duration)
-	case c.interval != 0 && c.interval < time.Millisecond:
-		return fmt.Errorf("loadgen: series interval must be at least 1ms, not %s", c.interval)
 	case c.warmup < 0:
 		return fmt.Errorf("loadgen: warm-up must not be negative, not %s", c.warmup)
 	case c.timeout <= 0:

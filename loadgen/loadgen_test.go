@@ -218,6 +218,24 @@ func TestRequestAddHeader(t *testing.T) {
 	assert.Equal(t, loadgen.Request{Host: "example.com", Header: []loadgen.Header{{Name: "X-A", Value: "1"}, {Name: "X-B", Value: "2"}}}, r)
 }
 
+// untilAnswered runs a load until it has answers to show, rather than for
+// a set time a busy machine may spend before it sends anything: the run,
+// bounded by a minute, ends at the first progress report (after a second)
+// that counts answers.
+func untilAnswered(t *testing.T, addr string, opts ...loadgen.Option) *results.Load {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts = append(opts, loadgen.WithWarmup(0), loadgen.WithDuration(time.Minute), loadgen.WithProgress(func(p loadgen.Progress) {
+		if p.Requests > 0 {
+			cancel()
+		}
+	}))
+	load, err := loadgen.Run(ctx, addr, opts...)
+	require.NoError(t, err)
+	return load
+}
+
 // measured runs a short run until it measured something (an answer or a
 // failure), at most five times: on a machine starved by other tests, a
 // short run can begin after its window ended, which says nothing of the

@@ -30,11 +30,9 @@ func TestRunClosedVariants(t *testing.T) {
 		for _, engine := range engines {
 			t.Run(tt.name+"/"+engineName(engine), func(t *testing.T) {
 				t.Parallel()
-				opts := append([]loadgen.Option{loadgen.WithConns(2), loadgen.WithDuration(300 * time.Millisecond),
-					loadgen.WithEngine(engine),
+				opts := append([]loadgen.Option{loadgen.WithConns(2), loadgen.WithEngine(engine),
 					loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/cpu?us=10", Weight: 1})}, tt.opts...)
-				load, err := loadgen.Run(context.Background(), addr, opts...)
-				require.NoError(t, err)
+				load := untilAnswered(t, addr, opts...)
 				assert.Equal(t, results.ModeClosed, load.Mode)
 				assert.Positive(t, load.Requests)
 				assert.Empty(t, load.Errors)

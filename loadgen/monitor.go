@@ -33,7 +33,7 @@ type monitor struct {
 }
 
 func newMonitor(cfg *config, rec *recorder, start time.Time) *monitor {
-	return &monitor{cfg: cfg, rec: rec, start: start, every: cfg.seriesInterval(), hlog: cfg.hlog}
+	return &monitor{cfg: cfg, rec: rec, start: start, every: SeriesInterval(cfg.duration), hlog: cfg.hlog}
 }
 
 // watch returns when the connections are done, and when that was (at most
@@ -91,7 +91,7 @@ func (m *monitor) result(stopped time.Time, mode string, engine Engine, conns in
 	load.Conns = conns
 	load.Series = m.series
 	if len(m.series) > 0 {
-		load.Interval = m.cfg.seriesInterval().Seconds()
+		load.Interval = m.every.Seconds()
 	}
 	load.ClientUser = m.cpu.user.Seconds()
 	load.ClientSys = m.cpu.sys.Seconds()
@@ -134,9 +134,7 @@ func (m *monitor) finish(cpu0 cpuTimes, now time.Time) time.Time {
 // progress report; last is the run's last interval.
 func (m *monitor) interval(from, to time.Time, last bool) {
 	sec := m.rec.tick()
-	if m.cfg.series {
-		m.series = append(m.series, sec)
-	}
+	m.series = append(m.series, sec)
 	if m.hlog != nil && m.err == nil {
 		h := m.rec.interval
 		payload, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)

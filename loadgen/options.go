@@ -36,12 +36,10 @@ type config struct {
 	think      time.Duration
 	engine     Engine
 	threads    int
-	series     bool
 	maxBody    int64
 	verify     Verify
 	tls        *tls.Config
 	startAt    time.Time
-	interval   time.Duration // of the series; 0: SeriesInterval(duration)
 	hlog       io.Writer
 	progress   func(Progress)
 	dgram      dgramConfig // WithNet(NetUDP) and its settings
@@ -57,7 +55,6 @@ func defaults() config {
 		seed:     1,
 		maxConns: DefaultMaxConns,
 		pipeline: DefaultPipeline,
-		series:   true,
 		maxBody:  DefaultMaxBody,
 	}
 }
@@ -121,16 +118,7 @@ func WithThinkTime(d time.Duration) Option { return func(c *config) { c.think = 
 // See ParseTrace for the file format.
 func WithTrace(entries []TraceEntry) Option { return func(c *config) { c.trace = entries } }
 
-// WithSeries turns the series (requests, errors, p50 and p99 interval by
-// interval) on or off; it is on by default and its memory is one entry per
-// interval.
-func WithSeries(on bool) Option { return func(c *config) { c.series = on } }
-
-// WithSeriesInterval sets the length of the series' intervals; by default
-// SeriesInterval chooses it from the duration.
-func WithSeriesInterval(d time.Duration) Option { return func(c *config) { c.interval = d } }
-
-// SeriesInterval is the default length of a series' intervals for a run of
+// SeriesInterval is the length of a series' intervals for a run of
 // duration d: the longest of 1 s, 500, 250, 200 and 100 ms that still cuts
 // the run into 20 intervals, and 100 ms for shorter runs, so that a run of
 // a few seconds shows a shape over time, not two points.
@@ -141,14 +129,6 @@ func SeriesInterval(d time.Duration) time.Duration {
 		}
 	}
 	return 100 * time.Millisecond
-}
-
-// seriesInterval is the run's series interval.
-func (c *config) seriesInterval() time.Duration {
-	if c.interval > 0 {
-		return c.interval
-	}
-	return SeriesInterval(c.duration)
 }
 
 // WithHlog writes an HdrHistogram interval log (.hlog) of the corrected

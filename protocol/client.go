@@ -125,14 +125,8 @@ func (p *ResponseParser) parseHead(head []byte) error {
 		(line[7] != '1' && line[7] != '0') || (len(line) > 12 && line[12] != ' ') {
 		return ErrMalformedResponse
 	}
-	status := 0
-	for _, c := range line[9:12] {
-		if !isDigit(c) {
-			return ErrMalformedResponse
-		}
-		status = status*10 + int(c-'0')
-	}
-	if status < 100 || status > 599 {
+	status, ok := parseStatus(line[9:12])
+	if !ok {
 		return ErrMalformedResponse
 	}
 	r := &p.Resp

@@ -187,14 +187,8 @@ func ParseDatagramAnswer(b []byte, a *DatagramAnswer) error {
 	if !ok || len(rest) < 5 || rest[4] != '\n' || len(b) > MaxDatagram {
 		return ErrMalformedAnswer
 	}
-	status := 0
-	for _, c := range rest[1:4] {
-		if !isDigit(c) {
-			return ErrMalformedAnswer
-		}
-		status = status*10 + int(c-'0')
-	}
-	if status < 100 || status > 599 {
+	status, ok := parseStatus(rest[1:4])
+	if !ok {
 		return ErrMalformedAnswer
 	}
 	a.ID, a.Status, a.Body = id, status, rest[5:]

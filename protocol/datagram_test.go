@@ -134,3 +134,16 @@ func TestParseDatagramAllocatesNothing(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// BenchmarkParseDatagramAnswer is the load generator's work per answer
+// datagram: a /health answer parsed.
+func BenchmarkParseDatagramAnswer(b *testing.B) {
+	in := append(AppendDatagramHead(nil, 12345, 200), "eventloop\n"...)
+	var a DatagramAnswer
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ParseDatagramAnswer(in, &a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -268,6 +268,21 @@ func trimSpace(b []byte) []byte {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+// parseStatus reads the three digits of a status, 100 to 599: an HTTP
+// answer's and a datagram answer's.
+func parseStatus(b []byte) (status int, ok bool) {
+	if len(b) != 3 {
+		return 0, false
+	}
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		status = status*10 + int(c-'0')
+	}
+	return status, 100 <= status && status <= 599
+}
+
 // isToken reports whether c may appear in an HTTP token (RFC 9110, 5.6.2).
 func isToken(c byte) bool {
 	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || isDigit(c) {

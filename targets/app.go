@@ -111,13 +111,7 @@ func (a *App) Respond(dst []byte, req *protocol.Request) []byte {
 		if req.Method == protocol.MethodPost {
 			return protocol.AppendResponse(dst, 200, req.Close, req.Body)
 		}
-		dst = protocol.AppendHeader(dst, 200, req.Size, req.Close)
-		for n := req.Size; n > 0; {
-			chunk := filler[:min(n, len(filler))]
-			dst = append(dst, chunk...)
-			n -= len(chunk)
-		}
-		return dst
+		return appendFiller(protocol.AppendHeader(dst, 200, req.Size, req.Close), req.Size)
 	}
 	return protocol.AppendError(dst, errUnknownEndpoint)
 }
@@ -158,12 +152,28 @@ func (a *App) Refused() { a.refused.Add(1) }
 var ErrRefused = &protocol.Error{Status: 503, Reason: "connection refused: the server cannot watch more descriptors"}
 
 func (a *App) respondCPU(dst []byte, req *protocol.Request) []byte {
-	units := uint64(req.CPUUnits)
-	if units == 0 {
-		units = a.Rate.Units(req.CPUMicros)
-	}
+	units := a.cpuUnits(req)
 	dst = protocol.AppendHeader(dst, 200, protocol.CPUBodyLen(units), req.Close)
 	return protocol.AppendCPUBody(dst, units, work.Spin(units))
+}
+
+// cpuUnits is the CPU work req asks for, in units: its n, or its µs at
+// the App's rate.
+func (a *App) cpuUnits(req *protocol.Request) uint64 {
+	if req.CPUUnits != 0 {
+		return uint64(req.CPUUnits)
+	}
+	return a.Rate.Units(req.CPUMicros)
+}
+
+// appendFiller appends the n bytes of GET /echo?size=n's body.
+func appendFiller(dst []byte, n int) []byte {
+	for n > 0 {
+		chunk := filler[:min(n, len(filler))]
+		dst = append(dst, chunk...)
+		n -= len(chunk)
+	}
+	return dst
 }
 
 var (

@@ -73,6 +73,29 @@ func TestServeConnYieldsAfterATurn(t *testing.T) {
 	assert.GreaterOrEqual(t, len(plain.writes), n/targets.TurnRequests+1, "a write per turn")
 }
 
+// A turn counts the requests answered in a row, whether or not their
+// answers filled the output window on the way: a pipeline of answers that
+// fill it every few requests yields after TurnRequests all the same, and
+// not only after TurnTime.
+func TestServeConnTurnCountsAcrossTheOutputWindow(t *testing.T) {
+	t.Parallel()
+	const size = 8 << 10 // the window holds 8 of these answers
+	const n = 5*targets.TurnRequests + 3
+	y := yielding{&script{in: strings.NewReader(pipeline("/echo?size="+strconv.Itoa(size), n))}}
+	require.NoError(t, targets.NewApp("test", 500).ServeConn(context.Background(), y, time.Sleep))
+	assert.GreaterOrEqual(t, len(y.yields), n/targets.TurnRequests, "a yield after each full turn")
+	sent, last := 0, 0
+	for i, w := range y.writes {
+		sent += w
+		for _, at := range y.yields {
+			if at == i+1 {
+				assert.LessOrEqual(t, sent-last, targets.TurnRequests*(size+200), "at most a turn's answers between two yields")
+				last = sent
+			}
+		}
+	}
+}
+
 // A turn also ends after TurnTime of work, whatever the count: a pipeline
 // of long CPU requests yields after each. Each asks ten turns' time at the
 // test's rate, so that it takes a whole turn on a machine up to ten times

@@ -89,6 +89,7 @@ type session struct {
 	in, out      []byte  // unanswered input, unsent output
 	requestStart int64   // when the first byte of the buffered request arrived, in Unix ns (a time.Time is 24 bytes)
 	writeDue     int64   // the write deadline set, in Unix ns; see extendWrite
+	served       int     // the requests answered in this turn; see answer
 	// req is the request being answered; it lives here, not in answer's
 	// frame, so the stack of every request stays within Go's smallest.
 	req protocol.Request
@@ -147,6 +148,7 @@ func (s *session) serve(ctx context.Context) error {
 // err is the *protocol.Error answered).
 func (s *session) answerAll() (done bool, err error) {
 	waited, turn := false, s.requestStart
+	s.served = 0
 	for {
 		next, wait, refused := s.answer(waited, turn)
 		waited = false
@@ -160,16 +162,17 @@ func (s *session) answerAll() (done bool, err error) {
 			return true, refused
 		case waitFirst:
 			s.wait(wait)
-			waited, turn = true, time.Now().UnixNano()
+			waited, turn, s.served = true, time.Now().UnixNano(), 0
 		case streamNext:
 			if done, err := s.streamFirst(); done || err != nil {
 				return true, err
 			}
+			s.served++
 		case endTurn:
 			if y, ok := s.c.(Yielder); ok {
 				y.Yield()
 			}
-			turn = time.Now().UnixNano()
+			turn, s.served = time.Now().UnixNano(), 0
 		}
 	}
 }
@@ -194,10 +197,12 @@ const (
 //
 // So that a client holds at most one answer past OutputWindow, and that the
 // answers of a long pipeline go out while it is answered, answer returns at
-// the window and at the end of each turn (TurnRequests answered in this
-// call, or TurnTime since turn); answerAll sends and comes back.
+// the window and at the end of each turn (TurnRequests answered since the
+// turn began, s.served, or TurnTime since turn); answerAll sends and comes
+// back. A turn goes on across the window and a streamed answer: only a
+// wait or a yield lets the others on the loop have theirs.
 func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration, refused error) {
-	for served := 0; ; served++ {
+	for ; ; s.served++ {
 		if len(s.out) >= OutputWindow {
 			return sendMore, 0, nil
 		}
@@ -211,7 +216,7 @@ func (s *session) answer(waited bool, turn int64) (next step, wait time.Duration
 		if n == 0 {
 			return readMore, 0, nil
 		}
-		if served >= TurnRequests || s.requestStart-turn >= int64(TurnTime) {
+		if s.served >= TurnRequests || s.requestStart-turn >= int64(TurnTime) {
 			return endTurn, 0, nil // the next call parses this request again
 		}
 		if Streamed(req) {

@@ -19,18 +19,22 @@ func (l *loopback) Write(p []byte) (int, error) { return len(p), nil }
 var _ io.ReadWriter = (*loopback)(nil)
 
 // BenchmarkServeConn is the shared request path of the blocking models and
-// goroutines: parse, answer and send pipelined /health requests, per request.
+// goroutines: parse, answer and send pipelined requests, per request.
 func BenchmarkServeConn(b *testing.B) {
 	const per = 64
-	in := strings.Repeat("GET /health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", per)
 	app := targets.NewApp("bench", 500)
-	c := &loopback{}
-	b.ReportAllocs()
-	for b.Loop() {
-		c.in = strings.NewReader(in)
-		if err := app.ServeConn(context.Background(), c, time.Sleep); err != nil {
-			b.Fatal(err)
-		}
+	for _, target := range []string{"/health", "/echo?size=512", "/cpu?n=1"} {
+		b.Run(target, func(b *testing.B) {
+			in := strings.Repeat("GET "+target+" HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", per)
+			c := &loopback{}
+			b.ReportAllocs()
+			for b.Loop() {
+				c.in = strings.NewReader(in)
+				if err := app.ServeConn(context.Background(), c, time.Sleep); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*per), "ns/req")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*per), "ns/req")
 }

@@ -96,10 +96,7 @@ func (a *App) AnswerDatagram(dst []byte, d *Datagram) []byte {
 		dst = append(dst, a.Model...)
 		return append(dst, '\n')
 	case protocol.EndpointCPU, protocol.EndpointMix:
-		units := uint64(req.CPUUnits)
-		if units == 0 {
-			units = a.Rate.Units(req.CPUMicros)
-		}
+		units := a.cpuUnits(req)
 		return protocol.AppendCPUBody(dst, units, work.Spin(units))
 	case protocol.EndpointIO:
 		return append(dst, ioBody...)
@@ -107,10 +104,7 @@ func (a *App) AnswerDatagram(dst []byte, d *Datagram) []byte {
 		if req.Method == protocol.MethodPost {
 			return append(dst, req.Body...)
 		}
-		for n := req.Size; n > 0; n -= min(n, len(filler)) {
-			dst = append(dst, filler[:min(n, len(filler))]...)
-		}
-		return dst
+		return appendFiller(dst, req.Size)
 	}
 	return protocol.AppendDatagramError(dst[:start], d.ID, errUnknownEndpoint)
 }

@@ -16,12 +16,12 @@ import (
 	"github.com/corobench/corobench/results"
 )
 
-// Defaults of a comparison.
 const (
-	// DefaultAlpha is the significance level of the Mann-Whitney test.
+	// DefaultAlpha is the significance level of the Mann-Whitney test
+	// (WithAlpha sets another).
 	DefaultAlpha = 0.05
-	// DefaultConfidence is the confidence of the intervals.
-	DefaultConfidence = 0.95
+	// Confidence is the confidence of the intervals.
+	Confidence = 0.95
 )
 
 // Verdict is what one row concludes, in rising order of severity.
@@ -143,15 +143,12 @@ func (r *Report) Count(v Verdict) int {
 type Option func(*config)
 
 type config struct {
-	alpha, confidence float64
-	thresholds        Thresholds
+	alpha      float64
+	thresholds Thresholds
 }
 
 // WithAlpha sets the significance level (default DefaultAlpha).
 func WithAlpha(a float64) Option { return func(c *config) { c.alpha = a } }
-
-// WithConfidence sets the confidence of intervals (default DefaultConfidence).
-func WithConfidence(conf float64) Option { return func(c *config) { c.confidence = conf } }
 
 // WithThresholds sets the thresholds (default DefaultThresholds); a metric
 // missing from t keeps its default.
@@ -164,7 +161,7 @@ func WithThresholds(t Thresholds) Option {
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{alpha: DefaultAlpha, confidence: DefaultConfidence, thresholds: DefaultThresholds()}
+	c := &config{alpha: DefaultAlpha, thresholds: DefaultThresholds()}
 	for _, o := range opts {
 		o(c)
 	}

@@ -21,7 +21,7 @@ type Key struct{ Scenario, Target string }
 // pass.
 func Files(base, head *results.File, opts ...Option) *Report {
 	c := newConfig(opts)
-	rep := &Report{Alpha: c.alpha, Confidence: c.confidence, Thresholds: c.thresholds}
+	rep := &Report{Alpha: c.alpha, Confidence: Confidence, Thresholds: c.thresholds}
 	rep.Warnings = append(rep.Warnings, envWarnings(base.Env, head.Env)...)
 	b, h := byKey(base), byKey(head)
 	for _, k := range keysOf(base, head) {
@@ -86,13 +86,13 @@ func (r *Report) warnTooFew(format string) {
 func unpaired(row *Row, m results.Metric, th Threshold, bv, hv []float64, c *config) {
 	thr := &benchmath.Thresholds{CompareAlpha: c.alpha}
 	bs, hs := benchmath.NewSample(bv, thr), benchmath.NewSample(hv, thr)
-	row.Base.Center = benchmath.AssumeNothing.Summary(bs, c.confidence).Center
-	row.Head.Center = benchmath.AssumeNothing.Summary(hs, c.confidence).Center
+	row.Base.Center = benchmath.AssumeNothing.Summary(bs, Confidence).Center
+	row.Head.Center = benchmath.AssumeNothing.Summary(hs, Confidence).Center
 	row.Change = math.NaN()
 	if row.Base.Center != 0 {
 		row.Change = row.Head.Center/row.Base.Center - 1
 	}
-	row.Lo, row.Hi = changeInterval(bv, hv, c.confidence)
+	row.Lo, row.Hi = changeInterval(bv, hv, Confidence)
 	cmp := benchmath.AssumeNothing.Compare(bs, hs)
 	row.P = cmp.P
 	if minP := minUTestP(len(bv), len(hv)); minP > c.alpha {

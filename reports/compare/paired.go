@@ -84,7 +84,7 @@ type PairSet struct {
 // Count metrics fail on any rise of their mean per run, as in Files.
 func Paired(sets []PairSet, opts ...Option) *Report {
 	c := newConfig(opts)
-	rep := &Report{Paired: true, Alpha: c.alpha, Confidence: c.confidence, Thresholds: c.thresholds}
+	rep := &Report{Paired: true, Alpha: c.alpha, Confidence: Confidence, Thresholds: c.thresholds}
 	for _, set := range sets {
 		for _, m := range results.Metrics() {
 			th := c.thresholds[m.Name]
@@ -138,14 +138,14 @@ func pairedRow(row *Row, m results.Metric, th Threshold, av, bv []float64, c *co
 		row.TooFew = true
 		return
 	}
-	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(ratios, &benchmath.DefaultThresholds), c.confidence)
+	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(ratios, &benchmath.DefaultThresholds), Confidence)
 	row.Change, row.Lo, row.Hi = s.Center-1, s.Lo-1, s.Hi-1
 	row.P = signTestP(ratios)
 	if math.IsInf(row.Lo, 0) || math.IsInf(row.Hi, 0) {
 		row.Verdict = Warn
 		row.TooFew = true
 		row.Unclear = !th.Warn
-		row.Notes = append(row.Notes, fmt.Sprintf("too few pairs (%d) for a %.0f%% interval", len(ratios), c.confidence*100))
+		row.Notes = append(row.Notes, fmt.Sprintf("too few pairs (%d) for a %.0f%% interval", len(ratios), Confidence*100))
 		return
 	}
 	g, glo, ghi := row.Change, row.Lo, row.Hi

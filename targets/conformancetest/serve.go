@@ -68,6 +68,14 @@ func RoundTrip(t *testing.T, c net.Conn, path string) int {
 	t.Helper()
 	_, err := io.WriteString(c, get(path))
 	require.NoError(t, err)
+	status, _ := readAnswer(t, c, path)
+	return status
+}
+
+// readAnswer reads c's next answer, to the request for path, and returns
+// its status and what arrived behind it.
+func readAnswer(t *testing.T, c net.Conn, path string) (status int, behind []byte) {
+	t.Helper()
 	var buf []byte
 	tmp := make([]byte, 4096)
 	for {
@@ -75,7 +83,7 @@ func RoundTrip(t *testing.T, c net.Conn, path string) int {
 		n, err := protocol.ParseResponse(buf, &resp)
 		require.NoError(t, err)
 		if n > 0 {
-			return resp.Status
+			return resp.Status, buf[n:]
 		}
 		m, err := c.Read(tmp)
 		require.NoError(t, err, "reading the answer to %s", path)
@@ -114,14 +122,16 @@ func CheckShutdown(t *testing.T, srv targets.Server) {
 	addr, stop := Start(t, srv)
 	idle := Dial(t, addr)
 	busy := Dial(t, addr)
-	_, err := io.WriteString(busy, get("/io?ms=300"))
+	// /health first, in the same write: its answer says the server has
+	// read the /io request behind it, which is then in flight.
+	_, err := io.WriteString(busy, get("/health")+get("/io?ms=300"))
 	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond)
-	stop()
 	busy.SetReadDeadline(time.Now().Add(Timeout))
-	resp, err := io.ReadAll(busy)
+	_, behind := readAnswer(t, busy, "/health")
+	stop()
+	rest, err := io.ReadAll(busy)
 	require.NoError(t, err)
-	require.Contains(t, string(resp), "HTTP/1.1 200 ", "the request in flight is answered")
+	require.Contains(t, string(append(behind, rest...)), "HTTP/1.1 200 ", "the request in flight is answered")
 	idle.SetReadDeadline(time.Now().Add(Timeout))
 	_, err = idle.Read(make([]byte, 1))
 	require.ErrorIs(t, err, io.EOF, "the idle connection is closed")
