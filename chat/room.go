@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"bytes"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -235,13 +236,13 @@ func (r *Room) fanOut(from *Peer, line []byte) {
 	r.dropped.Add(dropped)
 }
 
-// Undelivered moves n lines a UDP model counted as sent (Link.Send said
-// Sent when it queued them for a batch) to the dropped ones: the socket
-// refused them.
-func (r *Room) Undelivered(n int) {
-	if n <= 0 {
-		return
+// Unsent counts line, which a UDP model queued to send (Link.Send said
+// Sent) and its socket then refused, as dropped. A message or a broadcast
+// is taken back from the deliveries; an answer never was one.
+func (r *Room) Unsent(line []byte) {
+	word, _, _ := bytes.Cut(line, []byte{' '})
+	if k := kind(word); k == KindMessage || k == KindBroadcast {
+		r.deliveries.Add(^uint64(0))
 	}
-	r.deliveries.Add(^uint64(n - 1))
-	r.dropped.Add(uint64(n))
+	r.dropped.Add(1)
 }

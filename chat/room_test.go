@@ -72,17 +72,24 @@ func TestRoomExpiresSilentDatagramMembers(t *testing.T) {
 	assert.Equal(t, "ERR login\n", rec.got[len(rec.got)-1], "a forgotten member must log in again")
 }
 
-func TestRoomUndelivered(t *testing.T) {
+// A line the socket refused is dropped; a delivery refused is no longer
+// a delivery, and an answer refused never was one.
+func TestRoomUnsent(t *testing.T) {
 	t.Parallel()
-	room := NewRoom(Options{})
+	room := NewRoom(Options{AdminToken: "k"})
 	a, _ := peer(room, "a")
 	peer(room, "b")
 	peer(room, "c")
 	room.Handle(a, []byte("C a hi\n"))
-	room.Undelivered(1)
+	room.Handle(a, []byte("A k all\n"))
+	room.Unsent([]byte("M a hi\n"))
+	room.Unsent([]byte("B all\n"))
+	for _, answer := range []string{"PONG\n", "OK a\n", "OK\n", "ERR login\n", "BYE a\n", "STATS members=3\n"} {
+		room.Unsent([]byte(answer))
+	}
 	c := room.Counters()
-	assert.Equal(t, uint64(1), c.Deliveries)
-	assert.Equal(t, uint64(1), c.Dropped)
+	assert.Equal(t, uint64(3), c.Deliveries) // 2 + 3 handed, 2 refused
+	assert.Equal(t, uint64(8), c.Dropped)
 }
 
 func TestRoomAnswersInOrder(t *testing.T) {

@@ -39,7 +39,9 @@ const (
 type Ready struct {
 	Model string `json:"model"`
 	// Net is the transport it serves: tcp (when empty) or udp.
-	Net        string `json:"net,omitempty"`
+	Net string `json:"net,omitempty"`
+	// Service is what it serves: HTTP (when empty) or chat.
+	Service    string `json:"service,omitempty"`
 	Addr       string `json:"addr"`
 	PID        int    `json:"pid"`
 	GOMAXPROCS int    `json:"gomaxprocs,omitempty"`

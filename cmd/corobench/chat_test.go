@@ -14,12 +14,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/targets"
 )
 
 // serveChatInProcess runs `serve -service chat` in this process and returns
 // its ready line; the GOMAXPROCS serve sets is undone when the test ends.
-func serveChatInProcess(t *testing.T, model string, network targets.Transport) readyLine {
+func serveChatInProcess(t *testing.T, model string, network targets.Transport) harness.Ready {
 	t.Helper()
 	procs := runtime.GOMAXPROCS(0)
 	t.Cleanup(func() { runtime.GOMAXPROCS(procs) })
@@ -37,7 +38,7 @@ func serveChatInProcess(t *testing.T, model string, network targets.Transport) r
 	})
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	require.NoError(t, err)
-	var ready readyLine
+	var ready harness.Ready
 	require.NoError(t, json.Unmarshal([]byte(line), &ready), line)
 	return ready
 }

@@ -112,11 +112,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	p := lis.srv.Parallelism()
-	line := readyLine{Ready: harness.Ready{
+	line := harness.Ready{
 		Model: *name, Net: *network, Addr: lis.addr.String(), PID: os.Getpid(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Parallelism: &bound.Model{Slots: p.Slots, CPU: p.CPU}, Analogue: m.Analogue, Textbook: m.Textbook,
 		Warnings: warnings,
-	}}
+	}
 	if *service != serviceHTTP {
 		line.Service = *service
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/corobench/corobench/chat"
-	"github.com/corobench/corobench/harness"
 	"github.com/corobench/corobench/targets"
 )
 
@@ -15,13 +14,6 @@ const (
 	serviceHTTP = "http"
 	serviceChat = "chat"
 )
-
-// readyLine is the line serve prints once the target serves: harness.Ready,
-// and the service when it is not HTTP.
-type readyLine struct {
-	harness.Ready
-	Service string `json:"service,omitempty"`
-}
 
 // chatFlags are serve's flags for the chat room.
 func chatFlags(fs *flag.FlagSet) *chat.Options {

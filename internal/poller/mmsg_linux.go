@@ -163,6 +163,11 @@ func (m *Msgs) SendEach(fd int) (int, error) {
 	return sent, nil
 }
 
+// Message is message i set to send.
+func (m *Msgs) Message(i int) []byte {
+	return unsafe.Slice(m.iovs[i].Base, m.iovs[i].Len)
+}
+
 // Drop takes the first n messages set to send off the batch, unsent.
 func (m *Msgs) Drop(n int) { m.shift(min(n, m.n)) }
 

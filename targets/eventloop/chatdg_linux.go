@@ -35,6 +35,11 @@ type chatDatagrams struct {
 	last    int // where the last line copied into the arena starts
 }
 
+func newChatDatagrams(room *chat.Room, fd int) *chatDatagrams {
+	return &chatDatagrams{room: room, fd: fd, in: poller.NewMsgs(chatBatch, chat.MaxLine+1, true),
+		out: poller.NewMsgs(chatSends, 0, true), arena: make([]byte, 0, chatArena)}
+}
+
 // ServeDatagrams implements targets.DatagramServer: one loop on this
 // goroutine's OS thread, over a descriptor of pc's socket of its own.
 func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
@@ -58,8 +63,8 @@ func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketCo
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer context.AfterFunc(ctx, func() { p.Wake() })()
-	l := &chatDatagrams{room: s.room, fd: fd, onRead: s.onRead, in: poller.NewMsgs(chatBatch, chat.MaxLine+1, true),
-		out: poller.NewMsgs(chatSends, 0, true), arena: make([]byte, 0, chatArena)}
+	l := newChatDatagrams(s.room, fd)
+	l.onRead = s.onRead
 	ready := func(int, uint32) { l.read() }
 	for ctx.Err() == nil {
 		if _, err := p.Wait(s.room.SweepEvery(), ready); err != nil {
@@ -110,7 +115,9 @@ func (l *chatDatagrams) Close(*chat.Peer) {}
 func (l *chatDatagrams) flush() {
 	if left := l.out.Len(); left > 0 {
 		if sent, err := l.out.Send(l.fd); err != nil {
-			l.room.Undelivered(left - sent)
+			for i := range left - sent {
+				l.room.Unsent(l.out.Message(i))
+			}
 			l.out.Drop(left - sent)
 		}
 	}

@@ -122,7 +122,7 @@ func (m *datagramMember) send(ctx context.Context) {
 		for rest := b; len(rest) > 0; {
 			i := bytes.IndexByte(rest, '\n')
 			if targets.WriteDatagramTo(m.pc, rest[:i+1], m.peer.Addr) != nil {
-				m.room.Undelivered(1)
+				m.room.Unsent(rest[:i+1])
 			}
 			rest = rest[i+1:]
 		}
