@@ -183,12 +183,7 @@ func (c *Chat) merge(o *Chat) (*Chat, error) {
 	c.Duplicated += o.Duplicated
 	c.OutOfOrder += o.OutOfOrder
 	c.Broadcasts += o.Broadcasts
-	for k, n := range o.Strays {
-		if c.Strays == nil {
-			c.Strays = map[string]int64{}
-		}
-		c.Strays[k] += n
-	}
+	addCounts(&c.Strays, o.Strays)
 	switch {
 	case o.ClientDrops < 0 || c.ClientDrops < 0:
 		c.ClientDrops = -1 // one client's count unknown: the sum is too

@@ -65,12 +65,7 @@ func (d *Datagram) merge(o *Datagram) *Datagram {
 	d.Sockets += o.Sockets
 	d.Sent += o.Sent
 	d.Served += o.Served
-	for k, n := range o.Strays {
-		if d.Strays == nil {
-			d.Strays = map[string]int64{}
-		}
-		d.Strays[k] += n
-	}
+	addCounts(&d.Strays, o.Strays)
 	d.TargetDrops = max(d.TargetDrops, o.TargetDrops)
 	d.ClientDrops += max(o.ClientDrops, 0)
 	d.RcvbufErrors = max(d.RcvbufErrors, o.RcvbufErrors)

@@ -38,12 +38,7 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 		m.UnfinishedOldest = max(m.UnfinishedOldest, l.UnfinishedOldest)
 		m.Pipeline = max(m.Pipeline, l.Pipeline)
 		m.Makespan = max(m.Makespan, l.Makespan)
-		for k, n := range l.Errors {
-			if m.Errors == nil {
-				m.Errors = map[string]int64{}
-			}
-			m.Errors[k] += n
-		}
+		addCounts(&m.Errors, l.Errors)
 		if l.Latency != nil {
 			m.Latency.Merge(l.Latency.Histogram)
 		}
@@ -82,4 +77,15 @@ func MergeLoads(loads ...*Load) (*Load, error) {
 	}
 	slices.Sort(m.Warnings)
 	return m, nil
+}
+
+// addCounts adds src's counts into *dst, making *dst only when there is
+// something to add, so a merge of empty counts stays empty.
+func addCounts(dst *map[string]int64, src map[string]int64) {
+	for k, n := range src {
+		if *dst == nil {
+			*dst = map[string]int64{}
+		}
+		(*dst)[k] += n
+	}
 }
