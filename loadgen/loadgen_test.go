@@ -218,16 +218,17 @@ func TestRequestAddHeader(t *testing.T) {
 	assert.Equal(t, loadgen.Request{Host: "example.com", Header: []loadgen.Header{{Name: "X-A", Value: "1"}, {Name: "X-B", Value: "2"}}}, r)
 }
 
-// untilAnswered runs a load until it has answers to show, rather than for
-// a set time a busy machine may spend before it sends anything: the run,
-// bounded by a minute, ends at the first progress report (after a second)
-// that counts answers.
-func untilAnswered(t *testing.T, addr string, opts ...loadgen.Option) *results.Load {
+// untilAnswered runs a load until it has n answers to show, rather than
+// for a set time a busy machine may spend before it sends anything: the
+// run, bounded by a minute, ends at the first progress report (each a
+// second apart) by which n answers have come.
+func untilAnswered(t *testing.T, addr string, n int64, opts ...loadgen.Option) *results.Load {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var answered int64
 	opts = append(opts, loadgen.WithWarmup(0), loadgen.WithDuration(time.Minute), loadgen.WithProgress(func(p loadgen.Progress) {
-		if p.Requests > 0 {
+		if answered += p.Requests; answered >= n {
 			cancel()
 		}
 	}))

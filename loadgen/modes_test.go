@@ -32,7 +32,7 @@ func TestRunClosedVariants(t *testing.T) {
 				t.Parallel()
 				opts := append([]loadgen.Option{loadgen.WithConns(2), loadgen.WithEngine(engine),
 					loadgen.WithRequests(loadgen.Request{Method: "GET", Path: "/cpu?us=10", Weight: 1})}, tt.opts...)
-				load := untilAnswered(t, addr, opts...)
+				load := untilAnswered(t, addr, 1, opts...)
 				assert.Equal(t, results.ModeClosed, load.Mode)
 				assert.Positive(t, load.Requests)
 				assert.Empty(t, load.Errors)
