@@ -6,14 +6,17 @@ import (
 )
 
 // HandleDatagram serves one datagram from addr: as the member logged in
-// from addr, or else as a new peer whose answers go through link (a login
-// makes it the member at addr).
+// from addr, or else as a new peer (a login makes it the member at addr).
+// Every line it sends, the answer and each member's line of a fan-out,
+// goes through link, whichever link the members logged in with: the
+// socket the datagram came in on answers, and any of a model's sockets
+// on the port reaches every member (reactors: a socket per loop).
 func (r *Room) HandleDatagram(from netip.AddrPort, b []byte, link Link) {
 	p := r.PeerAt(from)
 	if p == nil {
 		p = &Peer{Link: link, Addr: from}
 	}
-	r.Handle(p, b)
+	r.handle(p, b, link)
 }
 
 // SweepEvery is how often a UDP model calls Sweep when no datagram comes:
