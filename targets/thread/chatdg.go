@@ -5,6 +5,7 @@ import (
 
 	"github.com/corobench/corobench/chat"
 	"github.com/corobench/corobench/targets"
+	"github.com/corobench/corobench/targets/internal/blocking"
 )
 
 // ChatDatagramServer serves the chat room over UDP with an OS thread per
@@ -26,13 +27,7 @@ var _ targets.DatagramServer = (*ChatDatagramServer)(nil)
 // NewChatDatagram returns a thread-per-member UDP chat server.
 func NewChatDatagram(cfg targets.Config) *ChatDatagramServer {
 	n := maxThreads(cfg)
-	return &ChatDatagramServer{room: chat.NewRoom(capMembers(cfg.Chat, n)), max: n}
-}
-
-// capMembers is o with at most n members.
-func capMembers(o chat.Options, n int) chat.Options {
-	o.MaxMembers = min(o.WithDefaults().MaxMembers, n)
-	return o
+	return &ChatDatagramServer{room: blocking.ChatRoom(cfg.Chat, n), max: n}
 }
 
 // Parallelism implements targets.DatagramServer: a member per thread.
