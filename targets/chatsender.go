@@ -1,7 +1,6 @@
 package targets
 
 import (
-	"bytes"
 	"net/netip"
 	"sync"
 
@@ -103,13 +102,7 @@ func (m *chatSender) send() {
 			return
 		}
 		b := m.out.Take(spare)
-		for rest := b; len(rest) > 0; {
-			i := bytes.IndexByte(rest, '\n')
-			if m.s.Send(rest[:i+1], m.peer.Addr) != nil {
-				m.s.Room.Unsent(rest[:i+1])
-			}
-			rest = rest[i+1:]
-		}
+		m.s.Room.SendLines(b, m.sendLine)
 		if b != nil {
 			spare = b
 		}
@@ -118,3 +111,6 @@ func (m *chatSender) send() {
 		}
 	}
 }
+
+// sendLine sends one line to the member.
+func (m *chatSender) sendLine(line []byte) error { return m.s.Send(line, m.peer.Addr) }
