@@ -81,7 +81,7 @@ func TestMissSaysWhyARoomFails(t *testing.T) {
 func defaults() *bench {
 	return &bench{sizes: []int{25, 50, 100, 150, 200}, rate: 10, msgSize: 64, slow: 0.05, p99: 50 * time.Millisecond,
 		duration: 2 * time.Second, warmup: 500 * time.Millisecond, join: 500 * time.Millisecond,
-		grace: 500 * time.Millisecond, reps: 2, kick: 5 * time.Second}
+		grace: 500 * time.Millisecond, reps: 2, slowReps: 1, kick: 5 * time.Second}
 }
 
 // A slow member, joining last, fills its socket and waits out the kick
@@ -133,7 +133,7 @@ func TestTableSaysWhereEachTargetStopped(t *testing.T) {
 		"| full | tcp | 25 (50: joined 32 of 50) |",
 		"| none |  | none (failed at 25) | failed: boom |",
 		"| 75% | 25% |",
-		"13s at 25 members, 6s at 200 members",
+		"14s at 25 members, 6s at 200 members; 1 repetition each",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table has no %q:\n%s", want, table)

@@ -3,12 +3,12 @@ package main
 import "time"
 
 // slowSocket is what a slow member's connection takes before the target's
-// writes to it block: a loopback socket pair whose reader never reads,
-// with the slow member's receive buffer and segments (loadgen.
-// ChatSlowRcvbuf, ChatSlowMSS), took 135,276 bytes of 76-byte lines before
-// EAGAIN (Linux 6.18, tcp_wmem 4096 16384 4194304), its send buffer grown
-// to 189 KiB.
-const slowSocket = 136 << 10
+// writes to it block: with the slow member's receive buffer and segments
+// (loadgen.ChatSlowRcvbuf, ChatSlowMSS), eventloop's socket to a member
+// that never read held 151,522 bytes in its send queue (ss) when its
+// writes stopped, 9 s into 18 KB/s of 74-byte lines, and kicked it 5 s
+// later (Linux 6.18, tcp_wmem 4096 16384 4194304).
+const slowSocket = 160 << 10
 
 // slowDuration is how long the run with slow members is measured, for a
 // room of members: long enough that a slow member, which joins at the end

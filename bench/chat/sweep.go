@@ -151,7 +151,7 @@ func (b *bench) sweep(ctx context.Context, ts []target) (map[string]*swept, erro
 			break
 		}
 		name := fmt.Sprintf("sweep-%d", size)
-		path, err := b.scenario(name, alive, size, 0, b.duration)
+		path, err := b.scenario(name, alive, size, 0, b.duration, b.reps)
 		if err != nil {
 			return nil, err
 		}
@@ -219,11 +219,11 @@ func (b *bench) compare(ctx context.Context, ts []target, sw map[string]*swept) 
 			continue
 		}
 		plainName, slowName := fmt.Sprintf("room-%d", size), fmt.Sprintf("room-%d-slow", size)
-		plain, err := b.scenario(plainName, group, size, 0, b.duration)
+		plain, err := b.scenario(plainName, group, size, 0, b.duration, b.reps)
 		if err != nil {
 			return nil, err
 		}
-		slow, err := b.scenario(slowName, group, size, b.slow, b.slowDuration(size))
+		slow, err := b.scenario(slowName, group, size, b.slow, b.slowDuration(size), b.slowReps)
 		if err != nil {
 			return nil, err
 		}

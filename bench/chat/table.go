@@ -57,8 +57,8 @@ func writeTable(w io.Writer, b *bench, rows []row) error {
 		fmt.Fprintf(bw, "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %d / %d |\n", r.target, net, largest,
 			p.rate, us(p.cpu), pct(p.waited), pct(p.client), kb(p.mem), ms(p.p99), slowP99(s), slowDrops(s), p.lost, s.lost)
 	}
-	fmt.Fprintf(bw, "\nAt each target's largest room (its first swept size when it passed none), medians of %d interleaved repetitions; %s measured a run after %s of joins and %s of warm-up; %g messages/s per member, %d-byte messages. The runs with slow members are measured long enough for a slow member's socket to fill and the kick bound (%s) to pass: %s. Dropped and kicked: the room's own counters (S) in the slow runs, summed over the repetitions; lost: summed. Target waited for CPU: the share of its runnable time its threads waited in the run queue (its core's other work; the no-slow runs); client CPU: the share of its core the load generator used over a run. A room passes when every member joined, at least %.0f%% of the deliveries owed were read, and the p99 is under the bound.\n",
-		b.reps, b.duration, b.join, b.warmup, b.rate, b.msgSize, b.kick, slowRuns(b, rows), 100*minShare)
+	fmt.Fprintf(bw, "\nAt each target's largest room (its first swept size when it passed none), medians of %d interleaved repetitions; %s measured a run after %s of joins and %s of warm-up; %g messages/s per member, %d-byte messages. The runs with slow members are measured long enough for a slow member's socket to fill and the kick bound (%s) to pass: %s; %s each. Dropped and kicked: the room's own counters (S) in the slow runs, summed over the repetitions; lost: summed. Target waited for CPU: the share of its runnable time its threads waited in the run queue (its core's other work; the no-slow runs); client CPU: the share of its core the load generator used over a run. A room passes when every member joined, at least %.0f%% of the deliveries owed were read, and the p99 is under the bound.\n",
+		b.reps, b.duration, b.join, b.warmup, b.rate, b.msgSize, b.kick, slowRuns(b, rows), plural(b.slowReps, "repetition"), 100*minShare)
 	return bw.Flush()
 }
 
@@ -76,6 +76,14 @@ func slowRuns(b *bench, rows []row) string {
 		parts[i] = fmt.Sprintf("%s at %d members", b.slowDuration(n), n)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // pct is a share in percent; "–" when not known.
