@@ -5,18 +5,18 @@ import "time"
 // slowSocket is what a slow member's connection takes before the target's
 // writes to it block: with the slow member's receive buffer and segments
 // (loadgen.ChatSlowRcvbuf, ChatSlowMSS), eventloop's socket to a member
-// that never read held 151,522 bytes in its send queue (ss) when its
-// writes stopped, 9 s into 18 KB/s of 74-byte lines, and kicked it 5 s
-// later (Linux 6.18, tcp_wmem 4096 16384 4194304).
-const slowSocket = 160 << 10
+// that never read stopped taking writes about 10 s into 18 KB/s of
+// 74-byte lines (182 KB sent, 151,522 bytes in its send queue), and
+// kicked it about 5 s later (Linux 6.18, tcp_wmem 4096 16384 4194304).
+const slowSocket = 192 << 10
 
 // slowDuration is how long the run with slow members is measured, for a
 // room of members: long enough that a slow member, which joins at the end
 // of the joins, is kicked before it leaves at the end of the grace. What
 // the reading members send it fills its socket, then the kick bound
 // (-kick) runs (every model kicks a member whose socket takes nothing for
-// that long; its outbox fills meanwhile, and lines to it are dropped); half
-// a second more for the room to act. Never shorter than -duration.
+// that long; its outbox fills meanwhile, and lines to it are dropped); a
+// second more for the room to act. Never shorter than -duration.
 func (b *bench) slowDuration(members int) time.Duration {
 	slow := int(b.slow*float64(members) + 0.5) // as loadgen counts them
 	// A delivery is "M name text\n": a name of the run's 5-byte tag and at
@@ -27,7 +27,7 @@ func (b *bench) slowDuration(members int) time.Duration {
 		return b.duration
 	}
 	fill := time.Duration(slowSocket / perSecond * float64(time.Second))
-	d := fill + b.kick + time.Second/2 - b.warmup - b.grace
+	d := fill + b.kick + time.Second - b.warmup - b.grace
 	return max(b.duration, d.Truncate(time.Second)+time.Second)
 }
 
