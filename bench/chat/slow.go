@@ -3,12 +3,13 @@ package main
 import "time"
 
 // slowSocket is what a slow member's connection takes before the target's
-// writes to it block: with the slow member's receive buffer and segments
-// (loadgen.ChatSlowRcvbuf, ChatSlowMSS), eventloop's socket to a member
-// that never read stopped taking writes about 10 s into 18 KB/s of
-// 74-byte lines (182 KB sent, 151,522 bytes in its send queue), and
-// kicked it about 5 s later (Linux 6.18, tcp_wmem 4096 16384 4194304).
-const slowSocket = 192 << 10
+// writes to it block. The kernel grows the target's send buffer as it
+// writes: in a room of 25 (corobench load -members 25 -slow 0.05),
+// eventloop's send queue to the member that never read (its receive buffer
+// and segments loadgen.ChatSlowRcvbuf, ChatSlowMSS) grew to 272,696 bytes,
+// about 15 s into 18 KB/s, before its writes stopped; it was kicked about
+// 5 s later (Linux 6.18, tcp_wmem 4096 16384 4194304).
+const slowSocket = 280 << 10
 
 // slowDuration is how long the run with slow members is measured, for a
 // room of members: long enough that a slow member, which joins at the end
