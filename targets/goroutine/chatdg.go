@@ -1,7 +1,6 @@
 package goroutine
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/netip"
@@ -119,13 +118,7 @@ func (m *datagramMember) send(ctx context.Context) {
 			return
 		}
 		b := m.out.Take(spare)
-		for rest := b; len(rest) > 0; {
-			i := bytes.IndexByte(rest, '\n')
-			if targets.WriteDatagramTo(m.pc, rest[:i+1], m.peer.Addr) != nil {
-				m.room.Unsent(rest[:i+1])
-			}
-			rest = rest[i+1:]
-		}
+		m.room.SendLines(b, m.sendLine)
 		if b != nil {
 			spare = b
 		}
@@ -133,4 +126,9 @@ func (m *datagramMember) send(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// sendLine sends one line to the member.
+func (m *datagramMember) sendLine(line []byte) error {
+	return targets.WriteDatagramTo(m.pc, line, m.peer.Addr)
 }
