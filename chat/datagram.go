@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"bytes"
 	"net/netip"
 	"time"
 )
@@ -30,6 +31,18 @@ func (r *Room) Sweep(now time.Time) {
 		return
 	}
 	r.Expire(now)
+}
+
+// SendLines sends b, a batch of lines an Outbox's Take returned, a
+// datagram a line with send, and counts each line send fails as Unsent.
+func (r *Room) SendLines(b []byte, send func(line []byte) error) {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if send(b[:i+1]) != nil {
+			r.Unsent(b[:i+1])
+		}
+		b = b[i+1:]
+	}
 }
 
 // DatagramSender is a Link for the UDP models that send each line at

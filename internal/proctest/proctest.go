@@ -4,10 +4,14 @@
 package proctest
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Threads returns how many threads process pid has.
@@ -17,6 +21,28 @@ func Threads(pid int) (int, error) {
 		return 0, fmt.Errorf("proctest: %w", err)
 	}
 	return len(tasks), nil
+}
+
+// InSyscall returns how many threads of process pid are blocked in system
+// call nr now (/proc/PID/task/TID/syscall; a thread that runs says
+// "running"). Reading it needs the rights ptrace would: the process's own
+// threads, or its user's.
+func InSyscall(pid, nr int) (int, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, fmt.Errorf("proctest: %w", err)
+	}
+	n := 0
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, task.Name()))
+		if err != nil {
+			continue // it ended meanwhile
+		}
+		if f := strings.Fields(string(b)); len(f) > 0 && f[0] == strconv.Itoa(nr) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // FDs returns how many file descriptors process pid has open.
@@ -77,4 +103,39 @@ func stat(pid int) (state byte, ppid int, ok bool) {
 	}
 	ppid, _ = strconv.Atoi(f[1])
 	return f[0][0], ppid, true
+}
+
+// SocketReaders returns how many threads of process pid are blocked in
+// read(2) on a socket: a thread model's connection threads waiting for
+// their clients, and none of the Go runtime's own threads (which wait in
+// futex and epoll_wait). Reading another process's syscalls needs leave to
+// trace it, which a parent has over the child it started.
+func SocketReaders(pid int) (int, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, fmt.Errorf("proctest: %w", err)
+	}
+	n := 0
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, task.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // the thread has ended
+		}
+		if err != nil {
+			return 0, fmt.Errorf("proctest: %w", err)
+		}
+		// "NR ARG1 ... SP PC" while in a call; "running" or "-1 ..." else.
+		f := strings.Fields(string(b))
+		if len(f) < 2 || f[0] != strconv.Itoa(unix.SYS_READ) {
+			continue
+		}
+		fd, err := strconv.ParseUint(strings.TrimPrefix(f[1], "0x"), 16, 31)
+		if err != nil {
+			continue
+		}
+		if link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd)); err == nil && strings.HasPrefix(link, "socket:") {
+			n++
+		}
+	}
+	return n, nil
 }

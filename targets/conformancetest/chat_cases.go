@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -91,6 +92,15 @@ func ChatCases() []ChatCase {
 			assert.Equal(t, uint64(4), s.Deliveries)
 		}},
 		{"order per sender", checkOrder},
+		{"quiet member stays", func(t *testing.T, r *chatRoom) {
+			// The kick bound is on a member's outbox and writes, not on
+			// its silence: quiet for longer, after answers, it stays.
+			a := r.member("alice")
+			a.sync()
+			time.Sleep(3 * ChatOptions().KickAfter)
+			a.sync()
+			assert.Equal(t, uint64(1), a.stats().Members)
+		}},
 		{"quit", func(t *testing.T, r *chatRoom) {
 			a, b := r.member("alice"), r.member("bob")
 			a.ask("Q alice", "BYE alice")

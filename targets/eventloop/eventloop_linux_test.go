@@ -1,13 +1,8 @@
 package eventloop
 
 import (
-	"io"
-	"os"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
 	"github.com/corobench/corobench/protocol"
@@ -116,33 +111,6 @@ func TestFiles(t *testing.T) {
 func TestFilesWithFileThreads(t *testing.T) {
 	app, root := conformancetest.FilesApp(t, "eventloop")
 	conformancetest.RunFiles(t, conformancetest.Serve(t, New(targets.Config{App: app, FileThreads: 2})), "eventloop", root)
-}
-
-// With file threads the loop serves other connections while a disk job
-// runs; inline, they would wait for it.
-func TestDiskJobOffloaded(t *testing.T) {
-	app, _ := conformancetest.FilesApp(t, "eventloop")
-	addr := conformancetest.Serve(t, New(targets.Config{App: app, FileThreads: 1}))
-	disk := conformancetest.Dial(t, addr)
-	other := conformancetest.Dial(t, addr)
-	_, err := io.WriteString(disk, "GET /disk?kb=65536&sync=1 HTTP/1.1\r\nHost: t\r\n\r\n")
-	require.NoError(t, err)
-	time.Sleep(5 * time.Millisecond) // the job has started
-	_, err = io.WriteString(other, "GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
-	require.NoError(t, err)
-	buf := make([]byte, 512)
-	require.NoError(t, other.SetReadDeadline(time.Now().Add(conformancetest.Timeout)))
-	n, err := other.Read(buf)
-	require.NoError(t, err)
-	assert.Contains(t, string(buf[:n]), "eventloop\n")
-	// The disk job is still running: its answer has not come.
-	require.NoError(t, disk.SetReadDeadline(time.Now()))
-	_, err = disk.Read(buf)
-	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "the disk job answered before /health")
-	require.NoError(t, disk.SetReadDeadline(time.Now().Add(conformancetest.Timeout)))
-	n, err = disk.Read(buf)
-	require.NoError(t, err)
-	assert.Contains(t, string(buf[:n]), "kb=65536 crc32c=")
 }
 
 // A client that never reads the large answers it asked for does not keep

@@ -192,14 +192,19 @@ class Member:
             self.wake.clear()
             b = self.out.take()
             if b:
+                # A timeout of this write alone: the socket's own
+                # (settimeout) would bound the reader's waits too, and drop
+                # a member quiet for longer than the kick bound.
+                sent = False
                 try:
-                    self.sock.settimeout(self.room.kick_after)
-                    self.sock.sendall(b)
-                except socket.timeout:
-                    self.room.kick(self)
+                    with gevent.Timeout(self.room.kick_after, False):
+                        self.sock.sendall(b)
+                        sent = True
+                except OSError:
                     self.abort()
                     return
-                except OSError:
+                if not sent:
+                    self.room.kick(self)
                     self.abort()
                     return
             if self.done:
