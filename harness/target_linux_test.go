@@ -44,5 +44,5 @@ func assertKilled(t *testing.T, pidFile, what string) {
 	require.NoError(t, err)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	require.NoError(t, err)
-	assert.Eventually(t, func() bool { return !proctest.Alive(pid) }, 5*time.Second, 10*time.Millisecond, "%s is killed", what)
+	assert.Eventually(t, func() bool { return !proctest.Alive(pid) }, time.Minute, 10*time.Millisecond, "%s is killed", what)
 }

@@ -133,7 +133,7 @@ func TestTableSaysWhereEachTargetStopped(t *testing.T) {
 		"| full | tcp | 25 (50: joined 32 of 50) |",
 		"| none |  | none (failed at 25) | failed: boom |",
 		"| 75% | 25% |",
-		"21s at 25 members, 7s at 200 members; 1 repetition each",
+		"26s at 25 members, 8s at 200 members; 1 repetition each",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table has no %q:\n%s", want, table)

@@ -42,9 +42,13 @@ func leaksNothingBut(t *testing.T, tgt *harness.Target, threadSlack int, round f
 	round()
 	before := settle(pid, nil)
 	round()
-	after := settle(pid, &before)
-	assert.Equal(t, before.fds, after.fds, "open fds after a second round")
-	assert.Equal(t, before.children, after.children, "child processes after a second round")
+	limit := before
+	limit.threads += threadSlack
+	after := settle(pid, &limit)
+	// No more than after the first: a leak adds; fewer is the first
+	// round's last connections closing late on a busy machine.
+	assert.LessOrEqual(t, after.fds, before.fds, "open fds after a second round")
+	assert.LessOrEqual(t, after.children, before.children, "child processes after a second round")
 	// The Go runtime may keep a few more idle threads (the thread models
 	// run with many Ps); a leaked connection thread would add one per
 	// case, more than 50 a round.
@@ -58,23 +62,30 @@ type procCounts struct {
 	fds, threads, children, zombies int
 }
 
-// settle waits up to a few seconds for the counts to match want (closing
-// connections and ending threads take a moment) and returns the last counts.
+// settle returns the counts once the first round's connections have
+// closed: with want nil, once they hold still (three samples alike, 100 ms
+// apart); else once they are down to want's: fds, children and threads
+// no more than it has. It gives up after a while and returns the last
+// counts.
 func settle(pid int, want *procCounts) procCounts {
-	deadline := time.Now().Add(5 * time.Second)
-	var c procCounts
-	for {
-		c = countProc(pid)
-		if (want != nil && c.fds == want.fds && c.children == want.children && c.threads <= want.threads) ||
-			time.Now().After(deadline) {
+	deadline := time.Now().Add(30 * time.Second)
+	c := countProc(pid)
+	for still := 0; time.Now().Before(deadline); {
+		if want != nil && c.fds <= want.fds && c.children <= want.children && c.threads <= want.threads {
 			return c
 		}
-		if want == nil {
-			time.Sleep(500 * time.Millisecond)
-			return countProc(pid)
+		if want == nil && still == 2 {
+			return c
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
+		prev := c
+		if c = countProc(pid); c == prev {
+			still++
+		} else {
+			still = 0
+		}
 	}
+	return c
 }
 
 func countProc(pid int) procCounts {

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -22,6 +23,7 @@ import (
 	"github.com/corobench/corobench/results"
 	"github.com/corobench/corobench/targets"
 	"github.com/corobench/corobench/targets/conformancetest"
+	"github.com/corobench/corobench/targets/fidelitytest"
 )
 
 // binary is corobench built once for the tests that run it as a process, as
@@ -100,19 +102,16 @@ func TestServeFinishesInFlightOnSIGTERM(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tgt := startModel(t, name)
-			got := make(chan int, 1)
-			go func() {
-				resp, err := http.Get("http://" + tgt.Ready.Addr + "/io?ms=300")
-				if err != nil {
-					got <- 0
-					return
-				}
-				resp.Body.Close()
-				got <- resp.StatusCode
-			}()
-			time.Sleep(100 * time.Millisecond)
+			c, err := net.DialTimeout("tcp", tgt.Ready.Addr, 10*time.Second)
+			require.NoError(t, err)
+			defer c.Close()
+			require.NoError(t, c.SetDeadline(time.Now().Add(30*time.Second)))
+			answers := fidelitytest.InFlight(t, c, "/io?ms=300") // in flight, not merely sent
 			require.NoError(t, tgt.Stop(5*time.Second))
-			assert.Equal(t, 200, <-got)
+			resp, err := http.ReadResponse(answers, nil)
+			require.NoError(t, err, "the answer to the request in flight")
+			resp.Body.Close()
+			assert.Equal(t, 200, resp.StatusCode)
 		})
 	}
 }

@@ -45,7 +45,7 @@ pin: {target: all, client: all}
 	require.Eventually(t, func() bool {
 		tree = descendants(t, run.Process.Pid)
 		return len(tree) >= 2 // serve and at least one prefork worker
-	}, 10*time.Second, 20*time.Millisecond, "the target and its workers started")
+	}, time.Minute, 20*time.Millisecond, "the target and its workers started")
 	t.Cleanup(func() { // what a failure would leave behind
 		for _, pid := range tree {
 			syscall.Kill(pid, syscall.SIGKILL)
@@ -60,7 +60,7 @@ pin: {target: all, client: all}
 			}
 		}
 		return true
-	}, 5*time.Second, 20*time.Millisecond, "processes of the killed run's target still alive: %v", tree)
+	}, time.Minute, 20*time.Millisecond, "processes of the killed run's target still alive: %v", tree)
 }
 
 // descendants lists the live processes below pid.

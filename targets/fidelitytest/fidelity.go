@@ -25,11 +25,11 @@ import (
 const (
 	Waiters  = 100
 	WaitTime = 200 * time.Millisecond
-	// OverlapBound is a tenth of the waits served one after another (20 s):
-	// 100 waits that overlap end in a little over one wait, and a model
-	// that overlapped ten at a time would take this long. The margin is for
-	// a loaded machine, not for the model.
-	OverlapBound = Waiters * WaitTime / 10
+	// HoldTime is how long the held waits of DatagramWaitsHeld last. A
+	// datagram server answers every wait it has taken before it stops, so
+	// they cannot outlast the test as TCP's do; the /health sent behind
+	// them needs only a round trip within it.
+	HoldTime = 3 * time.Second
 	// StallMicros is the CPU work the stalled /health sits behind.
 	StallMicros = 200_000
 	timeout     = 20 * time.Second

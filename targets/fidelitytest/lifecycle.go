@@ -1,8 +1,10 @@
 package fidelitytest
 
 import (
+	"bufio"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +54,24 @@ func Timeouts(t *testing.T, addr string) {
 	})
 }
 
+// InFlight sends /health and a GET of path on c in one write, and returns
+// once /health is answered: the server has read the request behind it,
+// which is then in flight. Its answer is next in what InFlight returns.
+// The caller sets c's deadline.
+func InFlight(t *testing.T, c net.Conn, path string) *bufio.Reader {
+	t.Helper()
+	_, err := io.WriteString(c, "GET /health HTTP/1.1\r\nHost: t\r\n\r\nGET "+path+" HTTP/1.1\r\nHost: t\r\n\r\n")
+	require.NoError(t, err)
+	r := bufio.NewReader(c)
+	resp, err := http.ReadResponse(r, nil)
+	require.NoError(t, err, "the /health before %s", path)
+	_, err = io.Copy(io.Discard, resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode, "the /health before %s", path)
+	return r
+}
+
 // Shutdown runs srv, and ends its context while one request waits and
 // another connection is idle: the waiting request is answered, the idle
 // connection closed, and Serve returns nil.
@@ -63,14 +83,15 @@ func Shutdown(t *testing.T, srv targets.Server) {
 	busy, err := net.DialTimeout("tcp", addr, timeout)
 	require.NoError(t, err)
 	defer busy.Close()
-	answered := make(chan int, 1)
-	go func() {
-		_, status := roundTrip(t, busy, "/io?ms=300", time.Now())
-		answered <- status
-	}()
-	time.Sleep(100 * time.Millisecond)
+	// /health first, in the same write: its answer says the server has
+	// read the /io request behind it, which is then in flight.
+	require.NoError(t, busy.SetDeadline(time.Now().Add(timeout)))
+	answers := InFlight(t, busy, "/io?ms=300")
 	stop()
-	assert.Equal(t, 200, <-answered, "the request in flight is answered")
+	resp, err := http.ReadResponse(answers, nil)
+	require.NoError(t, err, "the answer to the request in flight")
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode, "the request in flight is answered")
 	require.NoError(t, idle.SetDeadline(time.Now().Add(timeout)))
 	_, err = idle.Read(make([]byte, 1))
 	assert.Error(t, err, "the idle connection is closed")

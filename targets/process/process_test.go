@@ -53,7 +53,7 @@ func TestProcessPerConnection(t *testing.T) {
 	for _, c := range open {
 		c.Close()
 	}
-	assert.Eventually(t, func() bool { return len(children(t)) == 0 }, 10*time.Second, 10*time.Millisecond,
+	assert.Eventually(t, func() bool { return len(children(t)) == 0 }, time.Minute, 10*time.Millisecond,
 		"children, zombies included, after the connections closed")
 }
 

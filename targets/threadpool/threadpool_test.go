@@ -31,7 +31,7 @@ func TestThreadsMadeAtStart(t *testing.T) {
 	before := threads(t)
 	addr := conformancetest.Serve(t, threadpool.New(targets.Config{App: conformancetest.App("threadpool"), Workers: workers}))
 	conformancetest.Dial(t, addr)
-	assert.Eventually(t, func() bool { return threads(t) > workers }, 5*time.Second, 10*time.Millisecond,
+	assert.Eventually(t, func() bool { return threads(t) > workers }, time.Minute, 10*time.Millisecond,
 		"a thread per worker, with no connection (before: %d)", before)
 }
 
