@@ -12,7 +12,11 @@ import (
 // closes the connection once the answer is written). A model calls Handle
 // for one peer from one goroutine at a time, in the order its commands
 // came: that keeps each sender's messages in order.
-func (r *Room) Handle(p *Peer, line []byte) (quit bool) {
+func (r *Room) Handle(p *Peer, line []byte) (quit bool) { return r.handle(p, line, nil) }
+
+// handle is Handle, every line it sends going through via when it is not
+// nil, instead of through its peer's own Link.
+func (r *Room) handle(p *Peer, line []byte, via Link) (quit bool) {
 	buf := getLine()
 	defer putLine(buf)
 	scratch := (*buf)[:0]
@@ -21,44 +25,44 @@ func (r *Room) Handle(p *Peer, line []byte) (quit bool) {
 	}
 	c, err := Parse(line)
 	if err != nil {
-		r.answer(p, AppendErr(scratch[:0], Reason(err), nil))
+		r.answer(p, via, AppendErr(scratch[:0], Reason(err), nil))
 		return false
 	}
 	switch c.Verb {
 	case Login:
 		switch why := r.join(p, c.Name); why {
 		case "":
-			r.answer(p, appendLine(scratch[:0], []byte(KindOK), c.Name))
+			r.answer(p, via, appendLine(scratch[:0], []byte(KindOK), c.Name))
 		case "taken":
-			r.answer(p, AppendErr(scratch[:0], why, c.Name))
+			r.answer(p, via, AppendErr(scratch[:0], why, c.Name))
 		default:
-			r.answer(p, AppendErr(scratch[:0], why, nil))
+			r.answer(p, via, AppendErr(scratch[:0], why, nil))
 		}
 	case Say:
 		if !r.isMember(p, c.Name) {
-			r.answer(p, AppendErr(scratch[:0], "login", nil))
+			r.answer(p, via, AppendErr(scratch[:0], "login", nil))
 			return false
 		}
-		r.fanOut(p, AppendMessage(scratch, c.Name, c.Text))
+		r.fanOut(p, via, AppendMessage(scratch, c.Name, c.Text))
 	case Quit:
 		if !r.isMember(p, c.Name) {
-			r.answer(p, AppendErr(scratch[:0], "login", nil))
+			r.answer(p, via, AppendErr(scratch[:0], "login", nil))
 			return false
 		}
 		r.Leave(p)
-		r.answer(p, appendLine(scratch[:0], []byte(KindBye), c.Name))
+		r.answer(p, via, appendLine(scratch[:0], []byte(KindBye), c.Name))
 		return true
 	case Ping:
-		r.answer(p, appendLine(scratch[:0], []byte(KindPong)))
+		r.answer(p, via, appendLine(scratch[:0], []byte(KindPong)))
 	case Admin:
 		if r.opts.AdminToken == "" || subtle.ConstantTimeCompare(c.Name, []byte(r.opts.AdminToken)) != 1 {
-			r.answer(p, AppendErr(scratch[:0], "admin", nil))
+			r.answer(p, via, AppendErr(scratch[:0], "admin", nil))
 			return false
 		}
-		r.fanOut(nil, AppendBroadcast(scratch, c.Text))
-		r.answer(p, appendLine(scratch[:0], []byte(KindOK)))
+		r.fanOut(nil, via, AppendBroadcast(scratch, c.Text))
+		r.answer(p, via, appendLine(scratch[:0], []byte(KindOK)))
 	case Stats:
-		r.answer(p, AppendStats(scratch, r.Counters()))
+		r.answer(p, via, AppendStats(scratch, r.Counters()))
 	}
 	return false
 }
@@ -68,9 +72,10 @@ func (r *Room) isMember(p *Peer, name []byte) bool {
 	return p.name != "" && p.name == string(name) && !p.gone.Load()
 }
 
-// answer sends an answer to p; a dropped answer is counted as a drop.
-func (r *Room) answer(p *Peer, line []byte) {
-	switch p.Link.Send(p, line) {
+// answer sends an answer to p, through via if it is not nil; a dropped
+// answer is counted as a drop.
+func (r *Room) answer(p *Peer, via Link, line []byte) {
+	switch linkOf(p, via).Send(p, line) {
 	case Dropped:
 		r.dropped.Add(1)
 	case Kick:
@@ -84,5 +89,13 @@ func (r *Room) answer(p *Peer, line []byte) {
 func (r *Room) Refuse(p *Peer, err error) {
 	buf := getLine()
 	defer putLine(buf)
-	r.answer(p, AppendErr((*buf)[:0], Reason(err), nil))
+	r.answer(p, nil, AppendErr((*buf)[:0], Reason(err), nil))
+}
+
+// linkOf is via, or p's own Link when via is nil.
+func linkOf(p *Peer, via Link) Link {
+	if via != nil {
+		return via
+	}
+	return p.Link
 }

@@ -213,15 +213,15 @@ func (r *Room) Expire(now time.Time) int {
 	return len(gone)
 }
 
-// fanOut hands line to every member but from, counting each delivery,
-// drop and kick.
-func (r *Room) fanOut(from *Peer, line []byte) {
+// fanOut hands line to every member but from, through via if it is not
+// nil, counting each delivery, drop and kick.
+func (r *Room) fanOut(from *Peer, via Link, line []byte) {
 	var sent, dropped uint64
 	for _, p := range *r.members.Load() {
 		if p == from {
 			continue
 		}
-		switch p.Link.Send(p, line) {
+		switch linkOf(p, via).Send(p, line) {
 		case Sent:
 			sent++
 		case Dropped:

@@ -106,3 +106,22 @@ func TestRoomAnswersInOrder(t *testing.T) {
 	assert.Equal(t, "OK a\n|M b x\n|B all\n|OK\n|ERR admin\n|ERR long\n|BYE a\n", strings.Join(ra.got, "|"))
 	assert.Equal(t, "OK b\n|B all\n|ERR login\n", strings.Join(rb.got, "|"))
 }
+
+// A datagram's answer and fan-out go through the link it came in on, not
+// through the links its members logged in with: any socket on the port
+// reaches every member.
+func TestDatagramSendsThroughItsLink(t *testing.T) {
+	t.Parallel()
+	room := NewRoom(Options{})
+	at := func(port uint16) netip.AddrPort {
+		return netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port)
+	}
+	one, two := &record{}, &record{}
+	room.HandleDatagram(at(1), []byte("L a\n"), one)
+	room.HandleDatagram(at(2), []byte("L b\n"), two)
+	room.HandleDatagram(at(2), []byte("C b hi\n"), two)
+	room.HandleDatagram(at(1), []byte("C a yo\n"), two)
+	assert.Equal(t, []string{"OK a\n"}, one.got)
+	assert.Equal(t, []string{"OK b\n", "M b hi\n", "M a yo\n"}, two.got)
+	assert.Equal(t, uint64(2), room.Counters().Deliveries)
+}

@@ -17,7 +17,11 @@ type Resources struct {
 	// Voluntary and Involuntary are context switches.
 	Voluntary   int64 `json:"ctxsw_voluntary"`
 	Involuntary int64 `json:"ctxsw_involuntary"`
-	Samples     int   `json:"samples"`
+	// Waited is seconds the threads were runnable but waiting for a CPU
+	// (the kernel's run-queue wait, schedstat): with the target pinned,
+	// the CPU its core's other work took from it.
+	Waited  float64 `json:"runqueue_wait_s,omitempty"`
+	Samples int     `json:"samples"`
 }
 
 // CPUPerRequest is the target's CPU time per answered request, in µs.

@@ -5,8 +5,13 @@
 # find each target's largest room with a delivery p99 under P99, and there
 # measures deliveries/s, the target's CPU per delivery, its memory per
 # member, and the reading members' p99 without and with SLOW of the
-# members never reading; interleaved, REPS repetitions, medians. Prints a
-# markdown table. Run it under the measure lock:
+# members never reading (measured long enough for them to be kicked: their
+# sockets fill, then the kick bound passes); interleaved, REPS repetitions,
+# medians. Beside each target: how much of its runnable time it waited for
+# its core (other work on the machine) and how much of its own core the
+# load generator used, so a reader knows when the machine or the client,
+# not the model, set the numbers. Prints a markdown table. Run it under
+# the measure lock:
 #
 #   flock /tmp/corobench-measure.lock scripts/bench-chat.sh
 #

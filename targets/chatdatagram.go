@@ -18,15 +18,23 @@ import (
 // keeps.
 func ReadChatDatagrams(ctx context.Context, pc net.PacketConn, room *chat.Room, handle func(from netip.AddrPort, b []byte)) error {
 	defer WakeOnDone(ctx, pc)()
-	buf := make([]byte, chat.MaxLine+1) // one byte more: a longer datagram is seen as too long
-	for {
-		// A context that ended meanwhile has set its own deadline, or
-		// does so after this check.
+	return ReadChatFrom(ctx, room, func(b []byte) (int, netip.AddrPort, error) {
 		pc.SetReadDeadline(time.Now().Add(room.SweepEvery()))
-		if ctx.Err() != nil {
-			return nil
+		if ctx.Err() != nil { // else it sets its own deadline after this
+			return 0, netip.AddrPort{}, os.ErrDeadlineExceeded
 		}
-		n, from, err := ReadDatagramFrom(pc, buf)
+		return ReadDatagramFrom(pc, b)
+	}, handle)
+}
+
+// ReadChatFrom is ReadChatDatagrams over any socket: read reads one
+// datagram, failing with os.ErrDeadlineExceeded when none has come for
+// about room.SweepEvery; the caller makes it return (with any error) once
+// ctx ends.
+func ReadChatFrom(ctx context.Context, room *chat.Room, read func(b []byte) (int, netip.AddrPort, error), handle func(from netip.AddrPort, b []byte)) error {
+	buf := make([]byte, chat.MaxLine+1) // one byte more: a longer datagram is seen as too long
+	for ctx.Err() == nil {
+		n, from, err := read(buf)
 		room.Sweep(time.Now())
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
@@ -39,4 +47,5 @@ func ReadChatDatagrams(ctx context.Context, pc net.PacketConn, room *chat.Room, 
 		}
 		handle(from, buf[:n])
 	}
+	return nil
 }

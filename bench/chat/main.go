@@ -10,7 +10,11 @@
 // share of them (-slow) that never read, side by side: deliveries per
 // second, the target's CPU time per delivery, its memory per member (peak
 // PSS over the members, less its PSS before they joined), and the reading
-// members' p99 with and without the slow ones. Every step runs every
+// members' p99 with and without the slow ones. The run with slow members
+// is measured long enough for them to be kicked (their sockets fill, then
+// -kick passes), -slow-reps times. Beside each target, the share of its runnable time it
+// waited for its core and the share of its own core the load generator
+// used: when either is high, the machine or the client set the numbers. Every step runs every
 // target in turn, -reps times interleaved (corobench run), and takes the
 // median. Run it from the repository root under the measure lock:
 //
@@ -50,8 +54,9 @@ type bench struct {
 	p99                  time.Duration
 	duration, warmup     time.Duration
 	join, grace          time.Duration
-	reps                 int
+	reps, slowReps       int
 	targetCPU, clientCPU string
+	kick                 time.Duration // the targets' kick bound
 }
 
 func main() {
@@ -80,8 +85,10 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&b.join, "join", 500*time.Millisecond, "time over which the members join")
 	fs.DurationVar(&b.grace, "grace", 500*time.Millisecond, "time a message may take before it counts as lost")
 	fs.IntVar(&b.reps, "reps", 2, "repetitions of each step, interleaved")
+	fs.IntVar(&b.slowReps, "slow-reps", 1, "repetitions of the run with slow members (it is long: it outlasts the kick bound)")
 	fs.StringVar(&b.targetCPU, "target-cpu", "0", "CPUs of the target")
 	fs.StringVar(&b.clientCPU, "client-cpu", "1", "CPUs of the load generator")
+	fs.DurationVar(&b.kick, "kick", 5*time.Second, "the targets' kick bound (their -chat-kick): the slow run is measured long enough to pass it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -176,17 +183,17 @@ func (b *bench) targets(ctx context.Context, peers bool) ([]target, error) {
 }
 
 // scenario writes a chat scenario of ts, a room of members with a share
-// slow, and returns its path.
-func (b *bench) scenario(name string, ts []target, members int, slow float64) (string, error) {
+// slow, measured for d, reps times, and returns its path.
+func (b *bench) scenario(name string, ts []target, members int, slow float64, d time.Duration, reps int) (string, error) {
 	var s strings.Builder
 	fmt.Fprintf(&s, "name: %s\ndescription: bench-chat, %d members, %g slow\ntargets:\n", name, members, slow)
 	for _, t := range ts {
 		fmt.Fprintf(&s, "  - %s\n", t.yaml)
 	}
-	fmt.Fprintf(&s, "load:\n  mode: chat\n  duration: %s\n  warmup: %s\n", b.duration, b.warmup)
+	fmt.Fprintf(&s, "load:\n  mode: chat\n  duration: %s\n  warmup: %s\n", d, b.warmup)
 	fmt.Fprintf(&s, "  chat: {members: %d, rate: %g, size: %d, slow: %g, join: %s, grace: %s}\n",
 		members, b.rate, b.msgSize, slow, b.join, b.grace)
-	fmt.Fprintf(&s, "repetitions: %d\npin: {target: %q, client: %q}\n", b.reps, b.targetCPU, b.clientCPU)
+	fmt.Fprintf(&s, "repetitions: %d\npin: {target: %q, client: %q}\n", reps, b.targetCPU, b.clientCPU)
 	path := filepath.Join(b.work, name+".yaml")
 	return path, os.WriteFile(path, []byte(s.String()), 0o644)
 }

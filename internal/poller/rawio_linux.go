@@ -34,3 +34,18 @@ func Write(fd int, b []byte) (int, error) {
 	}
 	return int(n), nil
 }
+
+// WriteTo is sendto(2) of b, one datagram, to addr on the unconnected
+// datagram socket fd; see Read.
+func WriteTo(fd int, b []byte, addr *RawAddr) (int, error) {
+	size := uintptr(unix.SizeofSockaddrInet6)
+	if addr.Family == unix.AF_INET {
+		size = unix.SizeofSockaddrInet4
+	}
+	n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)),
+		unix.MSG_NOSIGNAL, uintptr(unsafe.Pointer(addr)), size)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}

@@ -1,6 +1,6 @@
 // Package procstat samples a process tree from /proc: CPU time (reaped
-// children included), RSS and PSS, threads, processes, context switches and
-// open files. A Watcher takes samples on a ticker and folds them into the
+// children included), RSS and PSS, threads, processes, context switches,
+// time spent waiting for a CPU and open files. A Watcher takes samples on a ticker and folds them into the
 // totals and peaks of a results.Resources; the parsers of /proc files are
 // pure functions.
 package procstat
@@ -39,10 +39,18 @@ type Tree struct {
 	FDs         int
 	Voluntary   int64 // context switches of the threads alive now
 	Involuntary int64
-	// switches is per thread (by tid), so a Watcher can keep the counts of
-	// threads that end between samples.
-	switches map[int][2]int64
+	// Waited is how long the threads alive now have been runnable but not
+	// running: waiting in a run queue for a CPU (/proc/PID/task/TID/schedstat).
+	Waited time.Duration
+	// switches is per thread (by tid): voluntary and involuntary switches,
+	// and nanoseconds waited, so a Watcher can keep the counts of threads
+	// that end between samples.
+	switches map[int]counts
 }
+
+// counts is one thread's voluntary and involuntary context switches, and
+// the nanoseconds it waited for a CPU.
+type counts [3]int64
 
 // Watcher folds samples of the tree rooted at one process into totals and
 // peaks. Its methods are safe for concurrent use.
@@ -53,14 +61,14 @@ type Watcher struct {
 	base     Tree // the sample at Mark: CPU is counted from here
 	last     Tree
 	peak     results.Resources
-	switches map[int][2]int64 // the highest counts seen per thread since Mark
-	start    map[int][2]int64 // counts per thread at Mark
+	switches map[int]counts // the highest counts seen per thread since Mark
+	start    map[int]counts // counts per thread at Mark
 	err      error
 }
 
 // NewWatcher watches the tree rooted at pid.
 func NewWatcher(pid int) *Watcher {
-	return &Watcher{root: pid, switches: map[int][2]int64{}, start: map[int][2]int64{}}
+	return &Watcher{root: pid, switches: map[int]counts{}, start: map[int]counts{}}
 }
 
 // Run samples every interval until ctx ends (see Sample).
@@ -99,7 +107,7 @@ func (w *Watcher) Sample() (Tree, error) {
 	p.Samples++
 	for tid, c := range tr.switches {
 		old := w.switches[tid]
-		w.switches[tid] = [2]int64{max(old[0], c[0]), max(old[1], c[1])}
+		w.switches[tid] = counts{max(old[0], c[0]), max(old[1], c[1]), max(old[2], c[2])}
 	}
 	return tr, nil
 }
@@ -115,13 +123,13 @@ func (w *Watcher) Mark() error {
 	}
 	w.base, w.last = tr, tr
 	w.peak = results.Resources{}
-	w.switches = map[int][2]int64{}
+	w.switches = map[int]counts{}
 	w.start = tr.switches
 	return nil
 }
 
 // Resources is what the tree used from Mark to the last sample. Context
-// switches count every thread a sample saw alive; CPU time counts every
+// switches and the wait for a CPU count every thread a sample saw alive; CPU time counts every
 // process, reaped children included, as long as the root is alive to
 // collect it.
 func (w *Watcher) Resources() *results.Resources {
@@ -134,6 +142,7 @@ func (w *Watcher) Resources() *results.Resources {
 		s := w.start[tid]
 		r.Voluntary += c[0] - s[0]
 		r.Involuntary += c[1] - s[1]
+		r.Waited += time.Duration(c[2] - s[2]).Seconds()
 	}
 	return &r
 }
@@ -189,6 +198,18 @@ func parseKB(b []byte, key string) (int64, bool) {
 		return n * unit, err == nil
 	}
 	return 0, false
+}
+
+// parseSchedstat reads the nanoseconds a thread has waited for a CPU, the
+// second of the three numbers of /proc/PID/task/TID/schedstat (time run,
+// time waited in a run queue, time slices).
+func parseSchedstat(b []byte) (int64, bool) {
+	f := bytes.Fields(b)
+	if len(f) < 3 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(f[1]), 10, 64)
+	return n, err == nil && n >= 0
 }
 
 func ticks(n int64) time.Duration { return time.Duration(n) * time.Second / clockTicks }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 )
 
 // ReadTree reads the tree rooted at pid: the root and every live
@@ -14,7 +15,7 @@ func ReadTree(root int) (Tree, error) {
 		return Tree{}, fmt.Errorf("procstat: process %d: %w", root, err)
 	}
 	pids := descendants(root)
-	tr := Tree{switches: map[int][2]int64{}}
+	tr := Tree{switches: map[int]counts{}}
 	add := func(pid int, st stat) {
 		tr.User += ticks(st.utime + st.cutime)
 		tr.Sys += ticks(st.stime + st.cstime)
@@ -43,9 +44,14 @@ func ReadTree(root int) (Tree, error) {
 			}
 			v, _ := parseKB(b, "voluntary_ctxt_switches")
 			n, _ := parseKB(b, "nonvoluntary_ctxt_switches")
-			tr.switches[tid] = [2]int64{v, n}
+			var waited int64
+			if b, err := os.ReadFile(procPath(pid, "task/"+t.Name()+"/schedstat")); err == nil {
+				waited, _ = parseSchedstat(b)
+			}
+			tr.switches[tid] = counts{v, n, waited}
 			tr.Voluntary += v
 			tr.Involuntary += n
+			tr.Waited += time.Duration(waited)
 		}
 	}
 	add(root, rootStat)

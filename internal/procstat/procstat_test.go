@@ -43,6 +43,17 @@ func TestParseKB(t *testing.T) {
 	}
 }
 
+func TestParseSchedstat(t *testing.T) {
+	t.Parallel()
+	n, ok := parseSchedstat([]byte("5242621 23985050 3\n"))
+	assert.True(t, ok)
+	assert.Equal(t, int64(23985050), n)
+	for _, bad := range []string{"", "1 2", "1 x 3", "1 -5 3"} {
+		_, ok := parseSchedstat([]byte(bad))
+		assert.False(t, ok, bad)
+	}
+}
+
 func FuzzParseStat(f *testing.F) {
 	f.Add([]byte("1 (init) S 0 1 1 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 9 10 11 12 0\n"))
 	f.Add([]byte("1 ()) S"))

@@ -23,6 +23,28 @@ func Threads(pid int) (int, error) {
 	return len(tasks), nil
 }
 
+// InSyscall returns how many threads of process pid are blocked in system
+// call nr now (/proc/PID/task/TID/syscall; a thread that runs says
+// "running"). Reading it needs the rights ptrace would: the process's own
+// threads, or its user's.
+func InSyscall(pid, nr int) (int, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, fmt.Errorf("proctest: %w", err)
+	}
+	n := 0
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, task.Name()))
+		if err != nil {
+			continue // it ended meanwhile
+		}
+		if f := strings.Fields(string(b)); len(f) > 0 && f[0] == strconv.Itoa(nr) {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // FDs returns how many file descriptors process pid has open.
 func FDs(pid int) (int, error) {
 	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))

@@ -27,64 +27,39 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 	return evloop.Serve(ctx, ln, l.Run, l.Close)
 }
 
-// member is a chat member: its reader's connection, and its writer's on a
-// duplicate of the socket.
+// member is a chat member: its reader's connection, and its writer.
 type member struct {
+	writer
 	peer chat.Peer
 	room *chat.Room
-	l    *loop
-	r, w *conn
-	out  *chat.Outbox
-	done bool // the reader has ended: the writer sends what is queued and ends
+	r    *conn
 }
 
 // serveMember is the member's reader coroutine: it starts the writer, reads
 // commands until the member quits or goes, then lets the writer finish.
 func (s *ChatServer) serveMember(l *loop, c *conn, rbuf []byte) {
-	dup, err := unix.FcntlInt(uintptr(c.fd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	if err := l.Watch(dup, 0); err != nil {
-		unix.Close(dup)
-		return
-	}
-	opts := s.room.Options()
-	m := &member{room: s.room, l: l, r: c}
+	m := &member{room: s.room, r: c}
 	m.peer.Link = m
-	m.w = l.start(dup, 0, m.write)
-	m.w.waitFor = waitLines // not started: its first turn starts it
-	m.out = chat.NewOutbox(opts.OutboxBytes, opts.KickAfter, func() { l.Again(m.w) })
+	if m.start(l, c.fd, s.room.Options(), m.write) != nil {
+		return
+	}
 	targets.ReadChatCommands(s.room, &m.peer, c, rbuf)
 	s.room.Leave(&m.peer)
-	m.done = true
-	l.Again(m.w)
+	m.end()
 	l.Del(c.fd) // the duplicate keeps the socket open: end this watch before the close
 }
 
-// write is the member's writer coroutine: it writes what the outbox has,
-// and yields until it has more.
-func (m *member) write(w *conn) {
-	defer m.l.Del(w.fd)
-	defer m.out.Close()
-	var spare []byte
-	for {
-		b := m.out.Take(spare)
-		if b == nil {
-			if m.done || !w.park(waitLines) {
-				return
-			}
-			continue
+// write writes a batch of the member's lines; a write that waits past the
+// kick bound kicks the member, and any failed write ends it.
+func (m *member) write(b []byte) bool {
+	if _, err := m.w.Write(b); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			m.room.Kick(&m.peer)
 		}
-		if _, err := w.Write(b); err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				m.room.Kick(&m.peer)
-			}
-			m.abort()
-			return
-		}
-		spare = b
+		m.abort()
+		return false
 	}
+	return true
 }
 
 // Send implements chat.Link: into the outbox, never waiting; the writer

@@ -40,6 +40,9 @@ type conn struct {
 	stopped bool // the loop stopped the coroutine: every wait fails
 	aborted bool // its chat member was kicked: every wait fails
 	events  uint32
+	// to, on a UDP chat member's sender, is the member's address: each
+	// Write is then one datagram sent to it.
+	to *poller.RawAddr
 	// deadline, writeDue and wake are on the loop's clock; deadline 0 is none.
 	deadline, writeDue, wake time.Duration
 	timer                    poller.Timer[*conn]
@@ -143,7 +146,7 @@ func (c *conn) readOnce(p []byte) (n int, empty bool, err error) {
 func (c *conn) Write(p []byte) (int, error) {
 	sent := 0
 	for sent < len(p) {
-		n, err := poller.Write(c.fd, p[sent:])
+		n, err := c.writeOnce(p[sent:])
 		if n > 0 {
 			sent += n
 		}
@@ -162,6 +165,38 @@ func (c *conn) Write(p []byte) (int, error) {
 		}
 	}
 	return sent, nil
+}
+
+// writeOnce is one write(2), or on a UDP member's sender one sendto(2) of
+// p to the member.
+func (c *conn) writeOnce(p []byte) (int, error) {
+	if c.to != nil {
+		return poller.WriteTo(c.fd, p, c.to)
+	}
+	return poller.Write(c.fd, p)
+}
+
+// recv reads one datagram into in's first message, yielding until one has
+// come or the read deadline passes.
+func (c *conn) recv(in *poller.Msgs) error {
+	for {
+		if c.deadline != 0 && c.now() >= c.deadline {
+			return os.ErrDeadlineExceeded
+		}
+		_, err := in.RecvOne(c.fd)
+		switch {
+		case err == nil:
+			if c.l.onRead != nil {
+				c.l.onRead(c.l.tid, in.Datagram(0))
+			}
+			return nil
+		case err == unix.EINTR:
+		case err != unix.EAGAIN:
+			return &net.OpError{Op: "read", Net: "udp", Err: os.NewSyscallError("recvmsg", err)}
+		case !c.park(waitRead):
+			return net.ErrClosed
+		}
+	}
 }
 
 // Yield lets every other connection ready on the loop have its turn before

@@ -14,9 +14,15 @@
 // by the coroutine on the loop's thread (gevent too blocks its hub on a
 // regular file unless it hands the call to a thread pool).
 //
-// The chat room (ChatServer) runs on the same loop: each member is two
-// coroutines, a reader and a writer, so the fan-out never waits on a
-// member's socket.
+// The chat room runs on the same loop. Over TCP (ChatServer) each member is
+// two coroutines, a reader and a writer, so the fan-out never waits on a
+// member's socket. Over UDP (ChatDatagramServer) one reader coroutine reads
+// every datagram (recvmsg), yielding when none has come, serves each command
+// and puts a message's line into each other member's outbox (chat.Outbox,
+// bounded: full, the line is dropped and counted); each member, from login
+// to quit, idle-forget or kick, has a sender coroutine that yields until its
+// outbox has lines, then sends them a datagram each, yielding while the
+// socket would block.
 //
 // It exists on Linux only; elsewhere Serve returns targets.ErrUnsupported.
 package coro

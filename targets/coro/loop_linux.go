@@ -117,10 +117,14 @@ func (l *loop) resume(c *conn) {
 
 // stop wakes c if it waits to read, past its deadline: between requests it
 // ends (ServeConn returns once ctx is done); otherwise it finishes the
-// request in hand first. It is Handler.Stop.
+// request in hand first. A chat member's writer waiting for lines is woken
+// to end (see writer.drain). It is Handler.Stop.
 func (l *loop) stop(c *conn) {
-	if c.waitFor == waitRead {
+	switch c.waitFor {
+	case waitRead:
 		c.deadline = l.Now()
+		l.resume(c)
+	case waitLines:
 		l.resume(c)
 	}
 }

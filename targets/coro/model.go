@@ -12,8 +12,11 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
-		Chat:        []targets.Transport{targets.TCP},
+		Chat:        []targets.Transport{targets.TCP, targets.UDP},
 		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
+		NewChatDatagram: func(c targets.Config) targets.DatagramServer {
+			return NewChatDatagram(c)
+		},
 	}
 }
 

@@ -8,8 +8,9 @@ import (
 // ChatServer serves the chat room over TCP on one event loop: one thread
 // reads every member's commands as epoll reports them, and a message is
 // fanned out by appending its line to each other member's output buffer (a
-// bounded chat.Outbox: a full one drops the line). The members whose
-// buffers got lines are then written to, each as far as its socket takes
+// bounded chat.Outbox: a full one drops the line). Once every member ready
+// at a wait is served, the members whose buffers got lines are written to,
+// one write each for all the turn's lines, as far as its socket takes
 // without blocking; a member whose socket stays full is watched for
 // writability, and kicked when it has taken nothing for the kick bound.
 // One thread writes to every member's socket and never waits on any.

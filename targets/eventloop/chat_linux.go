@@ -52,6 +52,7 @@ func NewChatLoop(room *chat.Room, shared bool) (*ChatLoop, error) {
 	l.Loop = evloop.New(mux, targets.ChatShutdownGrace, evloop.Handler[*chatConn]{
 		Open: l.open, Ready: l.ready, Expire: l.expire, Resume: func(*chatConn) {},
 		Stop: func(c *chatConn) { c.quit = true; l.flush(c) }, Close: func(c *chatConn) { l.close(c, false) },
+		Turned: l.flushDirty,
 	})
 	if shared {
 		l.shared = &handover{}
@@ -162,14 +163,15 @@ func (c *chatConn) Close(*chat.Peer) {
 	c.l.close(c, true)
 }
 
-// ready reads what the member sent (one buffer's worth a turn), serves its
-// commands, then writes to every member that got lines.
+// ready reads what the member sent (one buffer's worth a turn) and serves
+// its commands. The members that got lines are written to once the turn's
+// every ready member is served (flushDirty): one write a member a turn,
+// whatever the number of messages fanned out to it in the turn.
 func (l *ChatLoop) ready(c *chatConn, events uint32) {
 	if events&evloop.Writable != 0 {
 		l.flush(c)
 	}
 	if c.closed || c.quit || events&^evloop.Writable == 0 {
-		l.flushDirty()
 		return
 	}
 	n, err := poller.Read(c.fd, l.rbuf)
@@ -195,10 +197,10 @@ func (l *ChatLoop) ready(c *chatConn, events uint32) {
 	if n <= 0 && !c.closed { // the member closed or reset its side
 		l.close(c, false)
 	}
-	l.flushDirty()
 }
 
-// flushDirty writes to every member whose outbox got lines.
+// flushDirty writes to every member whose outbox got lines, at the end of
+// the loop's turn.
 func (l *ChatLoop) flushDirty() {
 	for i, c := range l.dirty {
 		l.dirty[i] = nil

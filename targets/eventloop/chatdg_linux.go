@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"runtime"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -24,8 +23,17 @@ const (
 	chatArena = chatSends * (chat.MaxLine + chat.MaxName + 3)
 )
 
-// chatDatagrams is the UDP chat loop: its socket, its batches and the
-// arena the lines of a batch of sends live in.
+// ChatDatagramLoop is one UDP chat loop, on one OS thread over one
+// socket. Several loops may serve one room, each over a socket of its own
+// on the same port (reactors): each sends the answers and fan-outs of the
+// commands it reads from its own socket, in its own batch.
+type ChatDatagramLoop struct {
+	*chatDatagrams
+	p *poller.Poller
+}
+
+// chatDatagrams is a UDP chat loop's socket, its batches and the arena the
+// lines of a batch of sends live in.
 type chatDatagrams struct {
 	room    *chat.Room
 	fd      int
@@ -40,37 +48,61 @@ func newChatDatagrams(room *chat.Room, fd int) *chatDatagrams {
 		out: poller.NewMsgs(chatSends, 0, true), arena: make([]byte, 0, chatArena)}
 }
 
+// NewChatDatagramLoop returns a loop serving room over the UDP socket fd,
+// which it takes over (Run or Close closes it).
+func NewChatDatagramLoop(room *chat.Room, fd int) (*ChatDatagramLoop, error) {
+	p, err := poller.New()
+	if err == nil {
+		if err = p.Add(fd, poller.Readable); err != nil {
+			p.Close()
+		}
+	}
+	if err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("eventloop: %w", err)
+	}
+	return &ChatDatagramLoop{chatDatagrams: newChatDatagrams(room, fd), p: p}, nil
+}
+
+// OnRead sets a hook called on the loop's thread after each read of a
+// batch of commands (for tests).
+func (l *ChatDatagramLoop) OnRead(f func()) { l.onRead = f }
+
+// Close closes the loop's descriptors; Run does so when it returns.
+func (l *ChatDatagramLoop) Close() error {
+	unix.Close(l.fd)
+	return l.p.Close()
+}
+
 // ServeDatagrams implements targets.DatagramServer: one loop on this
 // goroutine's OS thread, over a descriptor of pc's socket of its own.
 func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
-	sc, ok := pc.(syscall.Conn)
-	if !ok {
-		return fmt.Errorf("eventloop: %T has no socket", pc)
+	fd, err := poller.PacketSocketFD(pc)
+	if err != nil {
+		return fmt.Errorf("eventloop: %w", err)
 	}
-	fd, err := poller.SocketFD(sc)
+	l, err := NewChatDatagramLoop(s.room, fd)
 	if err != nil {
 		return err
 	}
-	defer unix.Close(fd)
-	p, err := poller.New()
-	if err != nil {
-		return fmt.Errorf("eventloop: %w", err)
-	}
-	defer p.Close()
-	if err := p.Add(fd, poller.Readable); err != nil {
-		return fmt.Errorf("eventloop: %w", err)
-	}
+	l.OnRead(s.onRead)
+	return l.Run(ctx)
+}
+
+// Run serves until ctx ends, on the calling goroutine's OS thread, letting
+// the room forget its silent members now and then; then it closes the
+// loop's descriptors.
+func (l *ChatDatagramLoop) Run(ctx context.Context) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	defer context.AfterFunc(ctx, func() { p.Wake() })()
-	l := newChatDatagrams(s.room, fd)
-	l.onRead = s.onRead
+	defer l.Close()
+	defer context.AfterFunc(ctx, func() { l.p.Wake() })()
 	ready := func(int, uint32) { l.read() }
 	for ctx.Err() == nil {
-		if _, err := p.Wait(s.room.SweepEvery(), ready); err != nil {
+		if _, err := l.p.Wait(l.room.SweepEvery(), ready); err != nil {
 			return fmt.Errorf("eventloop: %w", err)
 		}
-		s.room.Sweep(time.Now())
+		l.room.Sweep(time.Now())
 	}
 	return nil
 }

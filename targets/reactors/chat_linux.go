@@ -32,3 +32,15 @@ func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	return serveDealt(ctx, ln, loops, release)
 }
+
+// ServeDatagrams implements targets.DatagramServer: a ChatDatagramLoop per
+// socket (serveSockets).
+func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
+	return serveSockets(ctx, pc, s.loops, func(fd int) (*eventloop.ChatDatagramLoop, error) {
+		l, err := eventloop.NewChatDatagramLoop(s.room, fd)
+		if err == nil {
+			l.OnRead(s.onRead)
+		}
+		return l, err
+	})
+}

@@ -14,3 +14,9 @@ func TestChat(t *testing.T) {
 	var _ targets.Server = reactors.NewChat(cfg)
 	conformancetest.RunChat(t, func() any { return reactors.NewChat(cfg) })
 }
+
+func TestChatDatagrams(t *testing.T) {
+	cfg := conformancetest.ChatConfig()
+	cfg.Workers = 3 // members on different loops, whatever the CPUs
+	conformancetest.RunChat(t, func() any { return reactors.NewChatDatagram(cfg) })
+}

@@ -13,3 +13,9 @@ import (
 func (s *ChatServer) Serve(ctx context.Context, ln net.Listener) error {
 	return targets.ErrUnsupported
 }
+
+// ServeDatagrams implements targets.DatagramServer; it needs epoll, so here
+// it fails.
+func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
+	return targets.ErrUnsupported
+}

@@ -13,8 +13,11 @@ func Model() targets.Model {
 		GOMAXPROCS:  targets.DefaultProcs,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
 		Workers:     "event loops, default GOMAXPROCS",
-		Chat:        []targets.Transport{targets.TCP},
+		Chat:        []targets.Transport{targets.TCP, targets.UDP},
 		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
+		NewChatDatagram: func(c targets.Config) targets.DatagramServer {
+			return NewChatDatagram(c)
+		},
 	}
 }
 

@@ -11,6 +11,14 @@
 // SO_REUSEPORT connections by a hash of their addresses, which is uneven for
 // the few tens of connections of a benchmark, where dealing in turn is exact.
 //
+// Over UDP there is nothing to deal: each loop has a socket of its own,
+// bound to the same port with SO_REUSEPORT, and the kernel gives each
+// datagram to a socket by a hash of its source, so a client stays on one
+// loop. The chat room over UDP is served so too: the room is shared, each
+// member's commands come to one loop, and a loop sends the answers and
+// fan-outs of the commands it reads from its own socket, in a sendmmsg
+// batch (ChatDatagramServer).
+//
 // The number of loops is Config.Workers (corobench serve -workers), by
 // default GOMAXPROCS. It exists on Linux only; elsewhere Serve returns
 // targets.ErrUnsupported.

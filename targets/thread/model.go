@@ -18,9 +18,12 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  GOMAXPROCS,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
-		MaxConns:    fmt.Sprintf("threads, default %d (chat: members, two threads each)", DefaultMaxThreads),
-		Chat:        []targets.Transport{targets.TCP},
+		MaxConns:    fmt.Sprintf("threads, default %d (chat: members, two threads each over TCP, one over UDP)", DefaultMaxThreads),
+		Chat:        []targets.Transport{targets.TCP, targets.UDP},
 		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
+		NewChatDatagram: func(c targets.Config) targets.DatagramServer {
+			return NewChatDatagram(c)
+		},
 	}
 }
 

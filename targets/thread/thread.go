@@ -9,6 +9,11 @@
 // in the kernel, not goroutine parks. A cap on live threads (MaxConns) keeps
 // the excess in the listen backlog.
 //
+// The chat room is served the same way: over TCP, two threads per member
+// (ChatServer); over UDP, one thread blocking in recvfrom(2) reads every
+// member's commands and each member has a thread of its own that sends
+// its lines with sendto(2) (ChatDatagramServer).
+//
 // A thread blocked in a system call holds no Go P, but one that wakes needs a
 // P to run Go code; with few Ps the threads would queue in Go's scheduler, a
 // lock much like Python's GIL. GOMAXPROCS gives the threads Ps of their own

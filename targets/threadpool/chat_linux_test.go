@@ -18,10 +18,10 @@ func TestChat(t *testing.T) {
 	conformancetest.RunChat(t, func() any { return threadpool.NewChat(conformancetest.ChatConfig()) })
 }
 
-// login dials addr and logs in as name, returning the connection and the
-// answer.
-func login(t *testing.T, addr, name string) (net.Conn, string) {
-	c, err := net.DialTimeout("tcp", addr, conformancetest.Timeout)
+// login dials addr over network ("tcp", "udp") and logs in as name,
+// returning the connection and the answer.
+func login(t *testing.T, network, addr, name string) (net.Conn, string) {
+	c, err := net.DialTimeout(network, addr, conformancetest.Timeout)
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	require.NoError(t, c.SetDeadline(time.Now().Add(conformancetest.Timeout)))
@@ -44,20 +44,20 @@ func TestChatMembersHoldThePool(t *testing.T) {
 	<-srv.Ready()
 	var in []net.Conn
 	for i := range workers / 2 {
-		c, line := login(t, addr, fmt.Sprintf("m%d", i))
+		c, line := login(t, "tcp", addr, fmt.Sprintf("m%d", i))
 		require.Equal(t, fmt.Sprintf("OK m%d\n", i), line)
 		in = append(in, c)
 	}
 	during := threads(t)
 	for i := range 3 {
-		_, line := login(t, addr, fmt.Sprintf("late%d", i))
+		_, line := login(t, "tcp", addr, fmt.Sprintf("late%d", i))
 		assert.Equal(t, "ERR full\n", line, "a connection beyond the pool's pairs")
 	}
 	// The runtime's own threads (a few) besides the pool.
 	assert.LessOrEqual(t, threads(t), before+workers+8, "threads with the pool full (during: %d)", during)
 	in[0].Close()
 	assert.Eventually(t, func() bool {
-		c, line := login(t, addr, "next")
+		c, line := login(t, "tcp", addr, "next")
 		c.Close()
 		return line == "OK next\n"
 	}, conformancetest.Timeout, 20*time.Millisecond, "a seat freed by a member that left")

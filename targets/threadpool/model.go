@@ -17,9 +17,12 @@ func Model() targets.Model {
 		NewDatagram: func(c targets.Config) targets.DatagramServer { return NewDatagram(c) },
 		GOMAXPROCS:  GOMAXPROCS,
 		Transports:  []targets.Transport{targets.TCP, targets.UDP},
-		Workers:     fmt.Sprintf("threads, default %d (chat: two per member)", DefaultWorkers),
-		Chat:        []targets.Transport{targets.TCP},
+		Workers:     fmt.Sprintf("threads, default %d (chat: two per member over TCP; over UDP, one per member and the reader)", DefaultWorkers),
+		Chat:        []targets.Transport{targets.TCP, targets.UDP},
 		NewChat:     func(c targets.Config) targets.Server { return NewChat(c) },
+		NewChatDatagram: func(c targets.Config) targets.DatagramServer {
+			return NewChatDatagram(c)
+		},
 	}
 }
 

@@ -8,7 +8,9 @@
 // workers; beyond that, connections wait in the listen backlog. The chat
 // room (ChatServer) is served by the same kind of pool, a member holding a
 // pair of its threads for its session; a member past the pool is refused,
-// not queued.
+// not queued. Over UDP (ChatDatagramServer) one thread of the pool reads
+// every command, blocking in recvfrom(2), and a member holds one thread,
+// its sender.
 package threadpool
 
 import (

@@ -6,6 +6,8 @@
 //
 // A Conn implements io.ReadWriter and targets.Deadliner (through
 // SO_RCVTIMEO), so targets.App.ServeConn runs on it unchanged; Sleep is the
-// matching wait, a nanosleep that blocks the thread. It is Linux only:
-// elsewhere FromNet and FromFile return targets.ErrUnsupported.
+// matching wait, a nanosleep that blocks the thread. Datagrams is a UDP
+// socket the same way (recvfrom(2), sendto(2)), on which ServeChatDatagrams
+// serves the chat room of the thread models. It is Linux only: elsewhere
+// FromNet and FromFile return targets.ErrUnsupported.
 package blocking

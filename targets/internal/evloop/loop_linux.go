@@ -27,6 +27,11 @@ type Handler[C comparable] struct {
 	// Close closes c at once: Run is returning with c still open, or the
 	// loop's grace has ended with c still open.
 	Close func(c C)
+	// Turned, when set, is called once the connections ready at a wait,
+	// the timers due and the turns asked for have all been handled, before
+	// the loop waits again: work that gathers over a turn (writes to many
+	// sockets) is done there once, not once per ready connection.
+	Turned func()
 	// Refuse, when set, turns away a new connection on fd that the
 	// multiplexer cannot watch (err says why: select's FD_SETSIZE); it
 	// closes fd. Unset, the loop closes it.
@@ -108,6 +113,9 @@ func (l *Loop[C]) Run(ctx context.Context, lfd int) error {
 		}
 		l.fire()
 		l.turns()
+		if l.h.Turned != nil {
+			l.h.Turned()
+		}
 	}
 }
 

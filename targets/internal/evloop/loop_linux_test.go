@@ -25,12 +25,16 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 type counted struct {
 	*poller.Poller
 	adds, waits, closes atomic.Int64
+	before              func() // when set, called as each Wait starts
 }
 
 func (m *counted) Add(fd int, events uint32) error { m.adds.Add(1); return m.Poller.Add(fd, events) }
 
 func (m *counted) Wait(timeout time.Duration, ready func(int, uint32)) (bool, error) {
 	m.waits.Add(1)
+	if m.before != nil {
+		m.before()
+	}
 	return m.Poller.Wait(timeout, ready)
 }
 
@@ -43,6 +47,9 @@ type echo struct {
 	*evloop.Loop[*echoConn]
 	idle time.Duration
 	keep bool
+	// readies counts Ready calls, turned Turned calls; unturned is how
+	// many Readys the last Turned had not followed yet.
+	readies, turned, unturned atomic.Int64
 }
 
 type echoConn struct {
@@ -65,6 +72,8 @@ func newEcho(t *testing.T, idle time.Duration) (*echo, *counted) {
 			e.Timers().Set(&c.timer, e.Now()+e.idle)
 		},
 		Ready: func(c *echoConn, _ uint32) {
+			e.readies.Add(1)
+			e.unturned.Add(1)
 			buf := make([]byte, 64)
 			n, err := poller.Read(c.fd, buf)
 			if err == unix.EAGAIN {
@@ -92,7 +101,8 @@ func newEcho(t *testing.T, idle time.Duration) (*echo, *counted) {
 				e.close(c)
 			}
 		},
-		Close: func(c *echoConn) { e.close(c) },
+		Close:  func(c *echoConn) { e.close(c) },
+		Turned: func() { e.turned.Add(1); e.unturned.Store(0) },
 	})
 	return e, mux
 }
@@ -214,4 +224,25 @@ func TestGraceClosesWhatStopLeftOpen(t *testing.T) {
 	assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond, "the grace")
 	_, err := c.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, io.EOF)
+}
+
+// Turned comes after the events of each wait, before the loop waits again:
+// a wait never starts with a Ready not yet followed by a Turned.
+func TestTurnedEndsEveryTurn(t *testing.T) {
+	t.Parallel()
+	e, mux := newEcho(t, time.Minute)
+	var late atomic.Int64
+	mux.before = func() {
+		if e.unturned.Load() > 0 {
+			late.Add(1)
+		}
+	}
+	addr, _ := serve(t, e)
+	a, b := dial(t, addr), dial(t, addr)
+	echoes(t, a, "one")
+	echoes(t, b, "two")
+	echoes(t, a, "three")
+	assert.Positive(t, e.readies.Load())
+	assert.Positive(t, e.turned.Load())
+	assert.Zero(t, late.Load(), "waits that started before the turn's Turned")
 }

@@ -1,0 +1,16 @@
+//go:build !linux
+
+package thread
+
+import (
+	"context"
+	"net"
+
+	"github.com/corobench/corobench/targets"
+)
+
+// ServeDatagrams implements targets.DatagramServer; blocking sockets are
+// Linux only.
+func (s *ChatDatagramServer) ServeDatagrams(ctx context.Context, pc net.PacketConn) error {
+	return targets.ErrUnsupported
+}
