@@ -42,12 +42,38 @@ func runSuiteWith(t *testing.T, bin string, files map[string]string, args ...str
 		paths = append(paths, p)
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(bin, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
+	cmd, hung := boundedCommand(t, bin, append(append([]string{"run", "-o", dir, "-cpu-rate", "500"}, args...), paths...)...)
 	cmd.Stderr = &stderr
 	err := cmd.Run()
+	if hung() {
+		t.Fatalf("%s hung: no exit within its bound; its goroutines on SIGQUIT:\n%s", cmd, stderr.String())
+	}
 	f, rerr := results.ReadFile(filepath.Join(dir, "results.json"))
 	require.NoError(t, rerr, "stderr: %s", stderr.String())
 	return f, stderr.String(), err
+}
+
+// subprocessBound is how long a test waits for a corobench command it runs:
+// far beyond any test's, a bound on a hang only.
+const subprocessBound = 3 * time.Minute
+
+// boundedCommand is exec.Command, bounded: a command that outlives
+// subprocessBound (or nears the test binary's own deadline) is sent
+// SIGQUIT, which puts its goroutines' stacks on its stderr for the test to
+// show, and is killed 10s later. hung reports whether that happened, once
+// the command has been waited for.
+func boundedCommand(t *testing.T, name string, args ...string) (cmd *exec.Cmd, hung func() bool) {
+	t.Helper()
+	bound := subprocessBound
+	if d, ok := t.Deadline(); ok {
+		bound = min(bound, time.Until(d)-30*time.Second)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	t.Cleanup(cancel)
+	cmd = exec.CommandContext(ctx, name, args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGQUIT) }
+	cmd.WaitDelay = 10 * time.Second
+	return cmd, func() bool { return ctx.Err() != nil }
 }
 
 func runsOf(f *results.File, scenario string) map[string]results.Run {

@@ -144,7 +144,8 @@ func (g *Group) Live() int {
 
 // Stop refuses new children, asks every live one to stop gently once it is
 // ready to, so that it finishes its requests in flight, kills those still
-// running after grace, and returns once all have been reaped.
+// running after grace, and returns once all have been reaped, or a further
+// grace after the kill: a reaping that stalls does not hang the parent.
 func (g *Group) Stop(grace time.Duration) {
 	g.mu.Lock()
 	g.stopping = true
@@ -168,7 +169,11 @@ func (g *Group) Stop(grace time.Duration) {
 		c.proc.Kill()
 	}
 	g.mu.Unlock()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(grace):
+		fmt.Fprintf(os.Stderr, "spawn: %d children not reaped %s after SIGKILL\n", g.Live(), grace)
+	}
 }
 
 // closeNull closes /dev/null once every child is reaped.

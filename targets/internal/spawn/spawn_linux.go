@@ -27,20 +27,49 @@ func awaitExit(pidfd int) {
 	if pidfd < 0 {
 		return
 	}
+	f, rc := register(pidfd)
+	if f == nil {
+		return
+	}
+	defer f.Close()
+	waitExit(pidfd, rc)
+}
+
+// register hands pidfd to the poller: nil (and pidfd closed) if it cannot.
+func register(pidfd int) (*os.File, syscall.RawConn) {
 	if err := unix.SetNonblock(pidfd, true); err != nil {
 		unix.Close(pidfd)
-		return
+		return nil, nil
 	}
 	f := os.NewFile(uintptr(pidfd), "pidfd")
-	defer f.Close()
 	rc, err := f.SyscallConn()
 	if err != nil {
-		return
+		unix.SetNonblock(pidfd, false) // os's copy shares the flag: Wait blocks instead
+		f.Close()
+		return nil, nil
 	}
-	polled := false
-	rc.Read(func(uintptr) bool {
-		done := polled
-		polled = true
-		return done // the first call asks the poller to wait
-	})
+	return f, rc
+}
+
+// waitExit waits in the poller for the exit of the process of pidfd. Each
+// look asks whether it has exited, the first too: preparing the wait
+// forgets a readiness the poller saw before it, and an exit makes one edge
+// only. Looking first only on the second call lost exits that came in
+// between, and the child stayed a zombie and its parent waited forever.
+func waitExit(pidfd int, rc syscall.RawConn) {
+	if rc.Read(exited) != nil {
+		unix.SetNonblock(pidfd, false) // os's copy shares the flag: Wait blocks instead
+	}
+}
+
+// exited reports whether the process of pidfd has exited: its pidfd is
+// readable.
+func exited(pidfd uintptr) bool {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if err != unix.EINTR {
+			return n > 0 || err != nil // an error: Wait finds out
+		}
+	}
 }
