@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/corobench/corobench/results"
 )
@@ -128,13 +129,18 @@ func (a *analysis) chatTable(s *scenario) *table {
 }
 
 // chatLoadLine describes a chat load: "chat room over tcp, 50 members (3
-// slow) at 10 messages/s each, 64-byte messages".
-func chatLoadLine(l *results.Load) string {
+// slow) at 10 messages/s each, 64-byte messages"; nets are the transports
+// the scenario's rooms ran over ("tcp and udp" when they differ).
+func chatLoadLine(l *results.Load, nets []string) string {
 	c := l.Chat
 	if c == nil {
 		return "chat room"
 	}
-	s := fmt.Sprintf("chat room over %s, %s", c.Net, plural(c.Members, "member"))
+	if len(nets) == 0 {
+		nets = []string{c.Net}
+	}
+	slices.Sort(nets)
+	s := fmt.Sprintf("chat room over %s, %s", strings.Join(nets, " and "), plural(c.Members, "member"))
 	if c.Slow > 0 {
 		s += fmt.Sprintf(" (%d never reading)", c.Slow)
 	}

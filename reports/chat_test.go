@@ -79,3 +79,17 @@ func TestChatSectionSplitsUDPLoss(t *testing.T) {
 	require.NoError(t, LoadSummary(&s, "loop-udp", r.Load))
 	assert.Contains(t, s.String(), "lost at    the members' sockets 100 (100 dropped), the target's socket 92 (2 dropped), elsewhere 308")
 }
+
+// A scenario that puts rooms over TCP beside rooms over UDP says both in
+// its heading, not the first run's transport alone.
+func TestChatHeadingNamesEveryTransport(t *testing.T) {
+	t.Parallel()
+	tcp := chatRun("eventloop", 1, 30000, 3*time.Millisecond, 500, 0)
+	udp := chatRun("loop-udp", 1, 30000, 3*time.Millisecond, 500, 0)
+	udp.Load.Chat.Net = "udp"
+	f := &results.File{Version: results.Version, Models: []string{"eventloop", "loop"},
+		Scenarios: []results.Scenario{{Name: "chat-udp", Kind: results.KindThroughput, Runs: []results.Run{udp, tcp}}}}
+	var b bytes.Buffer
+	require.NoError(t, Markdown(&b, f))
+	assert.Contains(t, b.String(), "chat room over tcp and udp, 50 members")
+}

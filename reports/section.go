@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/corobench/corobench/results"
@@ -12,12 +13,16 @@ func (s *scenario) loadLine() string {
 	var parts []string
 	parts = append(parts, s.kind)
 	var l *results.Load
+	var nets []string // the chat rooms' transports, each once
 	reps := 0
 	for _, t := range s.targets {
 		reps = max(reps, len(t.runs))
 		for _, r := range t.ok {
 			if l == nil && r.Load != nil {
 				l = r.Load
+			}
+			if r.Load != nil && r.Load.Chat != nil && !slices.Contains(nets, r.Load.Chat.Net) {
+				nets = append(nets, r.Load.Chat.Net)
 			}
 		}
 	}
@@ -30,7 +35,7 @@ func (s *scenario) loadLine() string {
 		case results.ModeBatch:
 			parts = append(parts, fmt.Sprintf("batch over %s", plural(l.Conns, "connection")))
 		case results.ModeChat:
-			parts = append(parts, chatLoadLine(l))
+			parts = append(parts, chatLoadLine(l, nets))
 		default:
 			parts = append(parts, escape(l.Mode))
 		}
