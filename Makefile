@@ -93,7 +93,7 @@ bench-loadgen:
 bench-datagrams:
 	flock /tmp/corobench-measure.lock bash scripts/bench-datagrams.sh $(PARTS)
 
-## bench-chat: the chat room per model and transport and the Python chat peers, largest room with p99 < 50 ms, deliveries/s, CPU per delivery, memory per member, p99 with 5% slow members (~12 min; SIZES, REPS, DURATION, TARGETS)
+## bench-chat: the chat room per model and transport and the Python chat peers, largest room with p99 < 50 ms, deliveries/s, CPU per delivery, memory per member, p99 with 5% slow members (~14 min; SIZES, REPS, DURATION, TARGETS)
 .PHONY: bench-chat
 bench-chat:
 	flock /tmp/corobench-measure.lock bash scripts/bench-chat.sh
