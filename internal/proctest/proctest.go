@@ -28,6 +28,14 @@ func Threads(pid int) (int, error) {
 // "running"). Reading it needs the rights ptrace would: the process's own
 // threads, or its user's.
 func InSyscall(pid, nr int) (int, error) {
+	return countSyscalls(pid, func(f []string) bool { return f[0] == strconv.Itoa(nr) })
+}
+
+// countSyscalls returns how many threads of process pid are in a system
+// call whose /proc/PID/task/TID/syscall fields ("NR ARG1 ... SP PC" while
+// in a call; "running" or "-1 ..." else) match; a thread that ended
+// meanwhile is skipped.
+func countSyscalls(pid int, match func(fields []string) bool) (int, error) {
 	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
 	if err != nil {
 		return 0, fmt.Errorf("proctest: %w", err)
@@ -35,10 +43,13 @@ func InSyscall(pid, nr int) (int, error) {
 	n := 0
 	for _, task := range tasks {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, task.Name()))
-		if err != nil {
-			continue // it ended meanwhile
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ESRCH) {
+			continue // the thread has ended
 		}
-		if f := strings.Fields(string(b)); len(f) > 0 && f[0] == strconv.Itoa(nr) {
+		if err != nil {
+			return 0, fmt.Errorf("proctest: %w", err)
+		}
+		if f := strings.Fields(string(b)); len(f) > 0 && match(f) {
 			n++
 		}
 	}
@@ -111,31 +122,15 @@ func stat(pid int) (state byte, ppid int, ok bool) {
 // futex and epoll_wait). Reading another process's syscalls needs leave to
 // trace it, which a parent has over the child it started.
 func SocketReaders(pid int) (int, error) {
-	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	if err != nil {
-		return 0, fmt.Errorf("proctest: %w", err)
-	}
-	n := 0
-	for _, task := range tasks {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, task.Name()))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // the thread has ended
-		}
-		if err != nil {
-			return 0, fmt.Errorf("proctest: %w", err)
-		}
-		// "NR ARG1 ... SP PC" while in a call; "running" or "-1 ..." else.
-		f := strings.Fields(string(b))
+	return countSyscalls(pid, func(f []string) bool {
 		if len(f) < 2 || f[0] != strconv.Itoa(unix.SYS_READ) {
-			continue
+			return false
 		}
 		fd, err := strconv.ParseUint(strings.TrimPrefix(f[1], "0x"), 16, 31)
 		if err != nil {
-			continue
+			return false
 		}
-		if link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd)); err == nil && strings.HasPrefix(link, "socket:") {
-			n++
-		}
-	}
-	return n, nil
+		link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd))
+		return err == nil && strings.HasPrefix(link, "socket:")
+	})
 }
